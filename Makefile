@@ -1,0 +1,46 @@
+# Everything a fresh clone needs: `make demo` and `make test` set themselves up.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install generate check-generated update-schema lint typecheck test demo bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev,testing]'
+	touch $(STAMP)
+
+generate: $(STAMP)
+	$(PY) scripts/generate.py
+
+check-generated: $(STAMP)
+	$(PY) scripts/generate.py --check
+
+# make update-schema            fetch the live schema
+# make update-schema FROM=x.json  take it from a file
+update-schema: $(STAMP)
+	$(PY) scripts/update_schema.py $(if $(FROM),--from $(FROM))
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy --strict sume_async
+
+test: check-generated lint typecheck
+	$(PY) -m pytest
+
+demo: $(STAMP)
+	$(PY) examples/batch_pipeline.py
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache
