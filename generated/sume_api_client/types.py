@@ -1,10 +1,11 @@
 """Contains some shared types for properties"""
 
+import re
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
 
-from attrs import define
+from attrs import AttrsInstance, define, fields
 
 
 class Unset:
@@ -51,4 +52,31 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+_SECRET_FIELD = re.compile(r"(url|urls|key|keys|headers|token|signature|secret)$")
+
+
+def safe_repr(obj: AttrsInstance) -> str:
+    """A model repr that never shows URLs, keys or headers.
+
+    Sume treats signed upload URLs, storage object keys, required upload headers and
+    private media URLs as secrets, and reprs end up in logs and tracebacks. Fields whose
+    names mark them as such are shown as ``<redacted>``; free-form extra properties are
+    shown by key only. Unset fields are left out.
+    """
+    parts: list[str] = []
+    for attribute in fields(type(obj)):
+        value = getattr(obj, attribute.name)
+        if isinstance(value, Unset):
+            continue
+        if attribute.name == "additional_properties":
+            if value:
+                parts.append(f"additional_properties=<keys: {', '.join(sorted(map(str, value)))}>")
+            continue
+        if value is not None and _SECRET_FIELD.search(attribute.name.rstrip("_")):
+            parts.append(f"{attribute.name}=<redacted>")
+        else:
+            parts.append(f"{attribute.name}={value!r}")
+    return f"{type(obj).__name__}({', '.join(parts)})"
+
+
+__all__ = ["UNSET", "safe_repr", "File", "FileTypes", "RequestFiles", "Response", "Unset"]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 if TYPE_CHECKING:
     from ..models.account_user import AccountUser
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Account")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Account:
     """The user, workspace and key that the API key resolves to."""
 
@@ -27,6 +27,9 @@ class Account:
     user: AccountUser | Unset = UNSET
     workspace: Workspace | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         api_key: dict[str, Any] | Unset = UNSET

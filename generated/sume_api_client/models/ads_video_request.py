@@ -7,12 +7,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.ads_video_style import AdsVideoStyle
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 T = TypeVar("T", bound="AdsVideoRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class AdsVideoRequest:
     avatar_id: str
     script: str
@@ -22,6 +22,9 @@ class AdsVideoRequest:
     """ HTTPS URLs. """
     style: AdsVideoStyle | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         avatar_id = self.avatar_id

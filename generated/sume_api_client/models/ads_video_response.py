@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 if TYPE_CHECKING:
     from ..models.job import Job
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AdsVideoResponse")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class AdsVideoResponse:
     """Accepted ads video. Carries `job`, `job_id`, or both."""
 
@@ -24,6 +24,9 @@ class AdsVideoResponse:
     job_id: str | Unset = UNSET
     object_: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         job: dict[str, Any] | Unset = UNSET

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 if TYPE_CHECKING:
     from ..models.asset_metadata import AssetMetadata
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Asset")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Asset:
     """An indexed scene in the Asset Library."""
 
@@ -33,6 +33,9 @@ class Asset:
     thumbnail_url: None | str | Unset = UNSET
     title: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.asset_search import AssetSearch  # noqa: PLC0415

@@ -6,12 +6,12 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 T = TypeVar("T", bound="AssetSearch")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class AssetSearch:
     """Search context of an asset found by a query."""
 
@@ -19,6 +19,9 @@ class AssetSearch:
     query: None | str | Unset = UNSET
     score: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         mode = self.mode

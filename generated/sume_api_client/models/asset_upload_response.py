@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 if TYPE_CHECKING:
     from ..models.job import Job
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AssetUploadResponse")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class AssetUploadResponse:
     asset_id: str | Unset = UNSET
     job: Job | Unset = UNSET
@@ -23,6 +23,9 @@ class AssetUploadResponse:
     job_id: str | Unset = UNSET
     object_: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         asset_id = self.asset_id

@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.avatar_visibility import AvatarVisibility
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 if TYPE_CHECKING:
     from ..models.avatar_capabilities import AvatarCapabilities
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Avatar")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Avatar:
     """A public or workspace avatar."""
 
@@ -27,6 +27,9 @@ class Avatar:
     preview_url: None | str | Unset = UNSET
     visibility: AvatarVisibility | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id

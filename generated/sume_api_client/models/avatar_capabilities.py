@@ -6,17 +6,20 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 T = TypeVar("T", bound="AvatarCapabilities")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class AvatarCapabilities:
     face_swap: bool | Unset = UNSET
     talking_head: bool | Unset = UNSET
     ugc_ad: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         face_swap = self.face_swap

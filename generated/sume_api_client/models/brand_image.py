@@ -6,17 +6,20 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 T = TypeVar("T", bound="BrandImage")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class BrandImage:
     reference_url: str
     """ Usable as `reference_image_urls`. """
     kind: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         reference_url = self.reference_url

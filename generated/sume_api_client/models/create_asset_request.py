@@ -6,16 +6,19 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 T = TypeVar("T", bound="CreateAssetRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CreateAssetRequest:
     object_key: str
     title: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         object_key = self.object_key

@@ -6,12 +6,12 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 T = TypeVar("T", bound="Credits")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Credits:
     """Plan, credits and active generation capacity, when available."""
 
@@ -23,6 +23,9 @@ class Credits:
     plan: None | str | Unset = UNSET
     remaining_credits: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         active_generations: float | None | Unset

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 if TYPE_CHECKING:
     from ..models.error_body_details import ErrorBodyDetails
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ErrorBody")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ErrorBody:
     """The error object inside the envelope."""
 
@@ -26,6 +26,9 @@ class ErrorBody:
     details: ErrorBodyDetails | Unset = UNSET
     """ Extra context; `fields` maps field names to messages on `validation_error`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 if TYPE_CHECKING:
     from ..models.error_body import ErrorBody
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ErrorEnvelope")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ErrorEnvelope:
     """Error envelope returned with every 4xx/5xx response."""
 
@@ -23,6 +23,9 @@ class ErrorEnvelope:
     """ The error object inside the envelope. """
     request_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         error = self.error.to_dict()

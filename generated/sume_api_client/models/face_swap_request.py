@@ -6,15 +6,20 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import safe_repr
+
 T = TypeVar("T", bound="FaceSwapRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class FaceSwapRequest:
     avatar_ids: list[str]
     media_url: str
     """ The `media_url` of a `face_swap_source_video` upload. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         avatar_ids = self.avatar_ids

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 if TYPE_CHECKING:
     from ..models.job_output import JobOutput
@@ -15,12 +15,15 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="JobResult")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class JobResult:
     """Free-form result; its content varies by job type."""
 
     outputs: list[JobOutput] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         outputs: list[dict[str, Any]] | Unset = UNSET

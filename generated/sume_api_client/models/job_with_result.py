@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 
 from ..models.job_status import JobStatus
 from ..models.job_type import JobType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 if TYPE_CHECKING:
     from ..models.job_error import JobError
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="JobWithResult")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class JobWithResult:
     """A job with its result (`null` until completed)."""
 
@@ -39,6 +39,9 @@ class JobWithResult:
     """ Kind of work a job does. More may appear. """
     updated_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.job_error import JobError  # noqa: PLC0415

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 if TYPE_CHECKING:
     from ..models.upload_required_headers import UploadRequiredHeaders
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Upload")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Upload:
     """A temporary upload target. Every field is a secret."""
 
@@ -28,6 +28,9 @@ class Upload:
     method: str | Unset = UNSET
     object_: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         object_key = self.object_key

@@ -7,17 +7,21 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.upload_purpose import UploadPurpose
+from ..types import safe_repr
 
 T = TypeVar("T", bound="UploadPresignRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class UploadPresignRequest:
     content_type: str
     filename: str
     purpose: UploadPurpose
     size_bytes: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         content_type = self.content_type

@@ -6,12 +6,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import safe_repr
+
 T = TypeVar("T", bound="UploadRequiredHeaders")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class UploadRequiredHeaders:
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
 

@@ -7,12 +7,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.video_resolution import VideoResolution
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, safe_repr
 
 T = TypeVar("T", bound="VideoGenerationRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class VideoGenerationRequest:
     prompt: str
     aspect_ratio: str | Unset = UNSET
@@ -21,6 +21,9 @@ class VideoGenerationRequest:
     generate_audio: bool | Unset = UNSET
     resolution: VideoResolution | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         prompt = self.prompt
