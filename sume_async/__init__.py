@@ -1,1 +1,91 @@
-"""Async-first Python SDK for the Sume Public API."""
+"""Async-first Python SDK for the Sume Public API.
+
+from sume_async import AsyncSume
+
+async with AsyncSume() as sume:          # key from SUME_API_KEY
+    job = await sume.images.generate(prompt="A red bicycle at dawn")
+    done = await sume.jobs.wait(job)
+    result = await sume.jobs.result(done)
+"""
+
+from sume_api_client.models import (
+    Account,
+    Asset,
+    Avatar,
+    Brand,
+    Credits,
+    Job,
+    JobStatus,
+    JobType,
+    JobWithResult,
+    Upload,
+)
+
+from .client import AsyncSume
+from .errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ClientClosedError,
+    ConflictError,
+    InsufficientCreditsError,
+    InternalServerError,
+    InvalidInputError,
+    JobError,
+    JobFailedError,
+    JobTimeoutError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    SumeError,
+    UnprocessableEntityError,
+    UploadError,
+)
+from .pagination import AsyncPager, Page
+from .resources.uploads import UploadedFile
+from .retries import RetryPolicy
+from .version import __version__
+from .waiting import PollPolicy
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "Account",
+    "Asset",
+    "AsyncPager",
+    "AsyncSume",
+    "AuthenticationError",
+    "Avatar",
+    "BadRequestError",
+    "Brand",
+    "ClientClosedError",
+    "ConflictError",
+    "Credits",
+    "InsufficientCreditsError",
+    "InternalServerError",
+    "InvalidInputError",
+    "Job",
+    "JobError",
+    "JobFailedError",
+    "JobStatus",
+    "JobTimeoutError",
+    "JobType",
+    "JobWithResult",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
+    "PollPolicy",
+    "RateLimitError",
+    "RetryPolicy",
+    "SumeError",
+    "UnprocessableEntityError",
+    "Upload",
+    "UploadError",
+    "UploadedFile",
+    "__version__",
+]

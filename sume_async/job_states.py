@@ -1,0 +1,47 @@
+"""What a job's status means, in one place.
+
+Sume documents the *common* states only, so anything not listed here is treated as
+still running: a wait keeps polling instead of returning early or crashing.
+"""
+
+from __future__ import annotations
+
+from sume_api_client.models import Job, JobType
+from sume_api_client.types import Unset
+
+SUCCEEDED = frozenset({"completed"})
+FAILED = frozenset({"failed", "canceled", "expired"})
+TERMINAL = SUCCEEDED | FAILED
+
+#: Job types whose results are images: short jobs, polled more often.
+_SHORT_TYPES = frozenset({"image_generation"})
+
+
+def status_of(job: Job) -> str:
+    """The job's status as a plain string (known or not)."""
+    return str(job.status)
+
+
+def is_terminal(job: Job) -> bool:
+    return status_of(job) in TERMINAL
+
+
+def is_failed(job: Job) -> bool:
+    return status_of(job) in FAILED
+
+
+def type_of(job: Job) -> str | None:
+    return None if isinstance(job.type_, Unset) else str(job.type_)
+
+
+def is_short(job_type: str | JobType | None) -> bool:
+    """Whether a job of this type is expected to finish in seconds rather than minutes."""
+    return job_type is not None and str(job_type) in _SHORT_TYPES
+
+
+def job_error_fields(job: Job) -> tuple[str | None, str | None]:
+    """The sanitized ``(code, message)`` of a failed job, when the server gave one."""
+    error = job.error
+    if error is None or isinstance(error, Unset):
+        return None, None
+    return error.code, error.message

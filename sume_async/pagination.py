@@ -1,0 +1,70 @@
+"""Async iteration over Sume's cursor-paginated lists.
+
+``async for item in pager`` walks every page lazily; ``pager.pages()`` yields whole
+pages. Each page is fetched only when the previous one is used up, so breaking out
+of the loop early costs nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from contextlib import aclosing
+from typing import Generic, TypeVar
+
+import attrs
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Page(Generic[T]):
+    """One page of a list: its items and the cursor of the next page, if any."""
+
+    data: Sequence[T]
+    has_more: bool
+    next_cursor: str | None
+
+
+class AsyncPager(Generic[T]):
+    """A lazily fetched list; iterate it with ``async for``.
+
+    It stops at the last page: when ``has_more`` is false, when there is no
+    ``next_cursor``, or when the server hands back the cursor it was just given
+    (which would otherwise loop forever).
+    """
+
+    def __init__(self, fetch: Callable[[str | None], Awaitable[Page[T]]], *, cursor: str | None = None) -> None:
+        self._fetch = fetch
+        self._start = cursor
+
+    async def pages(self) -> AsyncGenerator[Page[T]]:
+        """Yield each page in turn, starting from the first (or the given cursor)."""
+        cursor = self._start
+        seen: set[str] = set()
+        while True:
+            page = await self._fetch(cursor)
+            yield page
+            next_cursor = page.next_cursor
+            if not page.has_more or not next_cursor or next_cursor in seen:
+                return
+            seen.add(next_cursor)
+            cursor = next_cursor
+
+    async def __aiter__(self) -> AsyncGenerator[T]:
+        async for page in self.pages():
+            for item in page.data:
+                yield item
+
+    async def first_page(self) -> Page[T]:
+        """Only the first page (one request)."""
+        return await self._fetch(self._start)
+
+    async def to_list(self, *, max_items: int | None = None) -> list[T]:
+        """Collect items into a list, stopping after ``max_items`` if given."""
+        items: list[T] = []
+        async with aclosing(self.pages()) as pages:
+            async for page in pages:
+                items.extend(page.data)
+                if max_items is not None and len(items) >= max_items:
+                    return items[:max_items]
+        return items

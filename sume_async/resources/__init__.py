@@ -1,0 +1,1 @@
+"""One module per API area; each resource is a thin, typed front for its endpoints."""

@@ -1,0 +1,45 @@
+"""Small helpers shared by the resource modules."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from sume_api_client.types import UNSET, Unset
+
+from .. import validation
+from ..core import Core
+from ..pagination import AsyncPager, Page
+
+V = TypeVar("V")
+
+
+def unset(value: V | None) -> V | Unset:
+    """``None`` means "not given": leave the field out of the request."""
+    return UNSET if value is None else value
+
+
+def new_idempotency_key(given: str | None) -> str:
+    """The caller's key, or a fresh one. It is reused on every retry of the same call."""
+    return validation.idempotency_key(given) if given is not None else f"sume-async-{uuid.uuid4()}"
+
+
+def pager(
+    core: Core,
+    endpoint: Callable[..., Awaitable[Any]],
+    model: type[Any],
+    *,
+    limit: int | None,
+    **filters: Any,
+) -> AsyncPager[Any]:
+    """A pager over a list endpoint, passing ``next_cursor`` back as ``cursor``."""
+    page_size = validation.page_limit(limit)
+    params = {key: value for key, value in filters.items() if value is not None}
+
+    async def fetch(cursor: str | None) -> Page[Any]:
+        result = await core.call(endpoint, model, limit=unset(page_size), cursor=unset(cursor), **params)
+        next_cursor = result.next_cursor if isinstance(result.next_cursor, str) else None
+        return Page(data=list(result.data), has_more=bool(result.has_more), next_cursor=next_cursor)
+
+    return AsyncPager(fetch)

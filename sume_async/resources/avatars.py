@@ -1,0 +1,24 @@
+"""Avatars: ``GET /avatars`` and ``GET /avatars/{avatarId}``."""
+
+from __future__ import annotations
+
+from sume_api_client.api.avatars import get_avatar, list_avatars
+from sume_api_client.models import Avatar, AvatarList
+
+from .. import validation
+from ..core import Core
+from ..pagination import AsyncPager
+from ._common import pager
+
+
+class Avatars:
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def list(self, *, limit: int | None = None) -> AsyncPager[Avatar]:
+        """Public and workspace avatars, for ads and Face Swap."""
+        return pager(self._core, list_avatars.asyncio_detailed, AvatarList, limit=limit)
+
+    async def get(self, avatar_id: str) -> Avatar:
+        avatar_id = validation.resource_id("avatar_id", avatar_id)
+        return await self._core.call(get_avatar.asyncio_detailed, Avatar, avatar_id=avatar_id)

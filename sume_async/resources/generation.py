@@ -1,0 +1,233 @@
+"""The create endpoints: images, videos, ad videos, Face Swap, Reference Analysis.
+
+Each create sends an ``Idempotency-Key`` — the caller's, or a fresh UUID — that stays
+the same across the call's retries, so a retried request never pays for a second job.
+Whatever shape the server answers with (``job``, ``job_id`` or both; for Face Swap
+``jobs`` and/or ``job_ids``), the caller gets :class:`Job` objects back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sume_api_client.api.generation import (
+    create_ads_video,
+    create_face_swap,
+    create_image_generation,
+    create_reference_analysis,
+    create_video_generation,
+)
+from sume_api_client.models import (
+    AdsVideoRequest,
+    AdsVideoResponse,
+    AdsVideoStyle,
+    FaceSwapRequest,
+    FaceSwapResponse,
+    ImageGenerationRequest,
+    ImageGenerationResponse,
+    Job,
+    JobStatus,
+    JobType,
+    ReferenceAnalysisRequest,
+    ReferenceAnalysisResponse,
+    VideoGenerationRequest,
+    VideoGenerationResponse,
+    VideoResolution,
+)
+from sume_api_client.types import Unset
+
+from .. import validation
+from ..core import Core
+from ..errors import APIResponseValidationError, InvalidInputError
+from ._common import new_idempotency_key, unset
+
+
+def job_from(response_job: Job | Unset, job_id: str | Unset, job_type: JobType) -> Job:
+    """The job of a create response that carries ``job``, ``job_id`` or both."""
+    if isinstance(response_job, Job):
+        return response_job
+    if isinstance(job_id, str) and job_id:
+        return Job(id=job_id, status=JobStatus.QUEUED, type_=job_type)
+    raise APIResponseValidationError("The create response carries neither `job` nor `job_id`")
+
+
+def _aspect_ratio(value: str | None) -> str | None:
+    ratio = validation.optional_text("aspect_ratio", value, max_length=20)
+    if ratio is not None:
+        width, sep, height = ratio.partition(":")
+        if not (sep and width.isdigit() and height.isdigit() and int(width) > 0 and int(height) > 0):
+            raise InvalidInputError("aspect_ratio", "must look like 9:16")
+    return ratio
+
+
+class Images:
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    async def generate(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: str | None = None,
+        image_count: int | None = None,
+        reference_image_urls: Sequence[str] | None = None,
+        resolution: str | None = None,
+        quality: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Job:
+        """Start an image generation job (spends credits). Await it with ``jobs.wait``."""
+        body = ImageGenerationRequest(
+            prompt=validation.text("prompt", prompt),
+            aspect_ratio=unset(_aspect_ratio(aspect_ratio)),
+            image_count=unset(validation.maybe(validation.integer, "image_count", image_count, minimum=1, maximum=10)),
+            reference_image_urls=unset(
+                validation.maybe(validation.https_urls, "reference_image_urls", reference_image_urls)
+            ),
+            resolution=unset(validation.optional_text("resolution", resolution, max_length=20)),
+            quality=unset(validation.optional_text("quality", quality, max_length=20)),
+        )
+        response = await self._core.call(
+            create_image_generation.asyncio_detailed,
+            ImageGenerationResponse,
+            body=body,
+            idempotency_key=new_idempotency_key(idempotency_key),
+        )
+        return job_from(response.job, response.job_id, JobType.IMAGE_GENERATION)
+
+
+class Videos:
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    async def generate(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: str | None = None,
+        duration: int | None = None,
+        resolution: str | None = None,
+        generate_audio: bool | None = None,
+        idempotency_key: str | None = None,
+    ) -> Job:
+        """Start a video generation job (spends credits): ``duration`` 4–15 s, ``480p``/``720p``."""
+        low, high = validation.VIDEO_DURATION_RANGE
+        body = VideoGenerationRequest(
+            prompt=validation.text("prompt", prompt),
+            aspect_ratio=unset(_aspect_ratio(aspect_ratio)),
+            duration=unset(validation.maybe(validation.integer, "duration", duration, minimum=low, maximum=high)),
+            resolution=unset(
+                validation.maybe(
+                    validation.member, "resolution", resolution, VideoResolution, validation.VIDEO_RESOLUTIONS
+                )
+            ),
+            generate_audio=unset(validation.maybe(validation.boolean, "generate_audio", generate_audio)),
+        )
+        response = await self._core.call(
+            create_video_generation.asyncio_detailed,
+            VideoGenerationResponse,
+            body=body,
+            idempotency_key=new_idempotency_key(idempotency_key),
+        )
+        return job_from(response.job, response.job_id, JobType.VIDEO_GENERATION)
+
+
+class AdsVideos:
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    async def create(
+        self,
+        *,
+        avatar_id: str,
+        script: str,
+        style: str | None = None,
+        aspect_ratio: str | None = None,
+        reference_image_urls: Sequence[str] | None = None,
+        product_image_url: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Job:
+        """Start a talking-head (default) or UGC (``style="ugc"``) ad video job."""
+        body = AdsVideoRequest(
+            avatar_id=validation.resource_id("avatar_id", avatar_id),
+            script=validation.text("script", script),
+            style=unset(
+                validation.maybe(validation.member, "style", style, AdsVideoStyle, validation.ADS_VIDEO_STYLES)
+            ),
+            aspect_ratio=unset(_aspect_ratio(aspect_ratio)),
+            reference_image_urls=unset(
+                validation.maybe(validation.https_urls, "reference_image_urls", reference_image_urls)
+            ),
+            product_image_url=unset(validation.maybe(validation.https_url, "product_image_url", product_image_url)),
+        )
+        response = await self._core.call(
+            create_ads_video.asyncio_detailed,
+            AdsVideoResponse,
+            body=body,
+            idempotency_key=new_idempotency_key(idempotency_key),
+        )
+        return job_from(response.job, response.job_id, JobType.ADS_VIDEO)
+
+
+class Ads:
+    """``sume.ads.videos.create(...)``."""
+
+    def __init__(self, core: Core) -> None:
+        self.videos = AdsVideos(core)
+
+
+class FaceSwap:
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    async def create(
+        self, *, media_url: str, avatar_ids: Sequence[str], idempotency_key: str | None = None
+    ) -> list[Job]:
+        """Start one Face Swap job per avatar on a video uploaded with purpose ``face_swap_source_video``.
+
+        The first job is the primary one.
+        """
+        ids = validation.string_list("avatar_ids", avatar_ids, max_items=validation.MAX_AVATARS_PER_FACE_SWAP)
+        body = FaceSwapRequest(
+            media_url=validation.text("media_url", media_url, max_length=8_192),
+            avatar_ids=[validation.resource_id(f"avatar_ids[{i}]", a) for i, a in enumerate(ids)],
+        )
+        response = await self._core.call(
+            create_face_swap.asyncio_detailed,
+            FaceSwapResponse,
+            body=body,
+            idempotency_key=new_idempotency_key(idempotency_key),
+        )
+        return _face_swap_jobs(response)
+
+
+def _face_swap_jobs(response: FaceSwapResponse) -> list[Job]:
+    jobs = list(response.jobs) if not isinstance(response.jobs, Unset) else []
+    known = {job.id for job in jobs}
+    ids = list(response.job_ids) if not isinstance(response.job_ids, Unset) else []
+    if isinstance(response.job_id, str) and response.job_id not in ids:
+        ids.insert(0, response.job_id)
+    for job_id in ids:
+        if job_id not in known:
+            jobs.append(Job(id=job_id, status=JobStatus.QUEUED, type_=JobType.FACE_SWAP))
+            known.add(job_id)
+    if not jobs:
+        raise APIResponseValidationError("The Face Swap response carries no jobs")
+    if isinstance(response.job_id, str):  # the primary job first
+        jobs.sort(key=lambda job: job.id != response.job_id)
+    return jobs
+
+
+class ReferenceAnalysis:
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    async def create(self, *, url: str, idempotency_key: str | None = None) -> Job:
+        """Analyze a public TikTok or Instagram Reel (an https URL)."""
+        body = ReferenceAnalysisRequest(url=validation.https_url("url", url))
+        response = await self._core.call(
+            create_reference_analysis.asyncio_detailed,
+            ReferenceAnalysisResponse,
+            body=body,
+            idempotency_key=new_idempotency_key(idempotency_key),
+        )
+        return job_from(response.job, response.job_id, JobType.REFERENCE_ANALYSIS)

@@ -1,0 +1,176 @@
+"""Jobs: list, poll, fetch results, and await completion."""
+
+from __future__ import annotations
+
+import builtins
+import random
+from collections.abc import AsyncGenerator, Iterable, Sequence
+from contextlib import aclosing
+from typing import Literal, overload
+
+import anyio
+from sume_api_client.api.jobs import get_job, get_job_result, list_jobs
+from sume_api_client.models import Job, JobList, JobStatus, JobType, JobWithResult
+
+from .. import validation
+from ..core import Core
+from ..errors import InvalidInputError, SumeError
+from ..pagination import AsyncPager
+from ..waiting import DEFAULT, JobWatch, PollPolicy, Timeout, default_timeout, outcomes
+from ._common import pager
+
+JobRef = Job | str
+
+
+class Jobs:
+    def __init__(self, core: Core, *, poll_slots: anyio.Semaphore, poll_policy: PollPolicy) -> None:
+        self._core = core
+        self._poll_slots = poll_slots
+        self._poll_policy = poll_policy
+        self._rng = random.Random()
+
+    def list(
+        self,
+        *,
+        type: str | JobType | None = None,
+        status: str | JobStatus | None = None,
+        limit: int | None = None,
+    ) -> AsyncPager[Job]:
+        """Jobs of the workspace, optionally of one ``type`` and/or ``status``."""
+        job_type = None if type is None else JobType(validation.text("type", str(type), max_length=100))
+        job_status = None if status is None else JobStatus(validation.text("status", str(status), max_length=100))
+        return pager(self._core, list_jobs.asyncio_detailed, JobList, limit=limit, type_=job_type, status=job_status)
+
+    async def get(self, job: JobRef) -> Job:
+        """The job's current state (one poll)."""
+        return await self._core.call(get_job.asyncio_detailed, Job, job_id=_job_id(job))
+
+    async def result(self, job: JobRef) -> JobWithResult:
+        """The job with its ``result``; ``ConflictError`` (``job_not_completed``) until it is done."""
+        return await self._core.call(get_job_result.asyncio_detailed, JobWithResult, job_id=_job_id(job))
+
+    async def wait(self, job: JobRef, *, timeout: Timeout = DEFAULT, poll_interval: float | None = None) -> Job:
+        """Poll until the job is terminal and return it when ``completed``.
+
+        Raises ``JobFailedError`` when it ends ``failed``, ``canceled`` or ``expired``, and
+        ``JobTimeoutError`` when ``timeout`` seconds pass first (default: 600 s for image
+        jobs, 1800 s otherwise; ``None`` waits forever). A status the SDK does not know is
+        treated as still running.
+        """
+        async with aclosing(self.as_completed([job], timeout=timeout, poll_interval=poll_interval)) as it:
+            async for done in it:
+                return done
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @overload
+    def as_completed(
+        self,
+        jobs: Iterable[JobRef],
+        *,
+        timeout: Timeout = ...,
+        poll_interval: float | None = ...,
+        return_exceptions: Literal[False] = ...,
+    ) -> AsyncGenerator[Job]: ...
+    @overload
+    def as_completed(
+        self,
+        jobs: Iterable[JobRef],
+        *,
+        timeout: Timeout = ...,
+        poll_interval: float | None = ...,
+        return_exceptions: Literal[True],
+    ) -> AsyncGenerator[Job | SumeError]: ...
+    def as_completed(
+        self,
+        jobs: Iterable[JobRef],
+        *,
+        timeout: Timeout = DEFAULT,
+        poll_interval: float | None = None,
+        return_exceptions: bool = False,
+    ) -> AsyncGenerator[Job] | AsyncGenerator[Job | SumeError]:
+        """Yield jobs as they complete, in completion order.
+
+        ``timeout`` is one deadline for the whole batch. By default the first failure or
+        the deadline raises (``JobFailedError``, ``JobTimeoutError``); with
+        ``return_exceptions=True`` they are yielded in place of the job instead, so one
+        bad job does not stop the batch. Breaking out of the loop stops all polling.
+        """
+        watch = self._watch(jobs, timeout, poll_interval)
+        return _yield_outcomes(watch, return_exceptions)
+
+    @overload
+    async def wait_all(
+        self,
+        jobs: Iterable[JobRef],
+        *,
+        timeout: Timeout = ...,
+        poll_interval: float | None = ...,
+        return_exceptions: Literal[False] = ...,
+    ) -> builtins.list[Job]: ...
+    @overload
+    async def wait_all(
+        self,
+        jobs: Iterable[JobRef],
+        *,
+        timeout: Timeout = ...,
+        poll_interval: float | None = ...,
+        return_exceptions: Literal[True],
+    ) -> builtins.list[Job | SumeError]: ...
+    async def wait_all(
+        self,
+        jobs: Iterable[JobRef],
+        *,
+        timeout: Timeout = DEFAULT,
+        poll_interval: float | None = None,
+        return_exceptions: bool = False,
+    ) -> builtins.list[Job] | builtins.list[Job | SumeError]:
+        """Wait for every job; results in the order of ``jobs``.
+
+        With ``return_exceptions=True`` a failed or timed-out job appears as its
+        ``JobFailedError``/``JobTimeoutError`` in the list instead of raising.
+        """
+        watch = self._watch(jobs, timeout, poll_interval)
+        results: builtins.list[Job | SumeError | None] = [None] * watch.pending
+        async with aclosing(outcomes(watch)) as stream:
+            async for index, outcome in stream:
+                if isinstance(outcome, SumeError) and not return_exceptions:
+                    raise outcome
+                results[index] = outcome
+        return [r for r in results if r is not None]
+
+    def _watch(self, jobs: Iterable[JobRef], timeout: Timeout, poll_interval: float | None) -> JobWatch:
+        refs: Sequence[JobRef] = list(jobs)
+        for i, ref in enumerate(refs):
+            if not isinstance(ref, Job):
+                validation.resource_id(f"jobs[{i}]", ref)
+        if isinstance(timeout, int | float) and not isinstance(timeout, bool):
+            limit: float | None = validation.number("timeout", timeout, minimum=0)
+        elif timeout is None:
+            limit = None
+        elif timeout is DEFAULT:
+            limit = default_timeout(refs)
+        else:
+            raise InvalidInputError("timeout", "must be a number of seconds or None")
+        if poll_interval is not None:
+            poll_interval = validation.number("poll_interval", poll_interval, minimum=0.001)
+        return JobWatch(
+            self.get,
+            refs,
+            timeout=limit,
+            poll_slots=self._poll_slots,
+            policy=self._poll_policy,
+            fixed_interval=poll_interval,
+            rng=self._rng,
+        )
+
+
+async def _yield_outcomes(watch: JobWatch, return_exceptions: bool) -> AsyncGenerator[Job | SumeError]:
+    async with aclosing(outcomes(watch)) as stream:
+        async for _, outcome in stream:
+            if isinstance(outcome, SumeError) and not return_exceptions:
+                raise outcome
+            yield outcome
+
+
+def _job_id(job: JobRef) -> str:
+    return validation.resource_id("job_id", job.id if isinstance(job, Job) else job)

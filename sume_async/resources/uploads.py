@@ -1,0 +1,100 @@
+"""Uploads: presign, then stream the bytes straight to the storage host."""
+
+from __future__ import annotations
+
+import attrs
+from sume_api_client.api.uploads import create_upload_presign
+from sume_api_client.models import Upload, UploadPresignRequest, UploadPurpose
+
+from .. import validation
+from ..core import Core
+from ..storage import ProgressCallback, put_object
+from ..upload_source import Source, open_source
+from ._common import new_idempotency_key
+
+
+@attrs.frozen
+class UploadedFile:
+    """A finished upload. ``object_key`` finalizes it (``POST /assets``); ``media_url`` feeds Face Swap.
+
+    Both are secrets: they are left out of ``repr()``.
+    """
+
+    object_key: str = attrs.field(repr=False)
+    media_url: str | None = attrs.field(repr=False)
+    purpose: str
+    filename: str
+    content_type: str
+    size_bytes: int
+
+
+class Uploads:
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    async def presign(
+        self,
+        *,
+        filename: str,
+        content_type: str,
+        size_bytes: int,
+        purpose: str,
+        idempotency_key: str | None = None,
+    ) -> Upload:
+        """A temporary upload target (``upload_url``, ``required_headers``, ``object_key``)."""
+        body = UploadPresignRequest(
+            filename=validation.text("filename", filename, max_length=1_000),
+            content_type=validation.text("content_type", content_type, max_length=255),
+            size_bytes=validation.integer("size_bytes", size_bytes, minimum=1),
+            purpose=UploadPurpose(validation.choice("purpose", purpose, validation.UPLOAD_PURPOSES)),
+        )
+        return await self._core.call(
+            create_upload_presign.asyncio_detailed,
+            Upload,
+            body=body,
+            idempotency_key=new_idempotency_key(idempotency_key),
+        )
+
+    async def upload(
+        self,
+        source: Source,
+        *,
+        purpose: str,
+        filename: str | None = None,
+        content_type: str | None = None,
+        size_bytes: int | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> UploadedFile:
+        """Presign and PUT ``source``: a path, bytes, a binary file object, or an async iterable of bytes.
+
+        Files stream from disk in chunks. ``size_bytes`` is needed only for sources that
+        cannot tell their size (async iterables, unseekable files); ``filename`` is taken
+        from the path when not given, and the content type guessed from it.
+        ``on_progress(sent, total)`` is called as bytes go out (from 0 again on a retry).
+        """
+        purpose = validation.choice("purpose", purpose, validation.UPLOAD_PURPOSES)
+        resolved = await open_source(source, filename=filename, content_type=content_type, size_bytes=size_bytes)
+        target = await self.presign(
+            filename=resolved.filename,
+            content_type=resolved.content_type,
+            size_bytes=resolved.size,
+            purpose=purpose,
+        )
+        requester = self._core.requester
+        await put_object(
+            requester.http,
+            upload_url=target.upload_url,
+            required_headers=target.required_headers.additional_properties,
+            source=resolved,
+            retry=requester.retry,
+            limiter=requester.limiter,
+            on_progress=on_progress,
+        )
+        return UploadedFile(
+            object_key=target.object_key,
+            media_url=target.media_url if isinstance(target.media_url, str) else None,
+            purpose=purpose,
+            filename=resolved.filename,
+            content_type=resolved.content_type,
+            size_bytes=resolved.size,
+        )
