@@ -48,6 +48,8 @@ class AsyncSume:
             client's ``max_connections``.
         max_concurrent_polls: status polls in flight at once across all job waits.
         poll_policy: how job waits space their polls.
+        retry_policy: backoff settings; when given, it replaces ``max_retries``.
+        allow_insecure_http: permit a plain-http, non-loopback ``base_url`` (never in production).
     """
 
     def __init__(
@@ -62,6 +64,7 @@ class AsyncSume:
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
         max_concurrent_polls: int = DEFAULT_MAX_CONCURRENT_POLLS,
         poll_policy: PollPolicy | None = None,
+        retry_policy: RetryPolicy | None = None,
         allow_insecure_http: bool = False,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("SUME_API_KEY")
@@ -103,7 +106,7 @@ class AsyncSume:
             base_url=self.base_url,
             auth_headers=auth_headers,
             timeout=request_timeout,
-            retry=RetryPolicy(max_retries=max_retries),
+            retry=retry_policy or RetryPolicy(max_retries=max_retries),
             limiter=anyio.Semaphore(max_concurrent_requests),
         )
         core = Core(self._requester)

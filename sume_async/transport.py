@@ -84,7 +84,8 @@ class Requester:
             headers={**self._headers, **(headers or {})},
             timeout=self.timeout,
         )
-        path = request.url.path
+        # The encoded path, as sent (ids stay visibly encoded); never the query.
+        path = request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")
         attempts = self.retry.max_retries + 1
         for attempt in range(1, attempts + 1):
             started = anyio.current_time()
