@@ -8,6 +8,7 @@ import time
 
 import httpx
 import pytest
+from sdk_helpers import KEY, Recorder, client, envelope, job
 
 import sume_async
 from sume_async import (
@@ -30,8 +31,6 @@ from sume_async import (
     UnprocessableEntityError,
 )
 from sume_async.retries import RetryPolicy, parse_retry_after
-
-from sdk_helpers import KEY, Recorder, client, envelope, job
 
 pytestmark = pytest.mark.anyio
 

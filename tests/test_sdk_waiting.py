@@ -8,7 +8,7 @@ from collections import Counter
 import anyio
 import httpx
 import pytest
-from sdk_helpers import Recorder, client, envelope, job
+from sdk_helpers import envelope, job
 
 from sume_async import Job, JobFailedError, JobTimeoutError, NotFoundError, PollPolicy
 from sume_async.waiting import IMAGE_TIMEOUT, VIDEO_TIMEOUT, default_timeout
