@@ -8,9 +8,9 @@ from collections import Counter
 import anyio
 import httpx
 import pytest
-from sdk_helpers import envelope, job
+from sdk_helpers import FAST_POLL, FAST_RETRY, KEY, envelope, job
 
-from sume_async import Job, JobFailedError, JobTimeoutError, NotFoundError, PollPolicy
+from sume_async import AsyncSume, Job, JobFailedError, JobTimeoutError, NotFoundError, PollPolicy
 from sume_async.waiting import IMAGE_TIMEOUT, VIDEO_TIMEOUT, default_timeout
 
 pytestmark = pytest.mark.anyio
@@ -47,10 +47,6 @@ class Scripted:
 
 
 def make(server: Scripted, **kwargs: object):  # type: ignore[no-untyped-def]
-    from sdk_helpers import FAST_POLL, FAST_RETRY, KEY
-
-    from sume_async import AsyncSume
-
     kwargs.setdefault("retry_policy", FAST_RETRY)
     kwargs.setdefault("poll_policy", FAST_POLL)
     return AsyncSume(KEY, http_client=httpx.AsyncClient(transport=httpx.MockTransport(server.handle)), **kwargs)  # type: ignore[arg-type]
@@ -109,10 +105,6 @@ async def test_transient_poll_errors_do_not_end_the_wait() -> None:
         if next(failures, False):
             return httpx.Response(503, text="busy")
         return await server.handle(request)
-
-    from sdk_helpers import FAST_POLL, FAST_RETRY, KEY
-
-    from sume_async import AsyncSume
 
     http = httpx.AsyncClient(transport=httpx.MockTransport(flaky))
     async with AsyncSume(KEY, http_client=http, retry_policy=FAST_RETRY, poll_policy=FAST_POLL) as sume:
