@@ -1,0 +1,207 @@
+"""Refresh the schema snapshot from Sume's published OpenAPI document, report, regenerate.
+
+    python scripts/update_schema.py                     # fetch the live schema
+    python scripts/update_schema.py --from FILE         # take it from a file
+    python scripts/update_schema.py --dry-run           # only print the change report
+    python scripts/update_schema.py --fail-on-breaking  # refuse breaking changes (exit 3)
+
+Steps: load the new document (over HTTPS, or ``--from``); check that it is OpenAPI 3.x
+and passes openapi-spec-validator (``--lenient`` skips the latter); print what changed
+against the current snapshot (``scripts/schema_diff.py``); write the snapshot in its
+stable format; regenerate ``generated/`` with ``scripts/generate.py``. ``--snapshot``
+and ``--target`` point the writes elsewhere (the tests use them).
+
+Exit codes:
+    0  done (breaking changes, if any, are listed and end with a warning)
+    1  the schema could not be fetched, read or validated, or regeneration failed
+    2  bad command line
+    3  ``--fail-on-breaking`` and the report has breaking changes: nothing written
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+from schema_diff import diff_schemas, has_breaking, render_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOT = ROOT / "openapi" / "openapi.json"
+LIVE_URL = "https://www.sume.so/api/v1/openapi.json"
+TIMEOUT_SECONDS = 30.0
+EXIT_OK, EXIT_ERROR, EXIT_BREAKING = 0, 1, 3
+
+
+class UpdateError(Exception):
+    """A failure to report in one line, without a traceback."""
+
+
+def format_schema(doc: Mapping[str, Any]) -> str:
+    """The snapshot's stable text: sorted keys, two-space indent, UTF-8 kept, final newline."""
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def fetch_schema(
+    url: str = LIVE_URL, *, timeout: float = TIMEOUT_SECONDS, transport: httpx.BaseTransport | None = None
+) -> Any:
+    """GET ``url`` and parse it as JSON. ``transport`` lets tests answer without a network."""
+    headers = {"Accept": "application/json", "User-Agent": "sume-async update-schema"}
+    try:
+        with httpx.Client(timeout=timeout, follow_redirects=True, transport=transport) as client:
+            response = client.get(url, headers=headers)
+    except httpx.TimeoutException as exc:
+        raise UpdateError(f"fetching {url} timed out after {timeout:g} s ({type(exc).__name__})") from exc
+    except httpx.HTTPError as exc:
+        raise UpdateError(f"could not fetch {url}: {type(exc).__name__}: {exc}") from exc
+    if response.status_code != 200:
+        raise UpdateError(f"fetching {url} returned HTTP {response.status_code}, expected 200")
+    try:
+        return response.json()
+    except ValueError as exc:
+        kind = response.headers.get("content-type", "unknown content type")
+        raise UpdateError(f"{url} did not return JSON ({kind}): {exc}") from exc
+
+
+def read_schema(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UpdateError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise UpdateError(f"{path} is not valid JSON: {exc}") from exc
+
+
+def check_openapi3(doc: Any, *, strict: bool = True) -> None:
+    """Raise ``UpdateError`` unless ``doc`` is an OpenAPI 3.x document.
+
+    The shape check always runs; with ``strict`` the whole document must also pass
+    openapi-spec-validator.
+    """
+    if not isinstance(doc, dict):
+        raise UpdateError(f"the schema is a JSON {type(doc).__name__}, not an object")
+    version = doc.get("openapi")
+    if not isinstance(version, str) or not version.startswith("3."):
+        found = f"openapi: {version!r}" if "openapi" in doc else f"swagger: {doc.get('swagger')!r}"
+        raise UpdateError(f"not an OpenAPI 3.x document ({found})")
+    if not isinstance(doc.get("info"), dict):
+        raise UpdateError("not an OpenAPI 3.x document: `info` is missing")
+    if not isinstance(doc.get("paths"), dict) or not doc["paths"]:
+        raise UpdateError("the schema has no `paths`: refusing to replace the snapshot with it")
+    if strict:
+        from openapi_spec_validator import validate
+
+        try:
+            validate(doc)
+        except Exception as exc:  # validation errors, and unresolvable $refs from `referencing`
+            where = "/".join(str(p) for p in getattr(exc, "path", ())) or "document"
+            text = getattr(exc, "message", None) or (f"cannot resolve {exc.ref}" if hasattr(exc, "ref") else exc)
+            message = _shorten(str(text))
+            raise UpdateError(f"invalid OpenAPI {version} at {where}: {message} (--lenient skips this)") from exc
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else "?"
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def write_schema(doc: Mapping[str, Any], path: Path) -> bool:
+    """Write ``doc`` in the stable format, atomically. False when the bytes are unchanged."""
+    text = format_schema(doc)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def regenerate(snapshot: Path, target: Path | None) -> int:
+    import generate  # scripts/generate.py, a sibling of this file
+
+    argv = ["--schema", str(snapshot)] + (["--target", str(target)] if target else [])
+    try:
+        return generate.main(argv)
+    except SystemExit as exc:  # generate.py exits with a message when a tool fails
+        if exc.code not in (None, 0):
+            print(f"update-schema: generation failed: {exc.code}", file=sys.stderr)
+            return EXIT_ERROR
+        return EXIT_OK
+
+
+def _label(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description=(__doc__ or "").splitlines()[0],
+        epilog="exit codes: 0 done, 1 fetch/validation/generation error, 2 usage, "
+        "3 breaking changes with --fail-on-breaking",
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--from", dest="source", type=Path, metavar="FILE", help="read the schema from FILE")
+    source.add_argument("--url", default=LIVE_URL, help=f"fetch the schema from URL (default {LIVE_URL})")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT_SECONDS, help="seconds for the download")
+    parser.add_argument("--snapshot", type=Path, default=SNAPSHOT, help="the snapshot to compare with and write")
+    parser.add_argument("--target", type=Path, help="generated package folder (default: generate.py's)")
+    parser.add_argument("--no-generate", action="store_true", help="write the snapshot, do not regenerate")
+    parser.add_argument("--dry-run", "--report-only", action="store_true", help="print the report, write nothing")
+    parser.add_argument("--fail-on-breaking", action="store_true", help="exit 3, writing nothing, if breaking")
+    parser.add_argument("--lenient", action="store_true", help="skip openapi-spec-validator (shape check stays)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    snapshot: Path = args.snapshot
+    try:
+        if args.source is not None:
+            new, new_label = read_schema(args.source), str(args.source)
+        else:
+            print(f"fetching {args.url} ...")
+            new, new_label = fetch_schema(args.url, timeout=args.timeout), args.url
+        check_openapi3(new, strict=not args.lenient)
+        old = read_schema(snapshot) if snapshot.exists() else {}
+    except UpdateError as exc:
+        print(f"update-schema: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if not old:
+        print(f"{_label(snapshot)} does not exist yet: everything is new.")
+    changes = diff_schemas(old if isinstance(old, dict) else {}, new)
+    print(render_text(changes, old_label=_label(snapshot), new_label=new_label), end="")
+    breaking = sum(1 for c in changes if c.breaking)
+    if has_breaking(changes) and args.fail_on_breaking:
+        print(f"update-schema: {breaking} breaking change(s); nothing written (--fail-on-breaking).")
+        return EXIT_BREAKING
+    if args.dry_run:
+        print("dry run: nothing written.")
+        return EXIT_OK
+    written = write_schema(new, snapshot)
+    print(f"{'wrote' if written else 'unchanged:'} {_label(snapshot)}")
+    if not args.no_generate:
+        status = regenerate(snapshot, args.target)
+        if status != EXIT_OK:
+            return EXIT_ERROR
+    if breaking:
+        print(
+            f"WARNING: {breaking} breaking change(s) above. Update sume_async/ and the mock server, "
+            "then run `make test`, before committing the new snapshot."
+        )
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
