@@ -180,7 +180,9 @@ class _View:
         return f"{text}({self.fmt})" if self.fmt else text
 
 
-def _merge_all_of(doc: Mapping[str, Any], schema: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+def _merge_all_of(
+    doc: Mapping[str, Any], schema: Mapping[str, Any], depth: int = 0
+) -> tuple[dict[str, Any], str | None]:
     """Fold ``allOf`` parts into one schema; keep the ref name of a lone ``allOf: [$ref]``."""
     merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
     parts = [p for p in schema.get("allOf", []) if isinstance(p, Mapping)]
@@ -193,8 +195,8 @@ def _merge_all_of(doc: Mapping[str, Any], schema: Mapping[str, Any]) -> tuple[di
         resolved = _deref(doc, part)
         if not isinstance(resolved, Mapping):
             continue
-        if "allOf" in resolved:
-            resolved, _ = _merge_all_of(doc, resolved)
+        if "allOf" in resolved and depth < 32:
+            resolved, _ = _merge_all_of(doc, resolved, depth + 1)
         properties.update(resolved.get("properties", {}))
         required.extend(r for r in resolved.get("required", []) if r not in required)
         for key, value in resolved.items():
@@ -226,7 +228,7 @@ def _normalize(doc: Mapping[str, Any], schema: Any, depth: int = 0) -> _View:
         siblings = {k: v for k, v in schema.items() if k != "$ref"}
         schema = {**(target if isinstance(target, Mapping) else {}), **siblings}
     if "allOf" in schema:
-        schema, lone_ref = _merge_all_of(doc, schema)
+        schema, lone_ref = _merge_all_of(doc, schema, depth)
         ref = ref or lone_ref
     nullable = bool(schema.get("nullable"))
     for key in ("anyOf", "oneOf"):
