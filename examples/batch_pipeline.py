@@ -1,0 +1,120 @@
+"""A batch pipeline with sume-async: the demo behind ``make demo``.
+
+Without ``SUME_API_KEY`` it runs against the embedded mock Sume server, started on
+loopback with time sped up. With a key it still uses the mock unless you pass
+``--production`` (which spends real credits).
+
+    python examples/batch_pipeline.py [--images 12] [--videos 4] [--production]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio
+
+from sume_async import AsyncSume, Job, JobError, PollPolicy, SumeError
+
+MOCK_SPEED = 40.0  # simulated seconds per real second on the mock
+
+
+@asynccontextmanager
+async def open_client(production: bool) -> AsyncIterator[AsyncSume]:
+    if production:
+        if not os.environ.get("SUME_API_KEY"):
+            sys.exit("--production needs SUME_API_KEY")
+        print("Target: production Sume (this spends credits)\n")
+        async with AsyncSume() as sume:
+            yield sume
+        return
+
+    from sume_async.testing import DEFAULT_API_KEY, MockSume, serve
+
+    mock = MockSume(speed=MOCK_SPEED, failure_rate=0.1, seed=7)
+    async with serve(mock) as base_url:
+        print(f"Target: embedded mock Sume server at {base_url} (time x{MOCK_SPEED:g})\n")
+        # Poll on the mock's sped-up clock; against production use the default policy.
+        policy = PollPolicy().scaled(1 / MOCK_SPEED)
+        async with AsyncSume(DEFAULT_API_KEY, base_url=base_url, poll_policy=policy) as sume:
+            yield sume
+
+
+def progress_line(done: int, failed: int, total: int, width: int = 30) -> str:
+    filled = int(width * (done + failed) / total)
+    return f"\r  [{'#' * filled}{'.' * (width - filled)}] {done} completed, {failed} failed, {total} total"
+
+
+async def create_batch(sume: AsyncSume, images: int, videos: int) -> list[Job]:
+    """Create every job concurrently; creates are idempotent, so retries never double-charge."""
+    jobs: list[Job] = []
+
+    async def image(i: int) -> None:
+        jobs.append(await sume.images.generate(prompt=f"Product shot #{i} of a ceramic mug, soft light", aspect_ratio="1:1"))
+
+    async def video(i: int) -> None:
+        jobs.append(await sume.videos.generate(prompt=f"Unboxing clip #{i}", duration=6, resolution="720p"))
+
+    async with anyio.create_task_group() as tg:
+        for i in range(images):
+            tg.start_soon(image, i)
+        for i in range(videos):
+            tg.start_soon(video, i)
+    return jobs
+
+
+async def main(args: argparse.Namespace) -> None:
+    async with open_client(args.production) as sume:
+        account = await sume.account.me()
+        credits = await sume.credits.get()
+        print(f"Workspace {account.workspace.name!s} · plan {credits.plan} · {credits.remaining_credits} credits left")
+
+        started = anyio.current_time()
+        jobs = await create_batch(sume, args.images, args.videos)
+        print(f"Created {len(jobs)} jobs in {anyio.current_time() - started:.2f}s; waiting:")
+
+        completed: list[Job] = []
+        failures: list[SumeError] = []
+        async for outcome in sume.jobs.as_completed(jobs, return_exceptions=True):
+            if isinstance(outcome, SumeError):
+                failures.append(outcome)
+            else:
+                completed.append(outcome)
+            print(progress_line(len(completed), len(failures), len(jobs)), end="", flush=True)
+        print(f"\n  done in {anyio.current_time() - started:.1f}s")
+        for failure in failures:
+            print(f"  ! {failure}" if isinstance(failure, JobError) else f"  ! {type(failure).__name__}: {failure}")
+
+        for done in completed[:3]:
+            result = await sume.jobs.result(done)
+            outputs = result.result.outputs if result.result else []
+            print(f"  {done.id} ({done.type_}): {len(outputs or [])} output(s)")
+
+        print("\nUploading a video to the Asset Library:")
+        with tempfile.TemporaryDirectory() as tmp:
+            video = Path(tmp) / "launch-ad.mp4"
+            video.write_bytes(os.urandom(4 * 1024 * 1024))
+
+            def show(sent: int, total: int) -> None:
+                print(f"\r  uploaded {sent / 2**20:5.1f} / {total / 2**20:.1f} MiB", end="", flush=True)
+
+            ingest = await sume.assets.upload(video, title="Launch ad hook", on_progress=show)
+        print(f"\n  ingest job {ingest.id}: {(await sume.jobs.wait(ingest)).status}")
+
+        print("\nSearching the Asset Library for 'hook':")
+        async for asset in sume.assets.search("hook", limit=5):
+            score = asset.search.score if asset.search else None
+            print(f"  {asset.id}  {asset.title!s:40}  score={score}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--images", type=int, default=12)
+    parser.add_argument("--videos", type=int, default=4)
+    parser.add_argument("--production", action="store_true", help="use production Sume (spends credits)")
+    anyio.run(main, parser.parse_args())

@@ -1,0 +1,169 @@
+"""Hostile input from callers: a clear error before anything is sent, or safe encoding."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import httpx
+import pytest
+from sdk_helpers import Recorder, client, job
+
+from sume_async import AsyncSume, InvalidInputError
+
+pytestmark = pytest.mark.anyio
+
+
+def never_called(request: httpx.Request) -> httpx.Response:
+    raise AssertionError(f"nothing should be sent, got {request.method} {request.url}")
+
+
+CASES: list[tuple[str, str, dict[str, Any], str]] = [
+    ("images", "generate", {"prompt": ""}, "prompt"),
+    ("images", "generate", {"prompt": "   "}, "prompt"),
+    ("images", "generate", {"prompt": 42}, "prompt"),
+    ("images", "generate", {"prompt": None}, "prompt"),
+    ("images", "generate", {"prompt": "x" * 100_001}, "prompt"),
+    ("images", "generate", {"prompt": "ok", "image_count": 0}, "image_count"),
+    ("images", "generate", {"prompt": "ok", "image_count": -1}, "image_count"),
+    ("images", "generate", {"prompt": "ok", "image_count": True}, "image_count"),
+    ("images", "generate", {"prompt": "ok", "image_count": 1.5}, "image_count"),
+    ("images", "generate", {"prompt": "ok", "aspect_ratio": "wide"}, "aspect_ratio"),
+    (
+        "images",
+        "generate",
+        {"prompt": "ok", "reference_image_urls": ["http://x.example/a.png"]},
+        "reference_image_urls[0]",
+    ),
+    ("images", "generate", {"prompt": "ok", "reference_image_urls": "https://x.example/a.png"}, "reference_image_urls"),
+    (
+        "images",
+        "generate",
+        {"prompt": "ok", "reference_image_urls": ["javascript:alert(1)"]},
+        "reference_image_urls[0]",
+    ),
+    (
+        "images",
+        "generate",
+        {"prompt": "ok", "reference_image_urls": ["https://a.example/x"] * 101},
+        "reference_image_urls",
+    ),
+    ("images", "generate", {"prompt": "ok", "idempotency_key": "k" * 256}, "idempotency_key"),
+    ("images", "generate", {"prompt": "ok", "idempotency_key": "bad\r\nheader"}, "idempotency_key"),
+    ("videos", "generate", {"prompt": "ok", "duration": 3}, "duration"),
+    ("videos", "generate", {"prompt": "ok", "duration": 16}, "duration"),
+    ("videos", "generate", {"prompt": "ok", "duration": math.nan}, "duration"),
+    ("videos", "generate", {"prompt": "ok", "resolution": "1080p"}, "resolution"),
+    ("videos", "generate", {"prompt": "ok", "generate_audio": "yes"}, "generate_audio"),
+    ("face_swap", "create", {"media_url": "https://m.example/v", "avatar_ids": []}, "avatar_ids"),
+    ("face_swap", "create", {"media_url": "https://m.example/v", "avatar_ids": ["a"] * 11}, "avatar_ids"),
+    ("face_swap", "create", {"media_url": "https://m.example/v", "avatar_ids": "avatar_1"}, "avatar_ids"),
+    ("face_swap", "create", {"media_url": "https://m.example/v", "avatar_ids": [".."]}, "avatar_ids[0]"),
+    ("reference_analysis", "create", {"url": "http://tiktok.com/x"}, "url"),
+    ("reference_analysis", "create", {"url": "not a url"}, "url"),
+    (
+        "uploads",
+        "presign",
+        {"filename": "a.mp4", "content_type": "video/mp4", "size_bytes": 0, "purpose": "asset_library_video"},
+        "size_bytes",
+    ),
+    (
+        "uploads",
+        "presign",
+        {"filename": "a.mp4", "content_type": "video/mp4", "size_bytes": 5, "purpose": "other"},
+        "purpose",
+    ),
+]
+
+
+@pytest.mark.parametrize(("resource", "method", "kwargs", "field"), CASES)
+async def test_bad_arguments_fail_before_sending(
+    resource: str, method: str, kwargs: dict[str, Any], field: str
+) -> None:
+    async with client(never_called) as sume:
+        with pytest.raises(InvalidInputError) as info:
+            await getattr(getattr(sume, resource), method)(**kwargs)
+    assert info.value.field == field
+    assert field in str(info.value)
+
+
+async def test_ads_video_checks_style_and_urls() -> None:
+    async with client(never_called) as sume:
+        with pytest.raises(InvalidInputError, match="style"):
+            await sume.ads.videos.create(avatar_id="avatar_1", script="Hi", style="mime")
+        with pytest.raises(InvalidInputError, match="product_image_url"):
+            await sume.ads.videos.create(avatar_id="avatar_1", script="Hi", product_image_url="ftp://x")
+
+
+@pytest.mark.parametrize("bad", ["", "   ", ".", "..", "...", "job\n1", 7, None, "x" * 300])
+async def test_unusable_ids_are_refused(bad: Any) -> None:
+    async with client(never_called) as sume:
+        for call in (sume.jobs.get, sume.jobs.result, sume.avatars.get, sume.assets.get):
+            with pytest.raises(InvalidInputError):
+                await call(bad)
+
+
+@pytest.mark.parametrize(
+    ("job_id", "raw_path"),
+    [
+        ("../me", b"/api/v1/jobs/..%2Fme"),
+        ("job_1/result", b"/api/v1/jobs/job_1%2Fresult"),
+        ("job?limit=1", b"/api/v1/jobs/job%3Flimit%3D1"),
+        ("job#frag", b"/api/v1/jobs/job%23frag"),
+        ("job 1%2F", b"/api/v1/jobs/job%201%252F"),
+    ],
+)
+async def test_ids_are_encoded_into_one_path_segment(job_id: str, raw_path: bytes) -> None:
+    rec = Recorder(lambda r: httpx.Response(200, json=job(job_id)))
+    async with client(rec) as sume:
+        await sume.jobs.get(job_id)
+    (request,) = rec.requests
+    assert request.url.raw_path == raw_path
+    assert request.url.query == b""
+
+
+@pytest.mark.parametrize("limit", [0, 101, -5, 2.5, "10", True])
+async def test_page_limits_are_checked(limit: Any) -> None:
+    async with client(never_called) as sume:
+        with pytest.raises(InvalidInputError, match="limit"):
+            sume.jobs.list(limit=limit)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"sort": "random"},
+        {"search_mode": "vector"},
+        {"cta_present": "no"},
+        {"min_duration_seconds": -1},
+        {"max_duration_seconds": math.inf},
+        {"created_after": "2024-01-01"},
+    ],
+)
+async def test_asset_filters_are_checked(kwargs: dict[str, Any]) -> None:
+    async with client(never_called) as sume:
+        with pytest.raises(InvalidInputError):
+            sume.assets.list(**kwargs)
+
+
+def test_no_parameter_accepts_workspace_or_user_ids() -> None:
+    import inspect
+
+    sume = AsyncSume("sume_live_k")
+    resources = [r for r in vars(sume).values() if type(r).__module__.startswith("sume_async.resources")]
+    assert len(resources) >= 12
+    targets = [sume, *resources, sume.ads.videos]
+    for target in targets:
+        for name in dir(target):
+            if name.startswith("_"):
+                continue
+            member = getattr(target, name)
+            if callable(member):
+                params = inspect.signature(member).parameters
+                assert not {"workspace_id", "user_id"} & set(params), f"{name} takes a scope id"
+
+
+@pytest.mark.parametrize("key", ["sume_live_with space", "sume_live_\u00e9", "k\nInjected: 1"])
+def test_keys_that_cannot_be_a_header_are_refused(key: str) -> None:
+    with pytest.raises(InvalidInputError):
+        AsyncSume(key)
