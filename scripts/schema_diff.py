@@ -743,6 +743,7 @@ def _pretty(path: tuple[str, ...]) -> str:
 def inferred_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     """What the new document says about each object the old one marks ``x-sume-inferred``."""
     changes = []
+    differ = _Differ(old, new)
     for path, node in _walk(old):
         if node.get(INFERRED) is not True:
             continue
@@ -754,9 +755,29 @@ def inferred_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Cha
             continue  # still a guess
         elif _essence(found) == _essence(node):
             changes.append(Change(Kind.INFERRED_CONFIRMED, where, "the new schema agrees", False))
+        elif _same_shape(differ, node, found):
+            detail = "same types and fields; constraints or spelling differ"
+            changes.append(Change(Kind.INFERRED_CHANGED, where, detail, False))
         else:
             changes.append(Change(Kind.INFERRED_CHANGED, where, "the new schema differs (see above)", False))
     return changes
+
+
+def _same_shape(differ: _Differ, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """True when the schema diff finds nothing between the two objects (a schema or a parameter)."""
+    if "in" in old and "name" in old:
+
+        def where(param: Mapping[str, Any]) -> tuple[Any, Any, bool]:
+            return param.get("in"), param.get("name"), bool(param.get("required"))
+
+        if where(old) != where(new):
+            return False
+        old, new = old.get("schema") or {}, new.get("schema") or {}
+    start = len(differ.changes)
+    differ.schema(old, new, "", "", _BOTH, top=True)
+    same = len(differ.changes) == start
+    del differ.changes[start:]
+    return same
 
 
 # --- text --------------------------------------------------------------------------------------

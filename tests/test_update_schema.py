@@ -422,10 +422,19 @@ def test_inferred_objects_confirmed_changed_or_missing(snapshot: Doc) -> None:
 
     _schemas(live)["Credits"]["properties"]["plan"] = {"type": "string"}
     del _schemas(live)["Job"]["properties"]["result_url"]
-    found = {(c.kind, c.location) for c in inferred_changes(snapshot, live) if c.kind is not Kind.INFERRED_CONFIRMED}
+    _schemas(live)["Job"]["properties"]["request_id"] = {"type": "string", "nullable": True}  # other spelling
+    live["components"]["parameters"]["Limit"]["schema"]["maximum"] = 50
+    found = {
+        (c.kind, c.location, c.detail)
+        for c in inferred_changes(snapshot, live)
+        if c.kind is not Kind.INFERRED_CONFIRMED
+    }
+    same_shape = "same types and fields; constraints or spelling differ"
     assert found == {
-        (Kind.INFERRED_CHANGED, "schema Credits: plan"),
-        (Kind.INFERRED_MISSING, "schema Job: result_url"),
+        (Kind.INFERRED_CHANGED, "schema Credits: plan", "the new schema differs (see above)"),
+        (Kind.INFERRED_MISSING, "schema Job: result_url", "not in the new schema"),
+        (Kind.INFERRED_CHANGED, "schema Job: request_id", same_shape),
+        (Kind.INFERRED_CHANGED, "parameter Limit", same_shape),
     }
     # A document that still marks them says nothing about them.
     assert inferred_changes(snapshot, copy.deepcopy(snapshot)) == []
