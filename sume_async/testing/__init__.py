@@ -1,0 +1,38 @@
+"""An embedded, stateful mock of the Sume Public API for tests, demos and benchmarks.
+
+Needs the ``testing`` extra (``pip install 'sume-async[testing]'``: starlette and uvicorn), so
+the SDK itself never imports this package::
+
+    from sume_async.testing import MockSume, ManualClock, serve
+
+    mock = MockSume(clock=ManualClock())
+    transport = httpx.ASGITransport(app=mock.app)          # in-process
+    async with serve(mock) as base_url:                      # or a real loopback socket
+        ...
+
+See ``MockSume`` for configuration and the inspection API, ``Faults`` for fault injection.
+"""
+
+from __future__ import annotations
+
+from .clock import Clock, ManualClock, ScaledClock
+from .errors import ConnectionDropped
+from .faults import Faults
+from .mock import DEFAULT_API_KEY, FEATURES, MockSume
+from .server import LoopbackServer, serve
+from .views import JobView, UploadView
+
+__all__ = [
+    "DEFAULT_API_KEY",
+    "FEATURES",
+    "Clock",
+    "ConnectionDropped",
+    "Faults",
+    "JobView",
+    "LoopbackServer",
+    "ManualClock",
+    "MockSume",
+    "ScaledClock",
+    "UploadView",
+    "serve",
+]
