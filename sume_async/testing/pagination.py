@@ -11,12 +11,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from .errors import ApiError
 
-__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "paginate"]
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "paginate", "paginate_presorted"]
 
 T = TypeVar("T")
 SortKey = tuple[float, ...]
@@ -73,5 +73,39 @@ def paginate(
         keyed = [pair for pair in keyed if pair[0] > after]
     page = keyed[:limit]
     has_more = len(keyed) > limit
+    next_cursor = _encode(order, page[-1][0]) if has_more else None
+    return [item for _, item in page], has_more, next_cursor
+
+
+def paginate_presorted(
+    items: Iterable[T],
+    sort_key: Callable[[T], SortKey],
+    *,
+    order: str,
+    limit: int,
+    cursor: str | None,
+    keep: Callable[[T], bool] = lambda _: True,
+) -> tuple[list[T], bool, str | None]:
+    """Like :func:`paginate` for ``items`` already in ascending key order, filtered by ``keep``.
+
+    Stops after ``limit + 1`` kept items, and applies ``keep`` only after the cursor, so
+    paging through a long job list stays cheap (no sort, no status computed for skipped jobs).
+    """
+    after = _decode(order, cursor) if cursor is not None else None
+    page: list[tuple[SortKey, T]] = []
+    for item in items:
+        key = sort_key(item)
+        if after is not None:
+            if len(key) != len(after):
+                raise _bad_cursor()
+            if key <= after:
+                continue
+        if not keep(item):
+            continue
+        page.append((key, item))
+        if len(page) > limit:
+            break
+    has_more = len(page) > limit
+    page = page[:limit]
     next_cursor = _encode(order, page[-1][0]) if has_more else None
     return [item for _, item in page], has_more, next_cursor

@@ -101,8 +101,9 @@ class LoopbackServer:
             server_header=False,
             timeout_graceful_shutdown=3,
         )
-        self._server = _Server(config, lambda _: self._ready.set())
         self._ready = threading.Event()
+        self._on_started: Callable[[], None] | None = None
+        self._server = _Server(config, self._started)
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
 
@@ -130,9 +131,18 @@ class LoopbackServer:
         if self._thread is not None:
             self._thread.join()
 
-    def run(self) -> None:
-        """Serve on the current thread until the process is interrupted (used by the CLI)."""
+    def run(self, on_started: Callable[[], None] | None = None) -> None:
+        """Serve on the current thread until SIGINT/SIGTERM (used by the CLI).
+
+        ``on_started`` runs once the socket listens (``base_url`` is known by then).
+        """
+        self._on_started = on_started
         self._server.run()
+
+    def _started(self, _: _Server) -> None:
+        self._ready.set()
+        if self._on_started is not None:
+            self._on_started()
 
     def _run(self) -> None:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..context import Call, Reply
 from ..errors import ApiError
 from ..lifecycle import JOB_STATUSES, JOB_TYPES, is_terminal, job_state, render_job_with_result
-from ..pagination import paginate
+from ..pagination import paginate_presorted
 from ..state import JobRecord
 from ..validation import QueryReader
 
@@ -26,15 +26,23 @@ def list_jobs(call: Call) -> Reply:
     job_type = reader.choice("type", JOB_TYPES)
     status = reader.choice("status", JOB_STATUSES)
     reader.done()
-    jobs = [
-        job
-        for job in call.mock.store.jobs.values()
-        if job.workspace_id == call.workspace.id
-        and (job_type is None or job.type == job_type)
-        and (status is None or job_state(job, call.now)[0] == status)
-    ]
-    page, has_more, next_cursor = paginate(
-        jobs, lambda job: (-float(job.seq),), order="jobs", limit=limit, cursor=cursor
+    workspace_id = call.workspace.id
+
+    def keep(job: JobRecord) -> bool:
+        return (
+            job.workspace_id == workspace_id
+            and (job_type is None or job.type == job_type)
+            and (status is None or job_state(job, call.now)[0] == status)
+        )
+
+    # The store keeps jobs in creation order, so newest first is simply reversed insertion order.
+    page, has_more, next_cursor = paginate_presorted(
+        reversed(call.mock.store.jobs.values()),
+        lambda job: (-float(job.seq),),
+        order="jobs",
+        limit=limit,
+        cursor=cursor,
+        keep=keep,
     )
     return Reply(
         200,
