@@ -23,15 +23,16 @@ check-generated: $(STAMP)
 
 # make update-schema            fetch the live schema
 # make update-schema FROM=x.json  take it from a file
+# make update-schema ARGS=--dry-run  report only
 update-schema: $(STAMP)
-	$(PY) scripts/update_schema.py $(if $(FROM),--from $(FROM))
+	$(PY) scripts/update_schema.py $(if $(FROM),--from $(FROM)) $(ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
 typecheck: $(STAMP)
-	$(PY) -m mypy --strict sume_async
+	$(PY) -m mypy --strict sume_async scripts
 
 test: check-generated lint typecheck
 	$(PY) -m pytest

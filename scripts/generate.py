@@ -52,7 +52,8 @@ def generate(schema: Path, out_dir: Path) -> Path:
     # Post-step: PEP 561 marker, then deterministic formatting with the pinned ruff.
     (package_dir / "py.typed").write_text("")
     # Run from the parent: inside the package its ``types.py`` would shadow the stdlib.
-    _run(sys.executable, "-m", "ruff", "check", "--fix-only", "--select", "F401,I,UP", "-q", *RUFF_ARGS, PACKAGE, cwd=out_dir)
+    fix = ["check", "--fix-only", "--select", "F401,I,UP", "-q"]
+    _run(sys.executable, "-m", "ruff", *fix, *RUFF_ARGS, PACKAGE, cwd=out_dir)
     _run(sys.executable, "-m", "ruff", "format", "-q", *RUFF_ARGS, PACKAGE, cwd=out_dir)
     for cache in package_dir.rglob("__pycache__"):
         shutil.rmtree(cache)
@@ -65,11 +66,7 @@ def diff_trees(expected: Path, actual: Path) -> list[str]:
     def files(root: Path) -> set[str]:
         if not root.exists():
             return set()
-        return {
-            p.relative_to(root).as_posix()
-            for p in root.rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts
-        }
+        return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
 
     want, have = files(expected), files(actual)
     changed = sorted(want ^ have)
@@ -95,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
                 for name in stale:
                     print(f"  differs: {name}")
                 return 1
-            print(f"{args.target.relative_to(ROOT) if args.target.is_relative_to(ROOT) else args.target} matches the snapshot.")
+            shown = args.target.relative_to(ROOT) if args.target.is_relative_to(ROOT) else args.target
+            print(f"{shown} matches the snapshot.")
             return 0
         if args.target.exists():
             shutil.rmtree(args.target)
