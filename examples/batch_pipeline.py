@@ -55,7 +55,9 @@ async def create_batch(sume: AsyncSume, images: int, videos: int) -> list[Job]:
     jobs: list[Job] = []
 
     async def image(i: int) -> None:
-        jobs.append(await sume.images.generate(prompt=f"Product shot #{i} of a ceramic mug, soft light", aspect_ratio="1:1"))
+        jobs.append(
+            await sume.images.generate(prompt=f"Product shot #{i} of a ceramic mug, soft light", aspect_ratio="1:1")
+        )
 
     async def video(i: int) -> None:
         jobs.append(await sume.videos.generate(prompt=f"Unboxing clip #{i}", duration=6, resolution="720p"))
@@ -110,7 +112,7 @@ async def main(args: argparse.Namespace) -> None:
             print(f"\n  ingest did not complete: {exc}")
 
         print("\nSearching the Asset Library for 'hook':")
-        async for asset in sume.assets.search("hook", limit=5):
+        for asset in await sume.assets.search("hook", limit=5).to_list(max_items=5):
             score = asset.search.score if asset.search else None
             print(f"  {asset.id}  {asset.title!s:40}  score={score}")
 
