@@ -2,9 +2,9 @@
 
 The SDK logs to the ``sume_async`` logger: method, path without query, status,
 ``request_id``, attempt and elapsed time, never headers or bodies. httpx logs each
-request's full URL at INFO; for a presigned upload that URL *is* the credential, so a
-filter on the ``httpx`` logger replaces secret-looking query strings before any
-handler sees them.
+request's full URL at INFO; for a presigned upload that URL *is* the credential (and its
+path holds the object key), so a filter on the ``httpx`` logger reduces such URLs to
+their host before any handler sees them.
 """
 
 from __future__ import annotations
@@ -23,12 +23,14 @@ _SECRET_QUERY_KEY = re.compile(r"sig|signature|token|key|credential|policy|expir
 
 
 def redact_url(url: httpx.URL | str) -> str:
-    """The URL with its query replaced when any query parameter looks like a secret."""
+    """The URL without path and query when any query parameter looks like a credential.
+
+    A presigned URL carries its signature in the query and the object key in the path,
+    so only the scheme and host are kept. Other URLs are returned unchanged.
+    """
     parsed = httpx.URL(str(url)) if not isinstance(url, httpx.URL) else url
-    if not parsed.query:
-        return str(parsed)
-    if any(_SECRET_QUERY_KEY.search(key) for key in parsed.params):
-        return str(parsed.copy_with(query=REDACTED.encode()))
+    if parsed.query and any(_SECRET_QUERY_KEY.search(key) for key in parsed.params):
+        return f"{parsed.scheme}://{parsed.netloc.decode('ascii', 'replace')}/{REDACTED}"
     return str(parsed)
 
 

@@ -95,12 +95,14 @@ class Requester:
                 async with self.limiter:
                     self.ensure_open()
                     response = await self.http.send(request, follow_redirects=False)
-            except httpx.TimeoutException:
+            except httpx.TimeoutException as exc:
                 error = APITimeoutError(method=request.method, path=path)
+                error.__cause__ = exc  # API URLs carry no secrets; keep the detail for debugging
             except httpx.TransportError as exc:
                 error = APIConnectionError(
                     f"Connection error ({type(exc).__name__}).", method=request.method, path=path
                 )
+                error.__cause__ = exc
             else:
                 elapsed = anyio.current_time() - started
                 request_id = response.headers.get("x-request-id")
