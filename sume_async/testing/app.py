@@ -159,7 +159,8 @@ class MockApp:
     ) -> _Outcome:
         mock = self.mock
         with mock.store.lock:
-            decision = mock.faults.decide(route.key, is_create=route.is_create) if mock.faults else NO_FAULT
+            faults = mock.faults
+            decision = faults.decide(route.key, is_create=route.is_create) if faults is not None else NO_FAULT
         if decision.latency > 0:
             await anyio.sleep(decision.latency)
         if decision.kind == "drop":

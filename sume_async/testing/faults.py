@@ -56,6 +56,10 @@ class Faults:
     :class:`~sume_async.testing.errors.ConnectionDropped`, an ``httpx.RemoteProtocolError``,
     which ASGITransport passes to the caller just as httpx reports a server disconnect.
 
+    ``latency`` is a range of *real* seconds slept before a request is handled (whatever the
+    mock's clock). ``retry_after_seconds`` is the delay a 429 announces, as seconds or, with
+    ``retry_after="http-date"``, as an HTTP date that far in the future.
+
     ``routes`` maps a route template, as ``"POST /images/generations"`` or just
     ``"/jobs/{jobId}"`` (any method), to a ``Faults`` that replaces this one for that route.
     ``storage_rate_5xx`` applies to the storage PUT route only (the API rates never do).

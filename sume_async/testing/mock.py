@@ -83,7 +83,20 @@ class MockSume:
     Every key in ``api_keys`` and ``legacy_api_keys`` is valid with both ``Authorization:
     Bearer`` and ``X-Api-Key``, and gets its own workspace (jobs, uploads and balance are per
     key). The two lists differ only in intent: ``legacy_api_keys`` need not look like
-    ``sume_live_...``. All arguments are keyword-only.
+    ``sume_live_...``.
+
+    All arguments are keyword-only:
+
+    - ``forbidden_features``: names from :data:`FEATURES`; those endpoints answer ``403``.
+    - ``credits``: starting balance of every workspace; ``job_costs``/``durations`` override
+      :data:`~sume_async.testing.lifecycle.DEFAULT_COSTS` / ``DEFAULT_DURATIONS`` per job type.
+    - ``failure_rate``: share of jobs that end ``failed`` (seeded by ``seed``).
+    - ``clock``: a :class:`ManualClock` for tests; when omitted, real time scaled by ``speed``
+      (``speed`` is ignored when ``clock`` is given).
+    - ``faults``: a :class:`Faults`; may be replaced or edited at any time (``mock.faults``).
+    - ``base_path``: where the API is mounted; the storage route is always ``/storage/...``.
+    - ``upload_url_ttl``: simulated seconds a presigned upload URL stays valid.
+    - ``max_concurrent_generations``: reported by ``GET /credits`` (not enforced).
     """
 
     def __init__(
