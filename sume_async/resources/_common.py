@@ -25,6 +25,13 @@ def new_idempotency_key(given: str | None) -> str:
     return validation.idempotency_key(given) if given is not None else f"sume-async-{uuid.uuid4()}"
 
 
+async def create(
+    core: Core, endpoint: Callable[..., Awaitable[Any]], response_model: type[V], body: Any, idempotency_key: str | None
+) -> V:
+    """POST a create body with an ``Idempotency-Key`` (the caller's, or a fresh one for this call)."""
+    return await core.call(endpoint, response_model, body=body, idempotency_key=new_idempotency_key(idempotency_key))
+
+
 def pager(
     core: Core,
     endpoint: Callable[..., Awaitable[Any]],

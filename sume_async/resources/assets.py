@@ -25,7 +25,7 @@ from ..errors import InvalidInputError
 from ..pagination import AsyncPager
 from ..storage import ProgressCallback
 from ..upload_source import Source
-from ._common import new_idempotency_key, pager, unset
+from ._common import create, pager, unset
 from .generation import job_from
 from .uploads import Uploads
 
@@ -71,12 +71,7 @@ class Assets:
             object_key=validation.text("object_key", object_key, max_length=4_096),
             title=unset(validation.optional_text("title", title, max_length=1_000)),
         )
-        response = await self._core.call(
-            create_asset.asyncio_detailed,
-            AssetUploadResponse,
-            body=body,
-            idempotency_key=new_idempotency_key(idempotency_key),
-        )
+        response = await create(self._core, create_asset.asyncio_detailed, AssetUploadResponse, body, idempotency_key)
         return job_from(response.job, response.job_id, JobType.ASSET_INGEST)
 
     def search(self, q: str, **filters: Any) -> AsyncPager[Asset]:

@@ -39,7 +39,7 @@ from sume_api_client.types import Unset
 from .. import validation
 from ..core import Core
 from ..errors import APIResponseValidationError, InvalidInputError
-from ._common import new_idempotency_key, unset
+from ._common import create, unset
 
 
 def job_from(response_job: Job | Unset, job_id: str | Unset, job_type: JobType) -> Job:
@@ -86,11 +86,8 @@ class Images:
             resolution=unset(validation.optional_text("resolution", resolution, max_length=20)),
             quality=unset(validation.optional_text("quality", quality, max_length=20)),
         )
-        response = await self._core.call(
-            create_image_generation.asyncio_detailed,
-            ImageGenerationResponse,
-            body=body,
-            idempotency_key=new_idempotency_key(idempotency_key),
+        response = await create(
+            self._core, create_image_generation.asyncio_detailed, ImageGenerationResponse, body, idempotency_key
         )
         return job_from(response.job, response.job_id, JobType.IMAGE_GENERATION)
 
@@ -122,11 +119,8 @@ class Videos:
             ),
             generate_audio=unset(validation.maybe(validation.boolean, "generate_audio", generate_audio)),
         )
-        response = await self._core.call(
-            create_video_generation.asyncio_detailed,
-            VideoGenerationResponse,
-            body=body,
-            idempotency_key=new_idempotency_key(idempotency_key),
+        response = await create(
+            self._core, create_video_generation.asyncio_detailed, VideoGenerationResponse, body, idempotency_key
         )
         return job_from(response.job, response.job_id, JobType.VIDEO_GENERATION)
 
@@ -159,12 +153,7 @@ class AdsVideos:
             ),
             product_image_url=unset(validation.maybe(validation.https_url, "product_image_url", product_image_url)),
         )
-        response = await self._core.call(
-            create_ads_video.asyncio_detailed,
-            AdsVideoResponse,
-            body=body,
-            idempotency_key=new_idempotency_key(idempotency_key),
-        )
+        response = await create(self._core, create_ads_video.asyncio_detailed, AdsVideoResponse, body, idempotency_key)
         return job_from(response.job, response.job_id, JobType.ADS_VIDEO)
 
 
@@ -191,12 +180,7 @@ class FaceSwap:
             media_url=validation.text("media_url", media_url, max_length=8_192),
             avatar_ids=[validation.resource_id(f"avatar_ids[{i}]", a) for i, a in enumerate(ids)],
         )
-        response = await self._core.call(
-            create_face_swap.asyncio_detailed,
-            FaceSwapResponse,
-            body=body,
-            idempotency_key=new_idempotency_key(idempotency_key),
-        )
+        response = await create(self._core, create_face_swap.asyncio_detailed, FaceSwapResponse, body, idempotency_key)
         return _face_swap_jobs(response)
 
 
@@ -224,10 +208,7 @@ class ReferenceAnalysis:
     async def create(self, *, url: str, idempotency_key: str | None = None) -> Job:
         """Analyze a public TikTok or Instagram Reel (an https URL)."""
         body = ReferenceAnalysisRequest(url=validation.https_url("url", url))
-        response = await self._core.call(
-            create_reference_analysis.asyncio_detailed,
-            ReferenceAnalysisResponse,
-            body=body,
-            idempotency_key=new_idempotency_key(idempotency_key),
+        response = await create(
+            self._core, create_reference_analysis.asyncio_detailed, ReferenceAnalysisResponse, body, idempotency_key
         )
         return job_from(response.job, response.job_id, JobType.REFERENCE_ANALYSIS)

@@ -10,7 +10,7 @@ from .. import validation
 from ..core import Core
 from ..storage import ProgressCallback, put_object
 from ..upload_source import Source, open_source
-from ._common import new_idempotency_key
+from ._common import create
 
 
 @attrs.frozen
@@ -48,12 +48,7 @@ class Uploads:
             size_bytes=validation.integer("size_bytes", size_bytes, minimum=1),
             purpose=UploadPurpose(validation.choice("purpose", purpose, validation.UPLOAD_PURPOSES)),
         )
-        return await self._core.call(
-            create_upload_presign.asyncio_detailed,
-            Upload,
-            body=body,
-            idempotency_key=new_idempotency_key(idempotency_key),
-        )
+        return await create(self._core, create_upload_presign.asyncio_detailed, Upload, body, idempotency_key)
 
     async def upload(
         self,
