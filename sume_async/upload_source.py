@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import mimetypes
 import os
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterable, Callable
 from typing import IO, Any
 
 import anyio
@@ -34,10 +34,10 @@ class UploadSource:
     filename: str
     content_type: str
     replayable: bool
-    _open: Callable[[], AsyncIterator[bytes]] = attrs.field(repr=False)
+    _open: Callable[[], AsyncGenerator[bytes]] = attrs.field(repr=False)
     _used: bool = attrs.field(default=False, repr=False)
 
-    def stream(self) -> AsyncIterator[bytes]:
+    def stream(self) -> AsyncGenerator[bytes]:
         if self._used and not self.replayable:
             raise RuntimeError("this upload source can only be read once")
         self._used = True
@@ -85,7 +85,7 @@ def _finish(
     content_type: str | None,
     *,
     replayable: bool,
-    opener: Callable[[], AsyncIterator[bytes]],
+    opener: Callable[[], AsyncGenerator[bytes]],
 ) -> UploadSource:
     if isinstance(size, bool) or not isinstance(size, int) or size < 0:
         raise InvalidInputError("size_bytes", "must be a non-negative integer")
@@ -110,7 +110,7 @@ async def _from_path(path: anyio.Path, filename: str | None, content_type: str |
     if not await path.is_file():
         raise InvalidInputError("source", "is not a regular file")
 
-    async def opener() -> AsyncIterator[bytes]:
+    async def opener() -> AsyncGenerator[bytes]:
         async with await path.open("rb") as handle:
             while chunk := await handle.read(CHUNK_SIZE):
                 yield chunk
@@ -133,7 +133,7 @@ def _from_file_object(
         raise InvalidInputError("size_bytes", "is required when the file object cannot seek")
     name = filename or os.path.basename(str(getattr(handle, "name", "") or "")) or None
 
-    async def opener() -> AsyncIterator[bytes]:
+    async def opener() -> AsyncGenerator[bytes]:
         if start is not None:
             handle.seek(start)
         while True:
@@ -154,14 +154,19 @@ def _seekable(handle: IO[bytes]) -> bool:
         return False
 
 
-async def _chunks_of(data: bytes) -> AsyncIterator[bytes]:
+async def _chunks_of(data: bytes) -> AsyncGenerator[bytes]:
     view = memoryview(data)
     for offset in range(0, len(view), CHUNK_SIZE):
         yield bytes(view[offset : offset + CHUNK_SIZE])
 
 
-async def _aiter(iterable: AsyncIterable[bytes]) -> AsyncIterator[bytes]:
-    async for chunk in iterable:
-        if not isinstance(chunk, bytes | bytearray | memoryview):
-            raise InvalidInputError("source", f"async iterable yielded {type(chunk).__name__}, not bytes")
-        yield bytes(chunk)
+async def _aiter(iterable: AsyncIterable[bytes]) -> AsyncGenerator[bytes]:
+    try:
+        async for chunk in iterable:
+            if not isinstance(chunk, bytes | bytearray | memoryview):
+                raise InvalidInputError("source", f"async iterable yielded {type(chunk).__name__}, not bytes")
+            yield bytes(chunk)
+    finally:
+        # The upload consumed the caller's generator: close it now, not at garbage collection.
+        if isinstance(iterable, AsyncGenerator):
+            await iterable.aclose()

@@ -28,7 +28,7 @@ import attrs
 from sume_api_client.models import Job
 
 from . import job_states
-from .errors import APIConnectionError, APIStatusError, JobFailedError, JobTimeoutError, SumeError
+from .errors import APIConnectionError, APIStatusError, ClientClosedError, JobFailedError, JobTimeoutError, SumeError
 
 #: Default overall deadlines, as in Sume's CLI: 600 s for images, 1800 s otherwise.
 IMAGE_TIMEOUT = 600.0
@@ -133,6 +133,8 @@ class JobWatch:
         self._ready: deque[Outcome] = deque()
         self._polling: set[_Entry] = set()
         self._started = False
+        #: An error that ends the whole wait, not one job's (the client was closed).
+        self._fatal: SumeError | None = None
         self._wake = anyio.Event()
         order = itertools.count()
         self._pending = 0
@@ -179,7 +181,7 @@ class JobWatch:
         try:
             with anyio.move_on_after(remaining):
                 async with anyio.create_task_group() as tg:
-                    while not self._ready:
+                    while not self._ready and self._fatal is None:
                         if not self._heap:
                             # Everything left is being polled right now; wait for a result.
                             await self._wait_for_wake(math.inf)
@@ -202,6 +204,8 @@ class JobWatch:
             for entry in self._polling:
                 heapq.heappush(self._heap, entry)
             self._polling.clear()
+        if self._fatal is not None:
+            raise self._fatal
         if not self._ready and self._deadline is not None and anyio.current_time() >= self._deadline:
             self._expire()
 
@@ -214,7 +218,11 @@ class JobWatch:
     async def _poll(self, entry: _Entry) -> None:
         try:
             job = await self._fetch(entry.job_id)
-        except (APIConnectionError, APIStatusError) as exc:
+        except ClientClosedError as exc:
+            self._fatal = exc
+        except SumeError as exc:
+            # Never let an error escape into the task group: it would reach the caller
+            # wrapped in an ExceptionGroup instead of as the SumeError it is.
             self._polling.discard(entry)
             if _is_transient(exc):
                 entry.due = anyio.current_time() + self._policy.error_delay * self._rng.uniform(0.8, 1.2)
@@ -246,9 +254,10 @@ class JobWatch:
 
 
 def _is_transient(exc: SumeError) -> bool:
+    """Worth polling again later: network trouble, 408, 429, 5xx (after the request's own retries)."""
     if isinstance(exc, APIStatusError):
         return exc.status_code in (408, 429) or exc.status_code >= 500
-    return True
+    return isinstance(exc, APIConnectionError)
 
 
 async def outcomes(watch: JobWatch) -> AsyncGenerator[Outcome]:

@@ -61,11 +61,15 @@ class RawServer:
 
 @asynccontextmanager
 async def running(*servers: RawServer) -> AsyncIterator[None]:
+    async def serve(listener: anyio.abc.SocketListener, server: RawServer) -> None:
+        async with listener:
+            await listener.serve(server.handle)
+
     async with anyio.create_task_group() as tg:
         for server in servers:
             listener = await anyio.create_tcp_listener(local_host="127.0.0.1", local_port=0)
             server.port = listener.extra(anyio.abc.SocketAttribute.local_port)
-            tg.start_soon(listener.serve, server.handle)
+            tg.start_soon(serve, listener, server)
         yield
         tg.cancel_scope.cancel()
 

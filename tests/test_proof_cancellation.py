@@ -12,7 +12,7 @@ Afterwards:
 - a partially uploaded file is never finalized: the mock shows it incomplete and unfinalized,
   no ``POST /assets`` and no ``asset_ingest`` job, and no retry of the PUT after the cancel.
 
-The ``xfail(strict=True)`` tests at the end pin SDK defects found while writing these proofs.
+The tests at the end pin defects found while writing these proofs (now fixed).
 """
 
 from __future__ import annotations
@@ -287,23 +287,7 @@ def open_paths() -> set[str]:
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
-async def test_cancelled_file_upload_closes_the_file(
-    anyio_backend: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> None:
-    if anyio_backend == "trio":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason=(
-                    "SDK defect: storage._counted iterates source.stream() without aclosing and httpx never "
-                    "closes a request body iterator when the send is cancelled, so the file opened by "
-                    "upload_source._from_path.opener stays open after the cancelled upload returns (until the "
-                    "garbage collector finalizes the generator; trio warns ResourceWarning 'Async generator "
-                    "... opener was garbage collected before it had been exhausted')"
-                ),
-            )
-        )
+async def test_cancelled_file_upload_closes_the_file(tmp_path: Path) -> None:
     mock = MockSume()
     path = make_source("file", tmp_path)
     assert isinstance(path, Path)
@@ -329,19 +313,9 @@ async def test_cancelled_file_upload_closes_the_file(
     assert not still_open, "the cancelled upload left its source file open"
 
 
-# -- defects found -------------------------------------------------------------------------------
+# -- defects found (fixed) -------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "SDK defect: waiting.JobWatch._poll catches only APIConnectionError/APIStatusError, so any other "
-        "SumeError raised by a poll (ClientClosedError, APIResponseValidationError) escapes the task group "
-        "in JobWatch._pump and reaches the caller of wait/wait_all/as_completed wrapped in an "
-        "ExceptionGroup instead of as the SumeError itself"
-    ),
-)
 @pytest.mark.parametrize("closed", ["before", "during"])
 async def test_waits_on_a_closed_client_raise_client_closed_error(closed: str) -> None:
     mock = MockSume(clock=ManualClock())
@@ -375,16 +349,6 @@ async def test_waits_on_a_closed_client_raise_client_closed_error(closed: str) -
     assert isinstance(outcome, ClientClosedError), repr(outcome)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "SDK defect: storage.put_object sends the PUT (and its retries) with requester.http without "
-        "checking whether the client was closed, so closing the client during an upload makes "
-        "uploads.upload/assets.upload raise httpx's bare RuntimeError('Cannot send a request, as the "
-        "client has been closed.') instead of ClientClosedError"
-    ),
-)
 async def test_closing_the_client_during_an_upload_raises_client_closed_error() -> None:
     mock = MockSume()
     outcome: BaseException | None = None

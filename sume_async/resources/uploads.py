@@ -75,14 +75,11 @@ class Uploads:
             size_bytes=resolved.size,
             purpose=purpose,
         )
-        requester = self._core.requester
         await put_object(
-            requester.http,
+            self._core.requester,
             upload_url=target.upload_url,
             required_headers=target.required_headers.additional_properties,
             source=resolved,
-            retry=requester.retry,
-            limiter=requester.limiter,
             on_progress=on_progress,
         )
         return UploadedFile(
