@@ -181,3 +181,14 @@ def test_default_deadlines_follow_the_job_type() -> None:
     assert default_timeout([image]) == IMAGE_TIMEOUT == 600
     assert default_timeout([image, video]) == VIDEO_TIMEOUT == 1800
     assert default_timeout(["job_3"]) == VIDEO_TIMEOUT
+
+
+async def test_a_malformed_poll_response_ends_the_wait_with_its_own_error() -> None:
+    from sume_async import APIResponseValidationError
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"status": 5})))
+    async with AsyncSume(KEY, http_client=http, retry_policy=FAST_RETRY, poll_policy=FAST_POLL) as sume:
+        with pytest.raises(APIResponseValidationError):
+            await sume.jobs.wait("job_1")
+        results = await sume.jobs.wait_all(["job_1", "job_2"], return_exceptions=True)
+    assert all(isinstance(r, APIResponseValidationError) for r in results)
