@@ -28,7 +28,7 @@ from .waiting import PollPolicy
 DEFAULT_BASE_URL = "https://www.sume.so/api/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_CONCURRENT_REQUESTS = 64
-DEFAULT_MAX_CONCURRENT_POLLS = 16
+DEFAULT_MAX_CONCURRENT_POLLS = 32
 
 
 class AsyncSume:
@@ -107,7 +107,7 @@ class AsyncSume:
             auth_headers=auth_headers,
             timeout=request_timeout,
             retry=retry_policy or RetryPolicy(max_retries=max_retries),
-            limiter=anyio.Semaphore(max_concurrent_requests),
+            limiter=anyio.Semaphore(max_concurrent_requests, fast_acquire=True),
         )
         core = Core(self._requester)
         self.account = Account(core)
@@ -115,7 +115,9 @@ class AsyncSume:
         self.brand = Brand(core)
         self.avatars = Avatars(core)
         self.jobs = Jobs(
-            core, poll_slots=anyio.Semaphore(max_concurrent_polls), poll_policy=poll_policy or PollPolicy()
+            core,
+            poll_slots=anyio.Semaphore(max_concurrent_polls, fast_acquire=True),
+            poll_policy=poll_policy or PollPolicy(),
         )
         self.images = Images(core)
         self.videos = Videos(core)

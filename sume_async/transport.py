@@ -10,6 +10,7 @@ needs ``HTTPStatus(520)``, and auth applies even on a caller-supplied httpx clie
 from __future__ import annotations
 
 import json
+import logging
 import platform
 import random
 from collections.abc import Mapping
@@ -84,11 +85,12 @@ class Requester:
             headers={**self._headers, **(headers or {})},
             timeout=self.timeout,
         )
-        # The encoded path, as sent (ids stay visibly encoded); never the query.
-        path = request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")
         attempts = self.retry.max_retries + 1
+        # The hot path does no logging work unless DEBUG is on: it is most of the overhead
+        # the SDK adds over a bare httpx call.
+        debug = logger.isEnabledFor(logging.DEBUG)
         for attempt in range(1, attempts + 1):
-            started = anyio.current_time()
+            started = anyio.current_time() if debug else 0.0
             error: SumeError
             retry_after: float | None = None
             try:
@@ -96,29 +98,23 @@ class Requester:
                     self.ensure_open()
                     response = await self.http.send(request, follow_redirects=False)
             except httpx.TimeoutException as exc:
-                error = APITimeoutError(method=request.method, path=path)
+                error = APITimeoutError(method=request.method, path=_path(request))
                 error.__cause__ = exc  # API URLs carry no secrets; keep the detail for debugging
             except httpx.TransportError as exc:
-                error = APIConnectionError(
-                    f"Connection error ({type(exc).__name__}).", method=request.method, path=path
-                )
+                message = f"Connection error ({type(exc).__name__})."
+                error = APIConnectionError(message, method=request.method, path=_path(request))
                 error.__cause__ = exc
             else:
-                elapsed = anyio.current_time() - started
-                request_id = response.headers.get("x-request-id")
                 if response.is_success:
-                    logger.debug(
-                        "%s %s -> %d request_id=%s attempt=%d elapsed=%.3fs",
-                        request.method, path, response.status_code, request_id, attempt, elapsed,
-                    )  # fmt: skip
+                    if debug:
+                        _log_response(
+                            request, response.status_code, response.headers.get("x-request-id"), attempt, started
+                        )
                     return response
-                error = status_error(response)
-                if isinstance(error, APIStatusError):
-                    retry_after = error.retry_after
-                logger.debug(
-                    "%s %s -> %d request_id=%s attempt=%d elapsed=%.3fs",
-                    request.method, path, response.status_code, error.request_id, attempt, elapsed,
-                )  # fmt: skip
+                status = status_error(response)
+                error, retry_after = status, status.retry_after
+                if debug:
+                    _log_response(request, response.status_code, status.request_id, attempt, started)
                 if not is_retryable_status(response.status_code):
                     raise error
             if attempt == attempts:
@@ -126,7 +122,7 @@ class Requester:
             delay = self.retry.delay(attempt, retry_after, rng=self._rng)
             logger.info(
                 "retrying %s %s in %.2fs (attempt %d of %d) after %s",
-                request.method, path, delay, attempt + 1, attempts, _describe(error),
+                request.method, _path(request), delay, attempt + 1, attempts, _describe(error),
             )  # fmt: skip
             await anyio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -135,6 +131,18 @@ class Requester:
         self.closed = True
         if close_http:
             await self.http.aclose()
+
+
+def _path(request: httpx.Request) -> str:
+    """The encoded path as sent (ids stay visibly encoded), never the query."""
+    return request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")
+
+
+def _log_response(request: httpx.Request, status: int, request_id: str | None, attempt: int, started: float) -> None:
+    logger.debug(
+        "%s %s -> %d request_id=%s attempt=%d elapsed=%.3fs",
+        request.method, _path(request), status, request_id, attempt, anyio.current_time() - started,
+    )  # fmt: skip
 
 
 def _describe(error: SumeError) -> str:

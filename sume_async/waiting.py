@@ -181,24 +181,28 @@ class JobWatch:
         try:
             with anyio.move_on_after(remaining):
                 async with anyio.create_task_group() as tg:
-                    while not self._ready and self._fatal is None:
-                        if not self._heap:
+                    cutoff: float | None = None
+                    while self._fatal is None:
+                        now = anyio.current_time()
+                        if self._ready:
+                            # A result is in: start only the polls already due by now, so
+                            # they are not delayed by the caller, then hand the result over.
+                            cutoff = now if cutoff is None else cutoff
+                            if not self._heap or self._heap[0].due > cutoff:
+                                break
+                        elif not self._heap:
                             # Everything left is being polled right now; wait for a result.
                             await self._wait_for_wake(math.inf)
                             continue
-                        delay = self._heap[0].due - anyio.current_time()
-                        if delay > 0:
-                            await self._wait_for_wake(delay)
+                        elif self._heap[0].due > now:
+                            await self._wait_for_wake(self._heap[0].due - now)
                             continue
                         await self._slots.acquire()
-                        if self._ready:  # a poll finished while we waited for the slot
-                            self._slots.release()
-                            break
                         entry = heapq.heappop(self._heap)
                         self._polling.add(entry)
                         tg.start_soon(self._poll, entry)
-                    # Outcomes are ready: stop starting polls; the task group lets the
-                    # ones in flight finish, and their results are kept for next time.
+                    # The task group lets the polls in flight finish; their results are
+                    # kept for the next call.
         finally:
             # Polls cut short by the deadline or a cancellation go back in the queue.
             for entry in self._polling:
