@@ -231,15 +231,8 @@ async def _create_jobs(mock: Any, plan: list[float]) -> dict[str, float]:
                 response = await client.post("/videos/generations", json={"prompt": "benchmark", "duration": 5})
             response.raise_for_status()
             ids.append(response.json()["job"]["id"])
-    # The mock draws durations per job type only, so the planned spread is written into its
-    # job records directly (status is computed from created + duration on every read).
-    done_at: dict[str, float] = {}
-    with mock.store.lock:
-        for job_id, seconds in zip(ids, plan, strict=True):
-            record = mock.store.jobs[job_id]
-            record.duration = seconds
-            done_at[job_id] = record.created + seconds
-    return done_at
+    # The mock draws durations per job type; give each job its planned one instead.
+    return {job_id: mock.set_job_duration(job_id, seconds) for job_id, seconds in zip(ids, plan, strict=True)}
 
 
 async def _scenario(name: str, plan: list[float], speed: float, deadline_s: float) -> dict[str, Any]:

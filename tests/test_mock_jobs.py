@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
+import httpx
 import pytest
 from mock_fixtures import Api, client, clock, conforms, error_code, mock, open_api
 
-from sume_async.testing import ManualClock, MockSume
+from sume_async.testing import DEFAULT_API_KEY, ManualClock, MockSume
 
 __all__ = ["client", "clock", "mock"]  # fixtures used by name
 
@@ -286,3 +288,28 @@ def test_config_validation() -> None:
         MockSume(base_path="api/")
     with pytest.raises(ValueError):
         ManualClock().advance(-1)
+
+
+def test_set_job_duration_and_clone_jobs() -> None:
+    clock = ManualClock()
+    mock = MockSume(clock=clock)
+    transport = httpx.ASGITransport(app=mock.app)
+
+    async def create() -> str:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver/api/v1") as client:
+            response = await client.post(
+                "/images/generations", json={"prompt": "p"}, headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"}
+            )
+            return str(response.json()["job"]["id"])
+
+    job_id = anyio.run(create)
+    finish = mock.set_job_duration(job_id, 100.0)
+    assert finish == pytest.approx(clock.now() + 100.0)
+    clock.advance(50)
+    assert mock.jobs[job_id].status != "completed"
+    clock.advance(51)
+    assert mock.jobs[job_id].status == "completed"
+    copies = mock.clone_jobs(job_id, 3)
+    assert len(set(copies)) == 3 and set(copies) <= set(mock.jobs) and len(mock.jobs) == 4
+    with pytest.raises(ValueError):
+        mock.set_job_duration(job_id, -1)

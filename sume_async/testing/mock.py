@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 import weakref
@@ -229,6 +230,32 @@ class MockSume:
                     job.forced = ForcedStatus(job.outcome, job.planned_error, now)
                     finished.append(job.id)
             return finished
+
+    def set_job_duration(self, job_id: str, seconds: float) -> float:
+        """Give one job its own duration (from its creation), e.g. to spread a benchmark batch.
+
+        Returns the clock time (``mock.clock.now()`` scale) at which the job will finish.
+        """
+        if not seconds >= 0:
+            raise ValueError("seconds must be >= 0")
+        with self.store.lock:
+            job = self.store.jobs[job_id]
+            job.duration = float(seconds)
+            return job.created + job.duration
+
+    def clone_jobs(self, job_id: str, count: int) -> list[str]:
+        """Add ``count`` copies of a job (new ids, newest last) without going through the API.
+
+        For large lists: creating tens of thousands of jobs over HTTP takes seconds.
+        """
+        with self.store.lock:
+            template = self.store.jobs[job_id]
+            ids = []
+            for _ in range(count):
+                copy = dataclasses.replace(template, id=self.store.new_id("job"), seq=self.store.next_seq())
+                self.store.jobs[copy.id] = copy
+                ids.append(copy.id)
+            return ids
 
     def set_job_status(self, job_id: str, status: str, error: Mapping[str, str] | None = None) -> None:
         """Pin a job's status from now on; any string works (new states test client tolerance).
