@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 with warnings.catch_warnings():  # starlette asks for httpx2 for its test client; httpx works
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
 from sume_async.testing import DEFAULT_API_KEY, LoopbackServer, MockSume
