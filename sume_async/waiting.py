@@ -22,9 +22,13 @@ import math
 import random
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from types import TracebackType
+from typing import Generic, Self, TypeVar, cast
 
 import anyio
 import attrs
+from anyio.abc import TaskGroup
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from sume_api_client.models import Job
 
 from . import job_states
@@ -100,6 +104,9 @@ class _Entry:
         return (self.due, self.order) < (other.due, other.order)
 
 
+#: Index of an outcome that ends the whole wait (the client was closed), not one job's.
+FATAL = -1
+
 #: ``(index in the input, the job or the error that ended its wait)``.
 Outcome = tuple[int, Job | SumeError]
 
@@ -163,11 +170,17 @@ class JobWatch:
             return self._fixed
         return self._policy.interval(entry.polls, entry.job_type, self._rng)
 
-    async def next_outcome(self) -> Outcome:
-        """The next job to finish; raises ``StopAsyncIteration`` when none is left."""
+    def _ensure_started(self) -> None:
         if not self._started:
             self._start_clock()
             self._started = True
+
+    async def next_outcome(self) -> Outcome:
+        """Pull mode: poll until the next job finishes; ``StopAsyncIteration`` when none is left.
+
+        Nothing runs between calls: polling happens inside this call only.
+        """
+        self._ensure_started()
         if not self._ready and self._pending:
             await self._pump()
         if not self._ready:
@@ -175,8 +188,24 @@ class JobWatch:
         self._pending -= 1
         return self._ready.popleft()
 
-    async def _pump(self) -> None:
-        """Poll until at least one outcome is ready (or the deadline passes)."""
+    async def run(self, send: MemoryObjectSendStream[Outcome]) -> None:
+        """Continuous mode: poll until every job is reported, sending each outcome at once.
+
+        Meant to run as a task for as long as the caller consumes ``send``'s other end;
+        an error that ends the whole wait is sent as ``(FATAL, error)``.
+        """
+        self._ensure_started()
+        async with send:
+            try:
+                await self._pump(emit=send.send_nowait)
+            except ClientClosedError as exc:
+                send.send_nowait((FATAL, exc))
+                return
+            while self._ready:
+                send.send_nowait(self._ready.popleft())
+
+    async def _pump(self, emit: Callable[[Outcome], None] | None = None) -> None:
+        """Poll until an outcome is ready (pull mode) or, with ``emit``, until none is left."""
         remaining = math.inf if self._deadline is None else self._deadline - anyio.current_time()
         try:
             with anyio.move_on_after(remaining):
@@ -184,17 +213,22 @@ class JobWatch:
                     cutoff: float | None = None
                     while self._fatal is None:
                         now = anyio.current_time()
-                        if self._ready:
+                        if emit is not None:
+                            while self._ready:
+                                emit(self._ready.popleft())
+                            if not self._heap and not self._polling:
+                                break
+                        elif self._ready:
                             # A result is in: start only the polls already due by now, so
                             # they are not delayed by the caller, then hand the result over.
                             cutoff = now if cutoff is None else cutoff
                             if not self._heap or self._heap[0].due > cutoff:
                                 break
-                        elif not self._heap:
+                        if not self._heap:
                             # Everything left is being polled right now; wait for a result.
                             await self._wait_for_wake(math.inf)
                             continue
-                        elif self._heap[0].due > now:
+                        if self._heap[0].due > now:
                             await self._wait_for_wake(self._heap[0].due - now)
                             continue
                         await self._slots.acquire()
@@ -210,7 +244,9 @@ class JobWatch:
             self._polling.clear()
         if self._fatal is not None:
             raise self._fatal
-        if not self._ready and self._deadline is not None and anyio.current_time() >= self._deadline:
+        deadline_passed = self._deadline is not None and anyio.current_time() >= self._deadline
+        # In pull mode a result already in hand is handed over first; the next call expires.
+        if self._heap and deadline_passed and (emit is not None or not self._ready):
             self._expire()
 
     async def _wait_for_wake(self, delay: float) -> None:
@@ -265,9 +301,77 @@ def _is_transient(exc: SumeError) -> bool:
 
 
 async def outcomes(watch: JobWatch) -> AsyncGenerator[Outcome]:
-    """Iterate a watch's outcomes (an async generator with no task group inside)."""
+    """Iterate a watch's outcomes in pull mode (an async generator with no task group inside)."""
     while True:
         try:
             yield await watch.next_outcome()
         except StopAsyncIteration:
             return
+
+
+T = TypeVar("T")
+
+
+class JobStream(Generic[T]):
+    """Jobs in the order they finish; returned by ``sume.jobs.as_completed``.
+
+    Two ways to use it::
+
+        async for job in sume.jobs.as_completed(jobs):      # polls while you wait for the next one
+            ...
+
+        async with sume.jobs.as_completed(jobs) as finished:  # polls all through the block
+            async for job in finished:
+                ...
+
+    The plain loop keeps no task running between iterations (break out, and nothing is
+    left behind). The ``async with`` form runs the scheduler in a task for the length of
+    the block, so polling goes on while your loop body works: lower detection lag for
+    big batches. Leaving the block stops it.
+    """
+
+    def __init__(self, watch: JobWatch, *, return_exceptions: bool) -> None:
+        self._watch = watch
+        self._return_exceptions = return_exceptions
+        self._receive: MemoryObjectReceiveStream[Outcome] | None = None
+        self._tg: TaskGroup | None = None
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> T:
+        if self._receive is None:
+            index, outcome = await self._watch.next_outcome()
+        else:
+            try:
+                index, outcome = await self._receive.receive()
+            except anyio.EndOfStream:
+                raise StopAsyncIteration from None
+        if isinstance(outcome, SumeError) and (index == FATAL or not self._return_exceptions):
+            raise outcome
+        return cast(T, outcome)
+
+    async def __aenter__(self) -> Self:
+        if self._tg is not None:
+            raise RuntimeError("this stream is already open")
+        send, self._receive = anyio.create_memory_object_stream[Outcome](math.inf)
+        self._tg = anyio.create_task_group()
+        await self._tg.__aenter__()
+        self._tg.start_soon(self._watch.run, send)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
+        assert self._tg is not None and self._receive is not None
+        self._tg.cancel_scope.cancel()
+        try:
+            return await self._tg.__aexit__(exc_type, exc, tb)
+        except BaseExceptionGroup as group:
+            # The task group wraps an error raised in the block (a JobFailedError from this
+            # stream, or the caller's own); let it out as itself, not as a group.
+            if exc is not None and all(error is exc for error in group.exceptions):
+                return False
+            raise
+        finally:
+            self._receive.close()

@@ -192,3 +192,61 @@ async def test_a_malformed_poll_response_ends_the_wait_with_its_own_error() -> N
             await sume.jobs.wait("job_1")
         results = await sume.jobs.wait_all(["job_1", "job_2"], return_exceptions=True)
     assert all(isinstance(r, APIResponseValidationError) for r in results)
+
+
+async def test_as_completed_as_a_context_keeps_polling_while_the_caller_works() -> None:
+    polls = {f"job_{i}": 1 + i % 4 for i in range(40)}
+    server = Scripted(polls)
+    async with make(server, max_concurrent_polls=4) as sume:
+        seen: list[str] = []
+        async with sume.jobs.as_completed(list(polls)) as finished:
+            async for job in finished:
+                if not seen:
+                    before = sum(server.counts.values())
+                    await anyio.sleep(0.2)  # the caller is busy; polling goes on
+                    assert sum(server.counts.values()) > before
+                seen.append(job.id)
+    assert sorted(seen) == sorted(polls)
+    assert server.peak <= 4
+
+
+async def test_leaving_the_context_early_stops_polling() -> None:
+    server = Scripted({"job_0": 1, **{f"job_{i}": 10**6 for i in range(1, 10)}})
+    async with make(server) as sume:
+        async with sume.jobs.as_completed(list(server.remaining)) as finished:
+            async for _ in finished:
+                break
+        before = sum(server.counts.values())
+        await anyio.sleep(0.1)
+        assert sum(server.counts.values()) == before and server.in_flight == 0
+
+
+async def test_context_form_raises_plain_errors_and_reports_deadlines() -> None:
+    server = Scripted({"job_ok": 1, "job_bad": 2, "job_slow": 10**6}, final={"job_bad": "failed"})
+    async with make(server) as sume:
+        with pytest.raises(JobFailedError):
+            async with sume.jobs.as_completed(["job_bad", "job_slow"]) as finished:
+                async for _ in finished:
+                    pass
+        outcomes = []
+        async with sume.jobs.as_completed(["job_ok", "job_slow"], timeout=0.2, return_exceptions=True) as finished:
+            async for outcome in finished:
+                outcomes.append(outcome)
+        assert [type(o).__name__ for o in outcomes] == ["Job", "JobTimeoutError"]
+        with pytest.raises(KeyError):  # the caller's own error comes out as itself
+            async with sume.jobs.as_completed(["job_slow"]) as finished:
+                raise KeyError("mine")
+
+
+async def test_waits_on_a_closed_client_raise_client_closed_error() -> None:
+    from sume_async import ClientClosedError
+
+    server = Scripted({"job_1": 10**6})
+    sume = make(server)
+    await sume.close()
+    with pytest.raises(ClientClosedError):
+        await sume.jobs.wait_all(["job_1"])
+    with pytest.raises(ClientClosedError):
+        async with sume.jobs.as_completed(["job_1"]) as finished:
+            async for _ in finished:
+                pass

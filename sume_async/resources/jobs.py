@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import builtins
+import math
 import random
-from collections.abc import AsyncGenerator, Iterable, Sequence
-from contextlib import aclosing
+from collections.abc import Iterable, Sequence
 from typing import Literal, overload
 
 import anyio
@@ -16,7 +16,7 @@ from .. import validation
 from ..core import Core
 from ..errors import InvalidInputError, SumeError
 from ..pagination import AsyncPager
-from ..waiting import DEFAULT, JobWatch, PollPolicy, Timeout, default_timeout, outcomes
+from ..waiting import DEFAULT, FATAL, JobStream, JobWatch, Outcome, PollPolicy, Timeout, default_timeout
 from ._common import pager
 
 JobRef = Job | str
@@ -57,10 +57,9 @@ class Jobs:
         jobs, 1800 s otherwise; ``None`` waits forever). A status the SDK does not know is
         treated as still running.
         """
-        async with aclosing(self.as_completed([job], timeout=timeout, poll_interval=poll_interval)) as it:
-            async for done in it:
-                return done
-        raise AssertionError("unreachable")  # pragma: no cover
+        async for done in self.as_completed([job], timeout=timeout, poll_interval=poll_interval):
+            return done
+        raise AssertionError("unreachable")  # pragma: no cover: one job always gives one outcome
 
     @overload
     def as_completed(
@@ -70,7 +69,7 @@ class Jobs:
         timeout: Timeout = ...,
         poll_interval: float | None = ...,
         return_exceptions: Literal[False] = ...,
-    ) -> AsyncGenerator[Job]: ...
+    ) -> JobStream[Job]: ...
     @overload
     def as_completed(
         self,
@@ -79,7 +78,7 @@ class Jobs:
         timeout: Timeout = ...,
         poll_interval: float | None = ...,
         return_exceptions: Literal[True],
-    ) -> AsyncGenerator[Job | SumeError]: ...
+    ) -> JobStream[Job | SumeError]: ...
     def as_completed(
         self,
         jobs: Iterable[JobRef],
@@ -87,16 +86,19 @@ class Jobs:
         timeout: Timeout = DEFAULT,
         poll_interval: float | None = None,
         return_exceptions: bool = False,
-    ) -> AsyncGenerator[Job] | AsyncGenerator[Job | SumeError]:
-        """Yield jobs as they complete, in completion order.
+    ) -> JobStream[Job] | JobStream[Job | SumeError]:
+        """Jobs as they complete, in completion order: ``async for job in ...``.
 
         ``timeout`` is one deadline for the whole batch. By default the first failure or
         the deadline raises (``JobFailedError``, ``JobTimeoutError``); with
         ``return_exceptions=True`` they are yielded in place of the job instead, so one
         bad job does not stop the batch. Breaking out of the loop stops all polling.
+
+        For big batches, ``async with sume.jobs.as_completed(jobs) as finished: async for
+        job in finished: ...`` keeps polling while your loop body runs (see ``JobStream``).
         """
         watch = self._watch(jobs, timeout, poll_interval)
-        return _yield_outcomes(watch, return_exceptions)
+        return JobStream(watch, return_exceptions=return_exceptions)
 
     @overload
     async def wait_all(
@@ -131,11 +133,18 @@ class Jobs:
         """
         watch = self._watch(jobs, timeout, poll_interval)
         results: builtins.list[Job | SumeError | None] = [None] * watch.pending
-        async with aclosing(outcomes(watch)) as stream:
-            async for index, outcome in stream:
-                if isinstance(outcome, SumeError) and not return_exceptions:
-                    raise outcome
+        failure: SumeError | None = None
+        send, receive = anyio.create_memory_object_stream[Outcome](math.inf)
+        async with anyio.create_task_group() as tg, receive:
+            tg.start_soon(watch.run, send)
+            async for index, outcome in receive:
+                if isinstance(outcome, SumeError) and (index == FATAL or not return_exceptions):
+                    failure = outcome
+                    tg.cancel_scope.cancel()
+                    break
                 results[index] = outcome
+        if failure is not None:
+            raise failure
         return [r for r in results if r is not None]
 
     def _watch(self, jobs: Iterable[JobRef], timeout: Timeout, poll_interval: float | None) -> JobWatch:
@@ -162,14 +171,6 @@ class Jobs:
             fixed_interval=poll_interval,
             rng=self._rng,
         )
-
-
-async def _yield_outcomes(watch: JobWatch, return_exceptions: bool) -> AsyncGenerator[Job | SumeError]:
-    async with aclosing(outcomes(watch)) as stream:
-        async for _, outcome in stream:
-            if isinstance(outcome, SumeError) and not return_exceptions:
-                raise outcome
-            yield outcome
 
 
 def _job_id(job: JobRef) -> str:
