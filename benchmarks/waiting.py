@@ -185,14 +185,13 @@ async def waiting_child(args: dict[str, Any]) -> dict[str, Any]:
     timer.start()
     with anyio.move_on_after(deadline):
         if sume is not None:
-            async with sume:
-                # The context form keeps polling while the loop body runs.
-                async with sume.jobs.as_completed(ids, timeout=None, return_exceptions=True) as stream:
-                    async for job in stream:
-                        if isinstance(job, Exception):
-                            errors += 1
-                            continue
-                        seen[job.id] = time.monotonic()
+            # The context form of as_completed keeps polling while the loop body runs.
+            async with sume, sume.jobs.as_completed(ids, timeout=None, return_exceptions=True) as stream:
+                async for job in stream:
+                    if isinstance(job, Exception):
+                        errors += 1
+                        continue
+                    seen[job.id] = time.monotonic()
         else:
             low, high = args["interval"]
             async with anyio.create_task_group() as tg:
