@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from sume_api_client.models import Job, JobStatus, JobType
 from sume_api_client.types import UNSET, Unset
 
 from .. import validation
 from ..core import Core
+from ..errors import APIResponseValidationError
 from ..pagination import AsyncPager, Page
 
 V = TypeVar("V")
@@ -30,6 +32,36 @@ async def create(
 ) -> V:
     """POST a create body with an ``Idempotency-Key`` (the caller's, or a fresh one for this call)."""
     return await core.call(endpoint, response_model, body=body, idempotency_key=new_idempotency_key(idempotency_key))
+
+
+class _JobCreated(Protocol):
+    """A create response: ``job``, ``job_id`` or both."""
+
+    @property
+    def job(self) -> Job | Unset: ...
+    @property
+    def job_id(self) -> str | Unset: ...
+
+
+def job_from(response: _JobCreated, job_type: JobType) -> Job:
+    """The job of a create response that carries ``job``, ``job_id`` or both."""
+    if isinstance(response.job, Job):
+        return response.job
+    if isinstance(response.job_id, str) and response.job_id:
+        return Job(id=response.job_id, status=JobStatus.QUEUED, type_=job_type)
+    raise APIResponseValidationError("The create response carries neither `job` nor `job_id`")
+
+
+async def create_job(
+    core: Core,
+    endpoint: Callable[..., Awaitable[Any]],
+    response_model: type[_JobCreated],
+    body: Any,
+    idempotency_key: str | None,
+    job_type: JobType,
+) -> Job:
+    """:func:`create`, then the job of the response, whatever its shape."""
+    return job_from(await create(core, endpoint, response_model, body, idempotency_key), job_type)
 
 
 def pager(

@@ -25,8 +25,7 @@ from ..errors import InvalidInputError
 from ..pagination import AsyncPager
 from ..storage import ProgressCallback
 from ..upload_source import Source
-from ._common import create, pager, unset
-from .generation import job_from
+from ._common import create_job, pager, unset
 from .uploads import Uploads
 
 SEARCH_MODES = ("auto", "text")
@@ -71,8 +70,9 @@ class Assets:
             object_key=validation.text("object_key", object_key, max_length=4_096),
             title=unset(validation.optional_text("title", title, max_length=1_000)),
         )
-        response = await create(self._core, create_asset.asyncio_detailed, AssetUploadResponse, body, idempotency_key)
-        return job_from(response.job, response.job_id, JobType.ASSET_INGEST)
+        return await create_job(
+            self._core, create_asset.asyncio_detailed, AssetUploadResponse, body, idempotency_key, JobType.ASSET_INGEST
+        )
 
     def search(self, q: str, **filters: Any) -> AsyncPager[Asset]:
         """Scenes matching ``q``, best first; takes the same filters as :meth:`list`."""

@@ -39,16 +39,7 @@ from sume_api_client.types import Unset
 from .. import validation
 from ..core import Core
 from ..errors import APIResponseValidationError, InvalidInputError
-from ._common import create, unset
-
-
-def job_from(response_job: Job | Unset, job_id: str | Unset, job_type: JobType) -> Job:
-    """The job of a create response that carries ``job``, ``job_id`` or both."""
-    if isinstance(response_job, Job):
-        return response_job
-    if isinstance(job_id, str) and job_id:
-        return Job(id=job_id, status=JobStatus.QUEUED, type_=job_type)
-    raise APIResponseValidationError("The create response carries neither `job` nor `job_id`")
+from ._common import create, create_job, unset
 
 
 def _aspect_ratio(value: str | None) -> str | None:
@@ -86,10 +77,14 @@ class Images:
             resolution=unset(validation.optional_text("resolution", resolution, max_length=20)),
             quality=unset(validation.optional_text("quality", quality, max_length=20)),
         )
-        response = await create(
-            self._core, create_image_generation.asyncio_detailed, ImageGenerationResponse, body, idempotency_key
+        return await create_job(
+            self._core,
+            create_image_generation.asyncio_detailed,
+            ImageGenerationResponse,
+            body,
+            idempotency_key,
+            JobType.IMAGE_GENERATION,
         )
-        return job_from(response.job, response.job_id, JobType.IMAGE_GENERATION)
 
 
 class Videos:
@@ -119,10 +114,14 @@ class Videos:
             ),
             generate_audio=unset(validation.maybe(validation.boolean, "generate_audio", generate_audio)),
         )
-        response = await create(
-            self._core, create_video_generation.asyncio_detailed, VideoGenerationResponse, body, idempotency_key
+        return await create_job(
+            self._core,
+            create_video_generation.asyncio_detailed,
+            VideoGenerationResponse,
+            body,
+            idempotency_key,
+            JobType.VIDEO_GENERATION,
         )
-        return job_from(response.job, response.job_id, JobType.VIDEO_GENERATION)
 
 
 class AdsVideos:
@@ -153,8 +152,9 @@ class AdsVideos:
             ),
             product_image_url=unset(validation.maybe(validation.https_url, "product_image_url", product_image_url)),
         )
-        response = await create(self._core, create_ads_video.asyncio_detailed, AdsVideoResponse, body, idempotency_key)
-        return job_from(response.job, response.job_id, JobType.ADS_VIDEO)
+        return await create_job(
+            self._core, create_ads_video.asyncio_detailed, AdsVideoResponse, body, idempotency_key, JobType.ADS_VIDEO
+        )
 
 
 class Ads:
@@ -208,7 +208,11 @@ class ReferenceAnalysis:
     async def create(self, *, url: str, idempotency_key: str | None = None) -> Job:
         """Analyze a public TikTok or Instagram Reel (an https URL)."""
         body = ReferenceAnalysisRequest(url=validation.https_url("url", url))
-        response = await create(
-            self._core, create_reference_analysis.asyncio_detailed, ReferenceAnalysisResponse, body, idempotency_key
+        return await create_job(
+            self._core,
+            create_reference_analysis.asyncio_detailed,
+            ReferenceAnalysisResponse,
+            body,
+            idempotency_key,
+            JobType.REFERENCE_ANALYSIS,
         )
-        return job_from(response.job, response.job_id, JobType.REFERENCE_ANALYSIS)
