@@ -1,4 +1,4 @@
-"""The schema snapshot, openapi/openapi.json, against the contract (shared CONTRACT.md, sections 1-2)."""
+"""The schema snapshot, openapi/openapi.json, against the API contract (its global section and 18 operations)."""
 
 from __future__ import annotations
 
