@@ -45,6 +45,17 @@ CANCEL_AFTER = 4 * 1024 * 1024
 QUIET = 0.3  # more than ten poll intervals: a poll left running would show up
 
 
+def progress_event(threshold: int) -> tuple[anyio.Event, Callable[[int, int], None]]:
+    """An event, and an ``on_progress`` callback that sets it once ``threshold`` bytes went out."""
+    event = anyio.Event()
+
+    def on_progress(sent: int, total: int) -> None:
+        if sent >= threshold:
+            event.set()
+
+    return event, on_progress
+
+
 def slow_polls() -> Faults:
     """Polls take 5-30 ms at the server, so some are in flight whenever the cancel lands."""
     return Faults(routes={POLL_ROUTE: Faults(latency=(0.005, 0.03))})
@@ -295,11 +306,7 @@ async def test_cancelled_file_upload_closes_the_file(tmp_path: Path) -> None:
         with anyio.fail_after(60):
             async with serve(mock) as base_url:
                 sume = client(base_url)
-                some_sent = anyio.Event()
-
-                def on_progress(sent: int, total: int) -> None:
-                    if sent >= CANCEL_AFTER:
-                        some_sent.set()
+                some_sent, on_progress = progress_event(CANCEL_AFTER)
 
                 async with anyio.create_task_group() as tg:
                     tg.start_soon(lambda: sume.assets.upload(path, filename="large.mp4", on_progress=on_progress))
@@ -356,11 +363,7 @@ async def test_closing_the_client_during_an_upload_raises_client_closed_error() 
         with anyio.fail_after(30):
             async with serve(mock) as base_url:
                 sume = client(base_url)
-                some_sent = anyio.Event()
-
-                def on_progress(sent: int, total: int) -> None:
-                    if sent >= CANCEL_AFTER:
-                        some_sent.set()
+                some_sent, on_progress = progress_event(CANCEL_AFTER)
 
                 async def upload() -> None:
                     nonlocal outcome
