@@ -21,7 +21,7 @@ import itertools
 import math
 import random
 from collections import deque
-from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Generic, Self, TypeVar, cast
 
@@ -298,15 +298,6 @@ def _is_transient(exc: SumeError) -> bool:
     if isinstance(exc, APIStatusError):
         return exc.status_code in (408, 429) or exc.status_code >= 500
     return isinstance(exc, APIConnectionError)
-
-
-async def outcomes(watch: JobWatch) -> AsyncGenerator[Outcome]:
-    """Iterate a watch's outcomes in pull mode (an async generator with no task group inside)."""
-    while True:
-        try:
-            yield await watch.next_outcome()
-        except StopAsyncIteration:
-            return
 
 
 T = TypeVar("T")
