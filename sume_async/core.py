@@ -44,7 +44,6 @@ class Core:
         **kwargs: Any,
     ) -> M:
         """Run a generated ``asyncio_detailed`` function and return its ``expected`` model."""
-        self.requester.ensure_open()
         try:
             response = await endpoint(client=self.generated, **kwargs)
             if isinstance(response.parsed, expected):

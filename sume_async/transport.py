@@ -76,7 +76,6 @@ class Requester:
         **_: Any,
     ) -> httpx.Response:
         """Send, retrying what is safe to retry; return only a 2xx response."""
-        self.ensure_open()
         request = self.http.build_request(
             method.upper(),
             self.base_url + url,
@@ -95,7 +94,7 @@ class Requester:
             retry_after: float | None = None
             try:
                 async with self.limiter:
-                    self.ensure_open()
+                    self.ensure_open()  # checked once a slot is ours: close() may have run meanwhile
                     response = await self.http.send(request, follow_redirects=False)
             except httpx.TimeoutException as exc:
                 error = APITimeoutError(method=request.method, path=_path(request))
