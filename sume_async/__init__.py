@@ -21,8 +21,8 @@ from sume_api_client.models import (
     Upload,
 )
 
-from .client import AsyncSume
-from .errors import (
+from ._client import AsyncSume
+from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
@@ -44,11 +44,11 @@ from .errors import (
     UnprocessableEntityError,
     UploadError,
 )
-from .pagination import AsyncPager, Page
+from ._pagination import AsyncPager, Page
+from ._retries import RetryPolicy
+from ._version import __version__
+from ._waiting import PollPolicy
 from .resources.uploads import UploadedFile
-from .retries import RetryPolicy
-from .version import __version__
-from .waiting import PollPolicy
 
 __all__ = [
     "APIConnectionError",

@@ -9,10 +9,10 @@ from typing import Any, Protocol, TypeVar
 from sume_api_client.models import Job, JobStatus, JobType
 from sume_api_client.types import UNSET, Unset
 
-from .. import validation
-from ..core import Core
-from ..errors import APIResponseValidationError
-from ..pagination import AsyncPager, Page
+from .. import _validation as validation
+from .._core import Core
+from .._errors import APIResponseValidationError
+from .._pagination import AsyncPager, Page
 
 V = TypeVar("V")
 

@@ -6,7 +6,7 @@ from sume_api_client.api.account import get_credits, get_me
 from sume_api_client.models import Account as AccountModel
 from sume_api_client.models import Credits as CreditsModel
 
-from ..core import Core
+from .._core import Core
 
 
 class Account:

@@ -19,12 +19,12 @@ from sume_api_client.models import (
     ListAssetsSort,
 )
 
-from .. import validation
-from ..core import Core
-from ..errors import InvalidInputError
-from ..pagination import AsyncPager
-from ..storage import ProgressCallback
-from ..upload_source import Source
+from .. import _validation as validation
+from .._core import Core
+from .._errors import InvalidInputError
+from .._pagination import AsyncPager
+from .._storage import ProgressCallback
+from .._upload_source import Source
 from ._common import create_job, pager, unset
 from .uploads import Uploads
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sume_api_client.api.avatars import get_avatar, list_avatars
 from sume_api_client.models import Avatar, AvatarList
 
-from .. import validation
-from ..core import Core
-from ..pagination import AsyncPager
+from .. import _validation as validation
+from .._core import Core
+from .._pagination import AsyncPager
 from ._common import pager
 
 

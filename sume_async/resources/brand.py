@@ -6,9 +6,9 @@ from sume_api_client.api.brand import get_current_brand, list_brands
 from sume_api_client.models import Brand as BrandModel
 from sume_api_client.models import BrandList
 
-from .. import validation
-from ..core import Core
-from ..pagination import AsyncPager
+from .. import _validation as validation
+from .._core import Core
+from .._pagination import AsyncPager
 from ._common import pager
 
 

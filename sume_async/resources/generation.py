@@ -36,9 +36,9 @@ from sume_api_client.models import (
 )
 from sume_api_client.types import Unset
 
-from .. import validation
-from ..core import Core
-from ..errors import APIResponseValidationError, InvalidInputError
+from .. import _validation as validation
+from .._core import Core
+from .._errors import APIResponseValidationError, InvalidInputError
 from ._common import create, create_job, unset
 
 

@@ -12,11 +12,11 @@ import anyio
 from sume_api_client.api.jobs import get_job, get_job_result, list_jobs
 from sume_api_client.models import Job, JobList, JobStatus, JobType, JobWithResult
 
-from .. import validation
-from ..core import Core
-from ..errors import InvalidInputError, SumeError
-from ..pagination import AsyncPager
-from ..waiting import DEFAULT, FATAL, JobStream, JobWatch, Outcome, PollPolicy, Timeout, default_timeout
+from .. import _validation as validation
+from .._core import Core
+from .._errors import InvalidInputError, SumeError
+from .._pagination import AsyncPager
+from .._waiting import DEFAULT, FATAL, JobStream, JobWatch, Outcome, PollPolicy, Timeout, default_timeout
 from ._common import pager
 
 JobRef = Job | str

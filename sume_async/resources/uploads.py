@@ -6,10 +6,10 @@ import attrs
 from sume_api_client.api.uploads import create_upload_presign
 from sume_api_client.models import Upload, UploadPresignRequest, UploadPurpose
 
-from .. import validation
-from ..core import Core
-from ..storage import ProgressCallback, put_object
-from ..upload_source import Source, open_source
+from .. import _validation as validation
+from .._core import Core
+from .._storage import ProgressCallback, put_object
+from .._upload_source import Source, open_source
 from ._common import create
 
 

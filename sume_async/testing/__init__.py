@@ -15,12 +15,12 @@ See ``MockSume`` for configuration and the inspection API, ``Faults`` for fault 
 
 from __future__ import annotations
 
-from .clock import Clock, ManualClock, ScaledClock
-from .errors import ConnectionDropped
-from .faults import Faults
-from .mock import DEFAULT_API_KEY, FEATURES, MockSume
-from .server import LoopbackServer, serve
-from .views import JobView, UploadView
+from ._clock import Clock, ManualClock, ScaledClock
+from ._errors import ConnectionDropped
+from ._faults import Faults
+from ._mock import DEFAULT_API_KEY, FEATURES, MockSume
+from ._server import LoopbackServer, serve
+from ._views import JobView, UploadView
 
 __all__ = [
     "DEFAULT_API_KEY",

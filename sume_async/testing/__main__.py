@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .faults import Faults
-from .mock import DEFAULT_API_KEY, MockSume
-from .server import LoopbackServer
+from ._faults import Faults
+from ._mock import DEFAULT_API_KEY, MockSume
+from ._server import LoopbackServer
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,0 +1,233 @@
+"""The exceptions every SDK call raises: nothing else escapes to the caller.
+
+The hierarchy follows the HTTP layering, so ``except`` clauses can be as broad or
+as narrow as the caller needs::
+
+    SumeError
+    ├── InvalidInputError          bad arguments, raised before anything is sent
+    ├── ClientClosedError          the client was used after close()
+    ├── APIConnectionError         no HTTP response (DNS, refused, reset, ...)
+    │   └── APITimeoutError
+    ├── APIResponseValidationError a 2xx body that does not match the schema
+    ├── APIStatusError             a non-2xx answer, parsed from the error envelope
+    │   ├── BadRequestError (400), AuthenticationError (401),
+    │   ├── InsufficientCreditsError (402), PermissionDeniedError (403),
+    │   ├── NotFoundError (404), ConflictError (409),
+    │   ├── UnprocessableEntityError (422), RateLimitError (429)
+    │   └── InternalServerError (5xx, including CDN codes 520-524)
+    ├── UploadError                the storage host refused the upload
+    └── JobError
+        ├── JobFailedError         the job ended failed, canceled or expired
+        └── JobTimeoutError        the wait's deadline passed
+
+Messages never carry API keys, signed URLs, object keys or media URLs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sume_api_client.models import Job
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientClosedError",
+    "ConflictError",
+    "InsufficientCreditsError",
+    "InternalServerError",
+    "InvalidInputError",
+    "JobError",
+    "JobFailedError",
+    "JobTimeoutError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "SumeError",
+    "UnprocessableEntityError",
+    "UploadError",
+]
+
+
+class SumeError(Exception):
+    """Base class of every error the SDK raises."""
+
+
+class InvalidInputError(SumeError, ValueError):
+    """An argument is invalid; nothing was sent (and no credits were spent)."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+class ClientClosedError(SumeError, RuntimeError):
+    """The client was closed; create a new one."""
+
+    def __init__(self) -> None:
+        super().__init__("This AsyncSume client is closed; create a new one to make requests.")
+
+
+class APIConnectionError(SumeError):
+    """The request got no HTTP response (connection refused, reset, DNS, TLS, ...)."""
+
+    def __init__(self, message: str = "Connection error.", *, method: str = "", path: str = "") -> None:
+        where = f" ({method} {path})" if method else ""
+        super().__init__(f"{message}{where}")
+        self.method = method
+        self.path = path
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+    def __init__(self, *, method: str = "", path: str = "") -> None:
+        super().__init__("Request timed out.", method=method, path=path)
+
+
+class APIResponseValidationError(SumeError):
+    """A successful response whose body the SDK could not read as the schema says."""
+
+    def __init__(self, message: str, *, status_code: int | None = None, request_id: str | None = None) -> None:
+        suffix = f" (request_id={request_id})" if request_id else ""
+        super().__init__(f"{message}{suffix}")
+        self.status_code = status_code
+        self.request_id = request_id
+
+
+class APIStatusError(SumeError):
+    """Sume (or a proxy in front of it) answered with a non-2xx status.
+
+    ``code``, ``message``, ``details`` and ``request_id`` come from the error envelope
+    when the body is one; an HTML page from a CDN or an empty body still gives an
+    ``APIStatusError`` with a generic message.
+    """
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        code: str | None,
+        message: str,
+        details: Mapping[str, Any] | None = None,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        label = f"{status_code} {code}" if code else str(status_code)
+        suffix = f" (request_id={request_id})" if request_id else ""
+        super().__init__(f"{label}: {message}{suffix}")
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+        self.details: Mapping[str, Any] = details or {}
+        self.request_id = request_id
+        self.retry_after = retry_after
+
+
+class BadRequestError(APIStatusError):
+    """400 ``bad_request``."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the key is missing, malformed, revoked or unknown."""
+
+
+class InsufficientCreditsError(APIStatusError):
+    """402 ``insufficient_credits``."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key is valid but the workspace lacks access to the feature."""
+
+
+class NotFoundError(APIStatusError):
+    """404 ``not_found``."""
+
+
+class ConflictError(APIStatusError):
+    """409: ``job_not_completed`` or ``idempotency_key_reused``."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422 ``validation_error``; ``details["fields"]`` maps fields to messages."""
+
+    @property
+    def fields(self) -> Mapping[str, str]:
+        fields = self.details.get("fields")
+        return fields if isinstance(fields, Mapping) else {}
+
+
+class RateLimitError(APIStatusError):
+    """429 ``rate_limited``; ``retry_after`` is the server's hint in seconds."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx, including CDN statuses such as 520-524."""
+
+
+class UploadError(SumeError):
+    """The storage host did not accept an upload.
+
+    Carries the status (if any) but never the signed URL, its query or the object key.
+    """
+
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message if status_code is None else f"{message} (storage status {status_code})")
+        self.status_code = status_code
+
+
+class JobError(SumeError):
+    """A job did not complete as awaited."""
+
+
+class JobFailedError(JobError):
+    """The job reached a terminal state other than ``completed``."""
+
+    def __init__(self, job: Job) -> None:
+        from ._job_states import job_error_fields
+
+        code, message = job_error_fields(job)
+        self.job = job
+        self.job_id = job.id
+        self.status = str(job.status)
+        self.error_code = code
+        self.error_message = message
+        detail = f": {code}: {message}" if code or message else ""
+        super().__init__(f"Job {job.id} ended {self.status}{detail}")
+
+
+class JobTimeoutError(JobError):
+    """The deadline passed before the job reached a terminal state."""
+
+    def __init__(self, job_id: str, *, last_status: str | None, timeout: float | None) -> None:
+        self.job_id = job_id
+        self.last_status = last_status
+        self.timeout = timeout
+        seen = last_status or "unknown"
+        super().__init__(f"Job {job_id} was still {seen} when the {timeout} s deadline passed")
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    402: InsufficientCreditsError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The most specific ``APIStatusError`` subclass for a status code."""
+    if status_code >= 500:
+        return InternalServerError
+    return _STATUS_CLASSES.get(status_code, APIStatusError)

@@ -1,0 +1,172 @@
+"""What can be uploaded, and how its bytes are read: in chunks, never whole.
+
+:func:`open_source` turns a path, bytes, a binary file object or an async iterable
+of bytes into an :class:`UploadSource`: its size, a file name and content type, and a
+way to stream its bytes (again, when the source can be re-read, so an interrupted
+upload can be retried). Checks that need no network (missing file, empty file, unknown
+size) run here, before the presign request.
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import os
+from collections.abc import AsyncGenerator, AsyncIterable, Callable
+from typing import IO, Any
+
+import anyio
+import attrs
+
+from ._errors import InvalidInputError
+
+CHUNK_SIZE = 1024 * 1024
+
+#: What ``upload(source=...)`` accepts.
+Source = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes] | AsyncIterable[bytes]
+
+
+@attrs.define
+class UploadSource:
+    """A sized byte source. ``stream()`` yields chunks; ``replayable`` says if it may be called again."""
+
+    size: int
+    filename: str
+    content_type: str
+    replayable: bool
+    _open: Callable[[], AsyncGenerator[bytes]] = attrs.field(repr=False)
+    _used: bool = attrs.field(default=False, repr=False)
+
+    def stream(self) -> AsyncGenerator[bytes]:
+        if self._used and not self.replayable:
+            raise RuntimeError("this upload source can only be read once")
+        self._used = True
+        return self._open()
+
+
+def guess_content_type(filename: str) -> str:
+    guessed, _ = mimetypes.guess_type(filename, strict=False)
+    return guessed or "application/octet-stream"
+
+
+async def open_source(
+    source: Any,
+    *,
+    filename: str | None,
+    content_type: str | None,
+    size_bytes: int | None,
+) -> UploadSource:
+    """Inspect ``source`` and return an :class:`UploadSource` (no network I/O)."""
+    if isinstance(source, str | os.PathLike):
+        return await _from_path(anyio.Path(os.fspath(source)), filename, content_type)
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        return _finish(len(data), filename, content_type, replayable=True, opener=lambda: _chunks_of(data))
+    if isinstance(source, io.TextIOBase):
+        raise InvalidInputError("source", "file objects must be opened in binary mode ('rb')")
+    if hasattr(source, "read"):
+        return _from_file_object(source, filename, content_type, size_bytes)
+    if isinstance(source, AsyncIterable):
+        if size_bytes is None:
+            raise InvalidInputError("size_bytes", "is required when the source is an async iterable")
+        if not filename:
+            raise InvalidInputError("filename", "is required when the source is an async iterable")
+        iterable = source
+        return _finish(size_bytes, filename, content_type, replayable=False, opener=lambda: _aiter(iterable))
+    raise InvalidInputError(
+        "source",
+        f"must be a path, bytes, a binary file object or an async iterable of bytes, not {type(source).__name__}",
+    )
+
+
+def _finish(
+    size: int,
+    filename: str | None,
+    content_type: str | None,
+    *,
+    replayable: bool,
+    opener: Callable[[], AsyncGenerator[bytes]],
+) -> UploadSource:
+    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        raise InvalidInputError("size_bytes", "must be a non-negative integer")
+    if size == 0:
+        raise InvalidInputError("source", "is empty; Sume does not accept empty uploads")
+    name = filename or "upload.bin"
+    if not isinstance(name, str) or not name.strip() or "/" in name or "\\" in name or "\x00" in name:
+        raise InvalidInputError("filename", "must be a plain file name")
+    ctype = content_type or guess_content_type(name)
+    if not isinstance(ctype, str) or "/" not in ctype or any(c in ctype for c in "\r\n"):
+        raise InvalidInputError("content_type", "must be a MIME type such as video/mp4")
+    return UploadSource(size=size, filename=name, content_type=ctype, replayable=replayable, open=opener)
+
+
+async def _from_path(path: anyio.Path, filename: str | None, content_type: str | None) -> UploadSource:
+    try:
+        stat = await path.stat()
+    except FileNotFoundError:
+        raise InvalidInputError("source", "file not found") from None
+    except OSError as exc:
+        raise InvalidInputError("source", f"cannot read file ({exc.strerror or type(exc).__name__})") from None
+    if not await path.is_file():
+        raise InvalidInputError("source", "is not a regular file")
+
+    async def opener() -> AsyncGenerator[bytes]:
+        async with await path.open("rb") as handle:
+            while chunk := await handle.read(CHUNK_SIZE):
+                yield chunk
+
+    return _finish(stat.st_size, filename or path.name, content_type, replayable=True, opener=opener)
+
+
+def _from_file_object(
+    handle: IO[bytes], filename: str | None, content_type: str | None, size_bytes: int | None
+) -> UploadSource:
+    start: int | None = None
+    if _seekable(handle):
+        start = handle.tell()
+        end = handle.seek(0, os.SEEK_END)
+        handle.seek(start)
+        size = end - start
+    elif size_bytes is not None:
+        size = size_bytes
+    else:
+        raise InvalidInputError("size_bytes", "is required when the file object cannot seek")
+    name = filename or os.path.basename(str(getattr(handle, "name", "") or "")) or None
+
+    async def opener() -> AsyncGenerator[bytes]:
+        if start is not None:
+            handle.seek(start)
+        while True:
+            chunk = await anyio.to_thread.run_sync(handle.read, CHUNK_SIZE)
+            if not chunk:
+                return
+            if not isinstance(chunk, bytes | bytearray | memoryview):
+                raise InvalidInputError("source", "file objects must be opened in binary mode ('rb')")
+            yield bytes(chunk)
+
+    return _finish(size, name, content_type, replayable=start is not None, opener=opener)
+
+
+def _seekable(handle: IO[bytes]) -> bool:
+    try:
+        return bool(handle.seekable())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+async def _chunks_of(data: bytes) -> AsyncGenerator[bytes]:
+    view = memoryview(data)
+    for offset in range(0, len(view), CHUNK_SIZE):
+        yield bytes(view[offset : offset + CHUNK_SIZE])
+
+
+async def _aiter(iterable: AsyncIterable[bytes]) -> AsyncGenerator[bytes]:
+    try:
+        async for chunk in iterable:
+            if not isinstance(chunk, bytes | bytearray | memoryview):
+                raise InvalidInputError("source", f"async iterable yielded {type(chunk).__name__}, not bytes")
+            yield bytes(chunk)
+    finally:
+        # The upload consumed the caller's generator: close it now, not at garbage collection.
+        if isinstance(iterable, AsyncGenerator):
+            await iterable.aclose()

@@ -1,0 +1,144 @@
+"""Checks on caller input, run before anything is sent.
+
+A bad argument must fail fast with :class:`InvalidInputError`, naming the field,
+instead of costing a round trip (or credits) to learn the same thing from a 422.
+Only constraints that Sume documents or that protect the request itself (path ids,
+header values) are enforced; everything else is left to the server.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import httpx
+
+from ._errors import InvalidInputError
+
+T = TypeVar("T")
+
+UPLOAD_PURPOSES = ("asset_library_video", "face_swap_source_video")
+VIDEO_RESOLUTIONS = ("480p", "720p")
+VIDEO_DURATION_RANGE = (4, 15)
+ADS_VIDEO_STYLES = ("talking_head", "ugc")
+MAX_AVATARS_PER_FACE_SWAP = 10
+MAX_LIST_ITEMS = 100
+MAX_TEXT = 100_000
+MAX_ID = 256
+
+
+def text(field: str, value: Any, *, max_length: int = MAX_TEXT) -> str:
+    """A non-blank string."""
+    if not isinstance(value, str):
+        raise InvalidInputError(field, f"must be a string, not {type(value).__name__}")
+    if not value.strip():
+        raise InvalidInputError(field, "must not be empty")
+    if len(value) > max_length:
+        raise InvalidInputError(field, f"must be at most {max_length} characters")
+    if "\x00" in value:
+        raise InvalidInputError(field, "must not contain NUL characters")
+    return value
+
+
+def maybe(check: Callable[..., T], field: str, value: Any, *args: Any, **kwargs: Any) -> T | None:
+    """``check(field, value, ...)``, or ``None`` when the caller left the argument out."""
+    return None if value is None else check(field, value, *args, **kwargs)
+
+
+def optional_text(field: str, value: Any, *, max_length: int = MAX_TEXT) -> str | None:
+    return None if value is None else text(field, value, max_length=max_length)
+
+
+def resource_id(field: str, value: Any) -> str:
+    """An id that goes into a URL path.
+
+    The generated code percent-encodes ``/``, ``?`` and ``#``; what encoding cannot
+    make safe is an empty id (``/jobs/`` is the list route) or a dot segment
+    (``/jobs/..`` is normalised to another route), so those are refused here.
+    """
+    checked = text(field, value, max_length=MAX_ID)
+    if checked.strip(".") == "" or checked != checked.strip():
+        raise InvalidInputError(field, "is not a valid id")
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in checked):
+        raise InvalidInputError(field, "must not contain control characters")
+    return checked
+
+
+def choice(field: str, value: Any, allowed: Sequence[str]) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise InvalidInputError(field, f"must be one of {', '.join(allowed)}")
+    return value
+
+
+def member(field: str, value: Any, enum: Callable[[str], T], allowed: Sequence[str]) -> T:
+    """``choice``, converted to the generated enum type."""
+    return enum(choice(field, value, allowed))
+
+
+def integer(field: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """An int (not a bool, not a float) within bounds."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(field, f"must be an integer, not {type(value).__name__}")
+    if minimum is not None and value < minimum:
+        raise InvalidInputError(field, f"must be at least {minimum}")
+    if maximum is not None and value > maximum:
+        raise InvalidInputError(field, f"must be at most {maximum}")
+    return value
+
+
+def number(field: str, value: Any, *, minimum: float | None = None) -> float:
+    """A finite real number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInputError(field, f"must be a number, not {type(value).__name__}")
+    if not math.isfinite(value):
+        raise InvalidInputError(field, "must be a finite number")
+    if minimum is not None and value < minimum:
+        raise InvalidInputError(field, f"must be at least {minimum}")
+    return float(value)
+
+
+def boolean(field: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInputError(field, f"must be True or False, not {type(value).__name__}")
+    return value
+
+
+def https_url(field: str, value: Any) -> str:
+    """An absolute ``https://`` URL with a host."""
+    checked = text(field, value, max_length=8_192)
+    try:
+        url = httpx.URL(checked)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise InvalidInputError(field, "is not a valid URL") from None
+    if url.scheme != "https" or not url.host:
+        raise InvalidInputError(field, "must be an https:// URL")
+    return checked
+
+
+def https_urls(field: str, values: Any, *, max_items: int = MAX_LIST_ITEMS) -> list[str]:
+    items = string_list(field, values, max_items=max_items, min_items=0)
+    return [https_url(f"{field}[{i}]", item) for i, item in enumerate(items)]
+
+
+def string_list(field: str, values: Any, *, min_items: int = 1, max_items: int = MAX_LIST_ITEMS) -> list[str]:
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise InvalidInputError(field, "must be a list of strings")
+    items = list(values)
+    if len(items) < min_items:
+        raise InvalidInputError(field, f"must have at least {min_items} item(s)")
+    if len(items) > max_items:
+        raise InvalidInputError(field, f"must have at most {max_items} items")
+    return [text(f"{field}[{i}]", item) for i, item in enumerate(items)]
+
+
+def idempotency_key(value: Any) -> str:
+    """A header-safe key of at most 255 visible ASCII characters."""
+    key = text("idempotency_key", value, max_length=255)
+    if not all(0x21 <= ord(ch) <= 0x7E for ch in key):
+        raise InvalidInputError("idempotency_key", "must be visible ASCII characters only")
+    return key
+
+
+def page_limit(value: Any) -> int | None:
+    return None if value is None else integer("limit", value, minimum=1, maximum=100)
