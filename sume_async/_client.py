@@ -11,7 +11,7 @@ import anyio
 import httpx
 
 from . import _validation as validation
-from ._core import Core
+from ._endpoint_caller import EndpointCaller
 from ._errors import InvalidInputError
 from ._logs import install_library_filters
 from ._retries import RetryPolicy
@@ -109,23 +109,23 @@ class AsyncSume:
             retry=retry_policy or RetryPolicy(max_retries=max_retries),
             limiter=anyio.Semaphore(max_concurrent_requests, fast_acquire=True),
         )
-        core = Core(self._requester)
-        self.account = Account(core)
-        self.credits = Credits(core)
-        self.brand = Brand(core)
-        self.avatars = Avatars(core)
+        caller = EndpointCaller(self._requester)
+        self.account = Account(caller)
+        self.credits = Credits(caller)
+        self.brand = Brand(caller)
+        self.avatars = Avatars(caller)
         self.jobs = Jobs(
-            core,
+            caller,
             poll_slots=anyio.Semaphore(max_concurrent_polls, fast_acquire=True),
             poll_policy=poll_policy or PollPolicy(),
         )
-        self.images = Images(core)
-        self.videos = Videos(core)
-        self.ads = Ads(core)
-        self.face_swap = FaceSwap(core)
-        self.reference_analysis = ReferenceAnalysis(core)
-        self.uploads = Uploads(core)
-        self.assets = Assets(core, self.uploads)
+        self.images = Images(caller)
+        self.videos = Videos(caller)
+        self.ads = Ads(caller)
+        self.face_swap = FaceSwap(caller)
+        self.reference_analysis = ReferenceAnalysis(caller)
+        self.uploads = Uploads(caller)
+        self.assets = Assets(caller, self.uploads)
 
     @property
     def is_closed(self) -> bool:

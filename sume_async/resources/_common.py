@@ -10,7 +10,7 @@ from sume_api_client.models import Job, JobStatus, JobType
 from sume_api_client.types import UNSET, Unset
 
 from .. import _validation as validation
-from .._core import Core
+from .._endpoint_caller import EndpointCaller
 from .._errors import APIResponseValidationError
 from .._pagination import AsyncPager, Page
 
@@ -28,10 +28,14 @@ def new_idempotency_key(given: str | None) -> str:
 
 
 async def create(
-    core: Core, endpoint: Callable[..., Awaitable[Any]], response_model: type[V], body: Any, idempotency_key: str | None
+    caller: EndpointCaller,
+    endpoint: Callable[..., Awaitable[Any]],
+    response_model: type[V],
+    body: Any,
+    idempotency_key: str | None,
 ) -> V:
     """POST a create body with an ``Idempotency-Key`` (the caller's, or a fresh one for this call)."""
-    return await core.call(endpoint, response_model, body=body, idempotency_key=new_idempotency_key(idempotency_key))
+    return await caller.call(endpoint, response_model, body=body, idempotency_key=new_idempotency_key(idempotency_key))
 
 
 class _JobCreated(Protocol):
@@ -53,7 +57,7 @@ def job_from(response: _JobCreated, job_type: JobType) -> Job:
 
 
 async def create_job(
-    core: Core,
+    caller: EndpointCaller,
     endpoint: Callable[..., Awaitable[Any]],
     response_model: type[_JobCreated],
     body: Any,
@@ -61,11 +65,11 @@ async def create_job(
     job_type: JobType,
 ) -> Job:
     """:func:`create`, then the job of the response, whatever its shape."""
-    return job_from(await create(core, endpoint, response_model, body, idempotency_key), job_type)
+    return job_from(await create(caller, endpoint, response_model, body, idempotency_key), job_type)
 
 
 def pager(
-    core: Core,
+    caller: EndpointCaller,
     endpoint: Callable[..., Awaitable[Any]],
     model: type[Any],
     *,
@@ -77,7 +81,7 @@ def pager(
     params = {key: value for key, value in filters.items() if value is not None}
 
     async def fetch(cursor: str | None) -> Page[Any]:
-        result = await core.call(endpoint, model, limit=unset(page_size), cursor=unset(cursor), **params)
+        result = await caller.call(endpoint, model, limit=unset(page_size), cursor=unset(cursor), **params)
         next_cursor = result.next_cursor if isinstance(result.next_cursor, str) else None
         return Page(data=list(result.data), has_more=bool(result.has_more), next_cursor=next_cursor)
 

@@ -6,22 +6,22 @@ from sume_api_client.api.account import get_credits, get_me
 from sume_api_client.models import Account as AccountModel
 from sume_api_client.models import Credits as CreditsModel
 
-from .._core import Core
+from .._endpoint_caller import EndpointCaller
 
 
 class Account:
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    def __init__(self, caller: EndpointCaller) -> None:
+        self._caller = caller
 
     async def me(self) -> AccountModel:
         """The user, workspace and (sanitized) key that the API key resolves to."""
-        return await self._core.call(get_me.asyncio_detailed, AccountModel)
+        return await self._caller.call(get_me.asyncio_detailed, AccountModel)
 
 
 class Credits:
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    def __init__(self, caller: EndpointCaller) -> None:
+        self._caller = caller
 
     async def get(self) -> CreditsModel:
         """Plan, monthly and bonus credits, remaining credits and generation capacity."""
-        return await self._core.call(get_credits.asyncio_detailed, CreditsModel)
+        return await self._caller.call(get_credits.asyncio_detailed, CreditsModel)

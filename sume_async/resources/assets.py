@@ -20,7 +20,7 @@ from sume_api_client.models import (
 )
 
 from .. import _validation as validation
-from .._core import Core
+from .._endpoint_caller import EndpointCaller
 from .._errors import InvalidInputError
 from .._pagination import AsyncPager
 from .._storage import ProgressCallback
@@ -33,8 +33,8 @@ SORTS = ("relevance", "created_at_desc", "created_at_asc", "duration_desc")
 
 
 class Assets:
-    def __init__(self, core: Core, uploads: Uploads) -> None:
-        self._core = core
+    def __init__(self, caller: EndpointCaller, uploads: Uploads) -> None:
+        self._caller = caller
         self._uploads = uploads
 
     async def upload(
@@ -71,7 +71,12 @@ class Assets:
             title=unset(validation.optional_text("title", title, max_length=1_000)),
         )
         return await create_job(
-            self._core, create_asset.asyncio_detailed, AssetUploadResponse, body, idempotency_key, JobType.ASSET_INGEST
+            self._caller,
+            create_asset.asyncio_detailed,
+            AssetUploadResponse,
+            body,
+            idempotency_key,
+            JobType.ASSET_INGEST,
         )
 
     def search(self, q: str, **filters: Any) -> AsyncPager[Asset]:
@@ -123,7 +128,7 @@ class Assets:
             "created_before": created_before,
             "sort": validation.maybe(validation.member, "sort", sort, ListAssetsSort, SORTS),
         }
-        return pager(self._core, list_assets.asyncio_detailed, AssetList, limit=limit, **filters)
+        return pager(self._caller, list_assets.asyncio_detailed, AssetList, limit=limit, **filters)
 
     async def get(
         self,
@@ -134,7 +139,7 @@ class Assets:
         search_score: float | None = None,
     ) -> Asset:
         """One asset; ``q``/``search_mode``/``search_score`` keep the search context."""
-        return await self._core.call(
+        return await self._caller.call(
             get_asset.asyncio_detailed,
             Asset,
             asset_id=validation.resource_id("asset_id", asset_id),

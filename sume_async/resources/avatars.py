@@ -6,19 +6,19 @@ from sume_api_client.api.avatars import get_avatar, list_avatars
 from sume_api_client.models import Avatar, AvatarList
 
 from .. import _validation as validation
-from .._core import Core
+from .._endpoint_caller import EndpointCaller
 from .._pagination import AsyncPager
 from ._common import pager
 
 
 class Avatars:
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    def __init__(self, caller: EndpointCaller) -> None:
+        self._caller = caller
 
     def list(self, *, limit: int | None = None) -> AsyncPager[Avatar]:
         """Public and workspace avatars, for ads and Face Swap."""
-        return pager(self._core, list_avatars.asyncio_detailed, AvatarList, limit=limit)
+        return pager(self._caller, list_avatars.asyncio_detailed, AvatarList, limit=limit)
 
     async def get(self, avatar_id: str) -> Avatar:
         avatar_id = validation.resource_id("avatar_id", avatar_id)
-        return await self._core.call(get_avatar.asyncio_detailed, Avatar, avatar_id=avatar_id)
+        return await self._caller.call(get_avatar.asyncio_detailed, Avatar, avatar_id=avatar_id)

@@ -37,7 +37,7 @@ from sume_api_client.models import (
 from sume_api_client.types import Unset
 
 from .. import _validation as validation
-from .._core import Core
+from .._endpoint_caller import EndpointCaller
 from .._errors import APIResponseValidationError, InvalidInputError
 from ._common import create, create_job, unset
 
@@ -52,8 +52,8 @@ def _aspect_ratio(value: str | None) -> str | None:
 
 
 class Images:
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    def __init__(self, caller: EndpointCaller) -> None:
+        self._caller = caller
 
     async def generate(
         self,
@@ -78,7 +78,7 @@ class Images:
             quality=unset(validation.optional_text("quality", quality, max_length=20)),
         )
         return await create_job(
-            self._core,
+            self._caller,
             create_image_generation.asyncio_detailed,
             ImageGenerationResponse,
             body,
@@ -88,8 +88,8 @@ class Images:
 
 
 class Videos:
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    def __init__(self, caller: EndpointCaller) -> None:
+        self._caller = caller
 
     async def generate(
         self,
@@ -115,7 +115,7 @@ class Videos:
             generate_audio=unset(validation.maybe(validation.boolean, "generate_audio", generate_audio)),
         )
         return await create_job(
-            self._core,
+            self._caller,
             create_video_generation.asyncio_detailed,
             VideoGenerationResponse,
             body,
@@ -125,8 +125,8 @@ class Videos:
 
 
 class AdsVideos:
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    def __init__(self, caller: EndpointCaller) -> None:
+        self._caller = caller
 
     async def create(
         self,
@@ -153,20 +153,20 @@ class AdsVideos:
             product_image_url=unset(validation.maybe(validation.https_url, "product_image_url", product_image_url)),
         )
         return await create_job(
-            self._core, create_ads_video.asyncio_detailed, AdsVideoResponse, body, idempotency_key, JobType.ADS_VIDEO
+            self._caller, create_ads_video.asyncio_detailed, AdsVideoResponse, body, idempotency_key, JobType.ADS_VIDEO
         )
 
 
 class Ads:
     """``sume.ads.videos.create(...)``."""
 
-    def __init__(self, core: Core) -> None:
-        self.videos = AdsVideos(core)
+    def __init__(self, caller: EndpointCaller) -> None:
+        self.videos = AdsVideos(caller)
 
 
 class FaceSwap:
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    def __init__(self, caller: EndpointCaller) -> None:
+        self._caller = caller
 
     async def create(
         self, *, media_url: str, avatar_ids: Sequence[str], idempotency_key: str | None = None
@@ -180,7 +180,9 @@ class FaceSwap:
             media_url=validation.text("media_url", media_url, max_length=8_192),
             avatar_ids=[validation.resource_id(f"avatar_ids[{i}]", a) for i, a in enumerate(ids)],
         )
-        response = await create(self._core, create_face_swap.asyncio_detailed, FaceSwapResponse, body, idempotency_key)
+        response = await create(
+            self._caller, create_face_swap.asyncio_detailed, FaceSwapResponse, body, idempotency_key
+        )
         return _face_swap_jobs(response)
 
 
@@ -202,14 +204,14 @@ def _face_swap_jobs(response: FaceSwapResponse) -> list[Job]:
 
 
 class ReferenceAnalysis:
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    def __init__(self, caller: EndpointCaller) -> None:
+        self._caller = caller
 
     async def create(self, *, url: str, idempotency_key: str | None = None) -> Job:
         """Analyze a public TikTok or Instagram Reel (an https URL)."""
         body = ReferenceAnalysisRequest(url=validation.https_url("url", url))
         return await create_job(
-            self._core,
+            self._caller,
             create_reference_analysis.asyncio_detailed,
             ReferenceAnalysisResponse,
             body,

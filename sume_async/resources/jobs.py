@@ -13,7 +13,7 @@ from sume_api_client.api.jobs import get_job, get_job_result, list_jobs
 from sume_api_client.models import Job, JobList, JobStatus, JobType, JobWithResult
 
 from .. import _validation as validation
-from .._core import Core
+from .._endpoint_caller import EndpointCaller
 from .._errors import InvalidInputError, SumeError
 from .._pagination import AsyncPager
 from .._waiting import DEFAULT, FATAL, JobStream, JobWatch, Outcome, PollPolicy, Timeout, default_timeout
@@ -23,8 +23,8 @@ JobRef = Job | str
 
 
 class Jobs:
-    def __init__(self, core: Core, *, poll_slots: anyio.Semaphore, poll_policy: PollPolicy) -> None:
-        self._core = core
+    def __init__(self, caller: EndpointCaller, *, poll_slots: anyio.Semaphore, poll_policy: PollPolicy) -> None:
+        self._caller = caller
         self._poll_slots = poll_slots
         self._poll_policy = poll_policy
         self._rng = random.Random()
@@ -39,15 +39,15 @@ class Jobs:
         """Jobs of the workspace, optionally of one ``type`` and/or ``status``."""
         job_type = None if type is None else JobType(validation.text("type", str(type), max_length=100))
         job_status = None if status is None else JobStatus(validation.text("status", str(status), max_length=100))
-        return pager(self._core, list_jobs.asyncio_detailed, JobList, limit=limit, type_=job_type, status=job_status)
+        return pager(self._caller, list_jobs.asyncio_detailed, JobList, limit=limit, type_=job_type, status=job_status)
 
     async def get(self, job: JobRef) -> Job:
         """The job's current state (one poll)."""
-        return await self._core.call(get_job.asyncio_detailed, Job, job_id=_job_id(job))
+        return await self._caller.call(get_job.asyncio_detailed, Job, job_id=_job_id(job))
 
     async def result(self, job: JobRef) -> JobWithResult:
         """The job with its ``result``; ``ConflictError`` (``job_not_completed``) until it is done."""
-        return await self._core.call(get_job_result.asyncio_detailed, JobWithResult, job_id=_job_id(job))
+        return await self._caller.call(get_job_result.asyncio_detailed, JobWithResult, job_id=_job_id(job))
 
     async def wait(self, job: JobRef, *, timeout: Timeout = DEFAULT, poll_interval: float | None = None) -> Job:
         """Poll until the job is terminal and return it when ``completed``.

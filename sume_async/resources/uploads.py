@@ -7,7 +7,7 @@ from sume_api_client.api.uploads import create_upload_presign
 from sume_api_client.models import Upload, UploadPresignRequest, UploadPurpose
 
 from .. import _validation as validation
-from .._core import Core
+from .._endpoint_caller import EndpointCaller
 from .._storage import ProgressCallback, put_object
 from .._upload_source import Source, open_source
 from ._common import create
@@ -29,8 +29,8 @@ class UploadedFile:
 
 
 class Uploads:
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    def __init__(self, caller: EndpointCaller) -> None:
+        self._caller = caller
 
     async def presign(
         self,
@@ -48,7 +48,7 @@ class Uploads:
             size_bytes=validation.integer("size_bytes", size_bytes, minimum=1),
             purpose=UploadPurpose(validation.choice("purpose", purpose, validation.UPLOAD_PURPOSES)),
         )
-        return await create(self._core, create_upload_presign.asyncio_detailed, Upload, body, idempotency_key)
+        return await create(self._caller, create_upload_presign.asyncio_detailed, Upload, body, idempotency_key)
 
     async def upload(
         self,
@@ -76,7 +76,7 @@ class Uploads:
             purpose=purpose,
         )
         await put_object(
-            self._core.requester,
+            self._caller.requester,
             upload_url=target.upload_url,
             required_headers=target.required_headers.additional_properties,
             source=resolved,

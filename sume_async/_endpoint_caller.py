@@ -1,6 +1,6 @@
 """Calling a generated endpoint and getting back a model or a :class:`SumeError`.
 
-Every resource method goes through :meth:`Core.call`. It is the one place that turns
+Every resource method goes through :meth:`EndpointCaller.call`. It is the one place that turns
 whatever the generated parser might raise on a malformed 2xx body (``KeyError``,
 ``TypeError``, ``ValueError``, ...) into :class:`APIResponseValidationError`.
 """
@@ -11,7 +11,6 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar, cast
 
-import httpx
 from sume_api_client.client import Client
 from sume_api_client.types import Response
 
@@ -27,14 +26,15 @@ class _Model(Protocol):
 M = TypeVar("M")
 
 
-class Core:
-    """What every resource shares: the requester and the generated client bound to it."""
+class EndpointCaller:
+    """Calls generated endpoints through the requester; what every resource shares."""
 
     def __init__(self, requester: Requester) -> None:
         self.requester = requester
         self.generated = Client(base_url=requester.base_url)
-        # The generated endpoints only call ``.request(**kwargs)`` on this object.
-        self.generated.set_async_httpx_client(cast(httpx.AsyncClient, requester))
+        # The generated endpoints only call ``.request(**kwargs)``: the seam is the generated
+        # ``AsyncRequester`` protocol, which ``Requester`` satisfies (mypy checks it here).
+        self.generated.set_async_httpx_client(requester)
 
     async def call(
         self,
