@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import anyio
 from starlette.datastructures import QueryParams
@@ -24,11 +24,10 @@ from ._errors import ApiError, ConnectionDropped, error_body
 from ._faults import NO_FAULT, FaultDecision
 from ._handlers import account, assets, generation, jobs, uploads
 from ._redact import REDACTED, redact_headers
+from ._runtime import Runtime
+from ._signer import STORAGE_PREFIX, STORAGE_ROUTE
 from ._state import LoggedRequest, Workspace
-from ._storage import STORAGE_PREFIX, STORAGE_ROUTE, StorageRoute
-
-if TYPE_CHECKING:
-    from ._mock import MockSume
+from ._storage import StorageRoute
 
 __all__ = ["ROUTES", "MockApp", "Route"]
 
@@ -100,11 +99,11 @@ class _Outcome:
 
 
 class MockApp:
-    """ASGI callable for one ``MockSume`` (``mock.app``)."""
+    """ASGI callable for one mock's :class:`Runtime` (``mock.app``)."""
 
-    def __init__(self, mock: MockSume) -> None:
-        self.mock = mock
-        self.storage = StorageRoute(mock)
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.storage = StorageRoute(runtime)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -112,7 +111,7 @@ class MockApp:
             return
         if scope["type"] != "http":
             return
-        request_id = self.mock.store.new_id("req")
+        request_id = self.runtime.store.new_id("req")
         path = scope["path"]
         root = scope.get("root_path", "")
         if root and path.startswith(root):
@@ -136,7 +135,7 @@ class MockApp:
             await self._drop(scope, receive)
 
     def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
-        base = self.mock.base_path
+        base = self.runtime.settings.base_path
         if not path.startswith(base + "/"):
             raise ApiError(404, "not_found", "No such endpoint.")
         relative = path[len(base) :]
@@ -146,8 +145,8 @@ class MockApp:
             if found is None:
                 continue
             if route.method == method:
-                with self.mock.store.lock:
-                    self.mock.store.route_counts[route.key] += 1
+                with self.runtime.store.lock:
+                    self.runtime.store.route_counts[route.key] += 1
                 return route, found.groupdict()
             allowed = True
         if allowed:
@@ -157,9 +156,9 @@ class MockApp:
     async def _handle(
         self, scope: Scope, receive: Receive, send: Send, route: Route, params: dict[str, str], request_id: str
     ) -> _Outcome:
-        mock = self.mock
-        with mock.store.lock:
-            faults = mock.faults
+        runtime = self.runtime
+        with runtime.store.lock:
+            faults = runtime.faults
             decision = faults.decide(route.key, is_create=route.is_create) if faults is not None else NO_FAULT
         if decision.latency > 0:
             await anyio.sleep(decision.latency)
@@ -187,18 +186,18 @@ class MockApp:
         request_id: str,
     ) -> tuple[int, bytes, dict[str, str]]:
         """Run the handler atomically, replaying or recording idempotent responses."""
-        mock = self.mock
+        runtime = self.runtime
         key = idempotency.check_key(headers.get("idempotency-key")) if route.is_create else None
         print_ = ""
-        with mock.store.lock:
-            now = mock.clock.now()
+        with runtime.store.lock:
+            now = runtime.clock.now()
             if key is not None:
                 print_ = idempotency.fingerprint(route.key, body)
-                entry = idempotency.lookup(mock.store, workspace.id, key, print_, now)
+                entry = idempotency.lookup(runtime.store, workspace.id, key, print_, now)
                 if entry is not None:
                     return entry.status, entry.body, {"Idempotent-Replayed": "true"}
             call = Call(
-                mock=mock,
+                runtime=runtime,
                 workspace=workspace,
                 request_id=request_id,
                 path_params=params,
@@ -211,7 +210,7 @@ class MockApp:
             reply = route.handler(call)
             payload = _dumps(reply.body)
             if key is not None and 200 <= reply.status < 300:
-                idempotency.remember(mock.store, workspace.id, key, print_, reply.status, payload, now)
+                idempotency.remember(runtime.store, workspace.id, key, print_, reply.status, payload, now)
             return reply.status, payload, reply.headers
 
     def _authenticate(self, headers: dict[str, str]) -> Workspace:
@@ -226,11 +225,11 @@ class MockApp:
             key = headers["x-api-key"].strip()
         else:
             raise _unauthorized("Missing API key.")
-        with self.mock.store.lock:
-            ws_id = self.mock.store.workspace_by_key.get(key)
+        with self.runtime.store.lock:
+            ws_id = self.runtime.store.workspace_by_key.get(key)
             if ws_id is None:
                 raise _unauthorized("Invalid API key.")
-            return self.mock.store.workspaces[ws_id]
+            return self.runtime.store.workspaces[ws_id]
 
     async def _read_json(self, receive: Receive, headers: dict[str, str]) -> Any:
         chunks: list[bytes] = []
@@ -284,7 +283,7 @@ class MockApp:
 
     async def _drop(self, scope: Scope, receive: Receive) -> None:
         """Close the connection with no response (abort the socket, or raise in-process)."""
-        transport = self.mock.connections.transport_for(scope.get("client"))
+        transport = self.runtime.connections.transport_for(scope.get("client"))
         if transport is None:
             raise ConnectionDropped()
         transport.abort()  # type: ignore[attr-defined]
@@ -305,8 +304,8 @@ class MockApp:
             request_id=request_id,
             dropped=outcome.dropped,
         )
-        with self.mock.store.lock:
-            self.mock.store.requests.append(entry)
+        with self.runtime.store.lock:
+            self.runtime.store.requests.append(entry)
 
 
 def _unauthorized(message: str) -> ApiError:

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.datastructures import QueryParams
 
 from ._errors import ApiError
 from ._lifecycle import FAILED_ERROR, render_job
+from ._runtime import Runtime
 from ._state import JobRecord, Workspace
-
-if TYPE_CHECKING:
-    from ._mock import MockSume
 
 __all__ = ["Call", "Handler", "Reply"]
 
@@ -36,7 +34,7 @@ class Reply:
 class Call:
     """One authenticated API request."""
 
-    mock: MockSume
+    runtime: Runtime
     workspace: Workspace
     request_id: str
     path_params: dict[str, str]
@@ -48,7 +46,7 @@ class Call:
 
     def require_feature(self, feature: str) -> None:
         """``403 forbidden`` when the workspace lacks ``feature``."""
-        if feature in self.mock.forbidden_features:
+        if feature in self.runtime.settings.forbidden_features:
             raise ApiError(
                 403,
                 "forbidden",
@@ -70,7 +68,7 @@ class Call:
         ws.spent_credits += amount
 
     def cost(self, job_type: str) -> int:
-        return self.mock.job_costs[job_type]
+        return self.runtime.settings.job_costs[job_type]
 
     def new_job(
         self,
@@ -81,17 +79,17 @@ class Call:
         request: dict[str, Any] | None = None,
     ) -> JobRecord:
         """Create and store a job. ``build(job_id)`` returns its eventual ``(result, result_url)``."""
-        store = self.mock.store
+        store = self.runtime.store
         job_id = store.new_id("job")
         result, result_url = build(job_id)
-        failed = store.draw_failure(self.mock.failure_rate)
+        failed = store.draw_failure(self.runtime.settings.failure_rate)
         job = JobRecord(
             id=job_id,
             seq=store.next_seq(),
             type=job_type,
             workspace_id=self.workspace.id,
             created=self.now,
-            duration=self.mock.durations[job_type],
+            duration=self.runtime.settings.durations[job_type],
             outcome="failed" if failed else "completed",
             planned_error=dict(FAILED_ERROR) if failed else None,
             cost=cost,
@@ -105,7 +103,7 @@ class Call:
         return job
 
     def render_job(self, job: JobRecord) -> dict[str, Any]:
-        return render_job(job, self.now, self.mock.clock)
+        return render_job(job, self.now, self.runtime.clock)
 
 
 Handler = Callable[[Call], Reply]

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
-import tempfile
-import weakref
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -18,6 +14,8 @@ from ._clock import Clock, ScaledClock, wall_time
 from ._connections import ConnectionTracker
 from ._faults import Faults
 from ._lifecycle import DEFAULT_COSTS, DEFAULT_DURATIONS, FAILED_ERROR, JOB_TYPES, is_terminal, job_state
+from ._runtime import Runtime, Settings
+from ._signer import UploadSigner
 from ._state import (
     AssetRecord,
     CredentialLeak,
@@ -28,7 +26,6 @@ from ._state import (
     UploadRecord,
     Workspace,
 )
-from ._storage import UploadSigner
 from ._views import JobView, UploadView
 
 __all__ = ["DEFAULT_API_KEY", "FEATURES", "MockSume"]
@@ -130,27 +127,82 @@ class MockSume:
             raise ValueError("credits must be >= 0")
         if base_path and (not base_path.startswith("/") or base_path.endswith("/")):
             raise ValueError("base_path must be '' or start with '/' and not end with '/'")
-        self.forbidden_features = frozenset(forbidden_features)
-        self.job_costs: dict[str, int] = _merge("job_costs", DEFAULT_COSTS, job_costs)
-        self.durations: dict[str, float] = _merge("durations", DEFAULT_DURATIONS, durations)
-        self.failure_rate = float(failure_rate)
-        self.clock: Clock = clock if clock is not None else ScaledClock(speed)
-        self.faults = faults
-        self.base_path = base_path
-        self.upload_url_ttl = float(upload_url_ttl)
-        self.max_concurrent_generations = max_concurrent_generations
-        self.store = Store(seed=seed)
-        self.signer = UploadSigner()
-        self.connections = ConnectionTracker()
-        self._upload_dir: Path | None = None
-        self._finalizer: weakref.finalize[Any, Any] | None = None
+        settings = Settings(
+            base_path=base_path,
+            forbidden_features=frozenset(forbidden_features),
+            job_costs=_merge("job_costs", DEFAULT_COSTS, job_costs),
+            durations=_merge("durations", DEFAULT_DURATIONS, durations),
+            failure_rate=float(failure_rate),
+            upload_url_ttl=float(upload_url_ttl),
+            max_concurrent_generations=max_concurrent_generations,
+        )
+        self._runtime = Runtime(
+            settings, clock=clock if clock is not None else ScaledClock(speed), faults=faults, seed=seed
+        )
         for index, key in enumerate(keys, start=1):
             ws = Workspace(f"ws_mock{index}", f"Mock Workspace {index}", key, credits, credits)
             self.store.workspaces[ws.id] = ws
             self.store.workspace_by_key[key] = ws.id
         for scene in SAMPLE_SCENES:
             self._seed_asset(scene)
-        self.app = MockApp(self)
+        self.app = MockApp(self._runtime)
+
+    # -- configuration and live parts (the runtime the app works with) ----------------------
+
+    @property
+    def faults(self) -> Faults | None:
+        """The fault injection in force; assign a new :class:`Faults` (or ``None``) at any time."""
+        return self._runtime.faults
+
+    @faults.setter
+    def faults(self, faults: Faults | None) -> None:
+        with self.store.lock:
+            self._runtime.faults = faults
+
+    @property
+    def clock(self) -> Clock:
+        return self._runtime.clock
+
+    @property
+    def store(self) -> Store:
+        """The live state; hold ``store.lock`` while reading or changing it."""
+        return self._runtime.store
+
+    @property
+    def signer(self) -> UploadSigner:
+        return self._runtime.signer
+
+    @property
+    def connections(self) -> ConnectionTracker:
+        return self._runtime.connections
+
+    @property
+    def base_path(self) -> str:
+        return self._runtime.settings.base_path
+
+    @property
+    def forbidden_features(self) -> frozenset[str]:
+        return self._runtime.settings.forbidden_features
+
+    @property
+    def job_costs(self) -> dict[str, int]:
+        return self._runtime.settings.job_costs
+
+    @property
+    def durations(self) -> dict[str, float]:
+        return self._runtime.settings.durations
+
+    @property
+    def failure_rate(self) -> float:
+        return self._runtime.settings.failure_rate
+
+    @property
+    def upload_url_ttl(self) -> float:
+        return self._runtime.settings.upload_url_ttl
+
+    @property
+    def max_concurrent_generations(self) -> int:
+        return self._runtime.settings.max_concurrent_generations
 
     # -- inspection -----------------------------------------------------------------------
 
@@ -270,24 +322,9 @@ class MockSume:
 
     def close(self) -> None:
         """Delete received upload files. The mock stays usable; new uploads recreate the folder."""
-        if self._finalizer is not None:
-            self._finalizer()
-            self._finalizer = None
-        self._upload_dir = None
+        self._runtime.close()
 
-    # -- internals used by the app ------------------------------------------------------------
-
-    def wall_seconds(self) -> float:
-        """Simulated now as POSIX seconds (what signed upload URLs expire against)."""
-        return wall_time(self.clock, self.clock.now()).timestamp()
-
-    def upload_dir(self) -> Path:
-        """Folder for received upload bytes, created on first use and removed by :meth:`close`."""
-        with self.store.lock:
-            if self._upload_dir is None:
-                self._upload_dir = Path(tempfile.mkdtemp(prefix="sume-mock-uploads-"))
-                self._finalizer = weakref.finalize(self, shutil.rmtree, self._upload_dir, True)
-            return self._upload_dir
+    # -- internals ------------------------------------------------------------------------------
 
     def _workspace(self, api_key: str) -> Workspace:
         ws_id = self.store.workspace_by_key.get(api_key)

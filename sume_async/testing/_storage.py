@@ -13,46 +13,22 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, quote
+from typing import Any
+from urllib.parse import parse_qs
 
 import anyio
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from ._errors import error_body
+from ._runtime import Runtime
+from ._signer import STORAGE_PREFIX, UPLOAD_TOKEN_HEADER
 from ._state import CredentialLeak, UploadRecord
 
-if TYPE_CHECKING:
-    from ._mock import MockSume
+__all__ = ["StorageRoute"]
 
-__all__ = ["STORAGE_PREFIX", "STORAGE_ROUTE", "UPLOAD_TOKEN_HEADER", "StorageRoute", "UploadSigner"]
-
-STORAGE_PREFIX = "/storage/"
-STORAGE_ROUTE = "PUT /storage/{uploadId}"
-UPLOAD_TOKEN_HEADER = "x-sume-upload-token"
 CREDENTIAL_HEADERS = ("authorization", "x-api-key")
 WRITE_BATCH = 1024 * 1024
-
-
-class UploadSigner:
-    """HMAC-SHA256 signatures for upload URLs, with a per-mock random key."""
-
-    def __init__(self) -> None:
-        self._key = secrets.token_bytes(32)
-
-    def sign(self, upload_id: str, expires: int, size: int, content_type: str) -> str:
-        message = f"PUT\n{upload_id}\n{expires}\n{size}\n{content_type}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
-
-    def upload_url(self, origin: str, upload: UploadRecord, expires: int) -> str:
-        signature = self.sign(upload.id, expires, upload.size_bytes, upload.content_type)
-        return f"{origin}{STORAGE_PREFIX}{quote(upload.id)}?expires={expires}&signature={signature}"
-
-    def verify(self, upload: UploadRecord, expires: int, signature: str) -> bool:
-        expected = self.sign(upload.id, expires, upload.size_bytes, upload.content_type)
-        return hmac.compare_digest(expected, signature)
 
 
 class _Reject(Exception):
@@ -64,16 +40,16 @@ class _Reject(Exception):
 class StorageRoute:
     """ASGI handler for ``PUT /storage/{uploadId}``; returns the status sent (``None``: client gone)."""
 
-    def __init__(self, mock: MockSume) -> None:
-        self.mock = mock
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> int | None:
         try:
             upload, length = self._admit(scope, request_id)
         except _Reject as rejected:
             return await self._reply(scope, receive, send, request_id, rejected)
-        with self.mock.store.lock:
-            fault = self.mock.faults.decide_storage() if self.mock.faults is not None else None
+        with self.runtime.store.lock:
+            fault = self.runtime.faults.decide_storage() if self.runtime.faults is not None else None
         if fault is not None:
             if not await _drain(receive):
                 return None
@@ -87,8 +63,8 @@ class StorageRoute:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         leaked = tuple(name for name in CREDENTIAL_HEADERS if name in headers)
         if leaked:
-            with self.mock.store.lock:
-                self.mock.store.credential_leaks.append(
+            with self.runtime.store.lock:
+                self.runtime.store.credential_leaks.append(
                     CredentialLeak(scope["method"], "/storage/{uploadId}", leaked, request_id)
                 )
             raise _Reject(403, "credentials_not_allowed", "Storage requests must not carry Sume API credentials.")
@@ -96,17 +72,17 @@ class StorageRoute:
             raise _Reject(405, "method_not_allowed", "Use PUT.")
         upload_id = scope["path"][len(STORAGE_PREFIX) :]
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-        with self.mock.store.lock:
-            upload = self.mock.store.uploads.get(upload_id)
+        with self.runtime.store.lock:
+            upload = self.runtime.store.uploads.get(upload_id)
             if upload is None:
                 raise _Reject(404, "not_found", "No such upload.")
             try:
                 expires = int(query.get("expires", [""])[-1])
             except ValueError:
                 raise _Reject(403, "signature_invalid", "The upload URL signature is invalid.") from None
-            if not self.mock.signer.verify(upload, expires, query.get("signature", [""])[-1]):
+            if not self.runtime.signer.verify(upload, expires, query.get("signature", [""])[-1]):
                 raise _Reject(403, "signature_invalid", "The upload URL signature is invalid.")
-            if self.mock.wall_seconds() > expires:
+            if self.runtime.wall_seconds() > expires:
                 raise _Reject(403, "url_expired", "The upload URL has expired.")
             if upload.finalized:
                 raise _Reject(409, "upload_finalized", "This upload was already finalized.")
@@ -137,7 +113,7 @@ class StorageRoute:
     async def _receive_body(
         self, scope: Scope, receive: Receive, send: Send, request_id: str, upload: UploadRecord, length: int
     ) -> int | None:
-        directory = self.mock.upload_dir()
+        directory = self.runtime.upload_dir()
         final = directory / upload.id
         part = directory / f"{upload.id}.{upload.attempts}.part"
         digest = hashlib.md5(usedforsecurity=False)
@@ -155,7 +131,7 @@ class StorageRoute:
                         return None
                     chunk: bytes = message.get("body", b"")
                     received += len(chunk)
-                    with self.mock.store.lock:
+                    with self.runtime.store.lock:
                         upload.received_bytes = received
                     if received > length:
                         error = _Reject(400, "content_length_mismatch", "More bytes than Content-Length.")
@@ -177,7 +153,7 @@ class StorageRoute:
             if not ok:
                 part.unlink(missing_ok=True)
                 final.unlink(missing_ok=True)
-        with self.mock.store.lock:
+        with self.runtime.store.lock:
             upload.complete = True
             upload.path = final
         etag = f'"{digest.hexdigest()}"'

@@ -54,7 +54,7 @@ def get_credits(call: Call) -> Reply:
     ws = call.workspace
     active = sum(
         1
-        for job in call.mock.store.jobs.values()
+        for job in call.runtime.store.jobs.values()
         if job.workspace_id == ws.id and not is_terminal(job_state(job, call.now)[0])
     )
     return Reply(
@@ -66,7 +66,7 @@ def get_credits(call: Call) -> Reply:
             "bonus_credits": 0,
             "remaining_credits": ws.remaining_credits,
             "active_generations": active,
-            "max_concurrent_generations": call.mock.max_concurrent_generations,
+            "max_concurrent_generations": call.runtime.settings.max_concurrent_generations,
         },
     )
 

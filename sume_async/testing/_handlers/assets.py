@@ -19,7 +19,7 @@ def _ingested(call: Call, asset: AssetRecord) -> bool:
     """Seeded assets always; uploaded ones once their ingest job has completed."""
     if asset.ingest_job_id is None:
         return True
-    job = call.mock.store.jobs[asset.ingest_job_id]
+    job = call.runtime.store.jobs[asset.ingest_job_id]
     return job_state(job, call.now)[0] == "completed"
 
 
@@ -55,7 +55,7 @@ def list_assets(call: Call) -> Reply:
     reader.done()
     candidates = [
         asset
-        for asset in call.mock.store.assets.values()
+        for asset in call.runtime.store.assets.values()
         if _visible(call, asset) and _ingested(call, asset) and matches(asset, query)
     ]
     scores: dict[str, float] = {}
@@ -79,7 +79,7 @@ def get_asset(call: Call) -> Reply:
     An uploaded video's own asset is visible here as soon as it is finalized, its scenes only
     after ingest.
     """
-    asset = call.mock.store.assets.get(call.path_params["assetId"])
+    asset = call.runtime.store.assets.get(call.path_params["assetId"])
     if asset is None or not _visible(call, asset) or not (asset.is_source or _ingested(call, asset)):
         raise ApiError(404, "not_found", "No such asset in this workspace.")
     reader = QueryReader(call.query)
@@ -90,6 +90,6 @@ def get_asset(call: Call) -> Reply:
     search = _search(q, mode, given if given is not None else score(asset, q)) if q else None
     body = render_asset(asset, search)
     if asset.is_source:
-        status = job_state(call.mock.store.jobs[asset.ingest_job_id or ""], call.now)[0]
+        status = job_state(call.runtime.store.jobs[asset.ingest_job_id or ""], call.now)[0]
         body["metadata"]["ingest_status"] = status
     return Reply(200, body)

@@ -147,7 +147,7 @@ def create_face_swap(call: Call) -> Reply:
             body.fail("avatar_ids", f"unknown or non-face-swap avatar: {avatar_id[:40]}")
     incomplete = False
     if media_url is not None:
-        upload = next((u for u in call.mock.store.uploads.values() if u.media_url == media_url), None)
+        upload = next((u for u in call.runtime.store.uploads.values() if u.media_url == media_url), None)
         if upload is None or upload.workspace_id != call.workspace.id:
             body.fail("media_url", "must be the media_url of an upload in this workspace")
         elif upload.purpose != "face_swap_source_video":

@@ -13,7 +13,7 @@ __all__ = ["get_job", "get_job_result", "list_jobs"]
 
 
 def _find(call: Call) -> JobRecord:
-    job = call.mock.store.jobs.get(call.path_params["jobId"])
+    job = call.runtime.store.jobs.get(call.path_params["jobId"])
     if job is None or job.workspace_id != call.workspace.id:
         raise ApiError(404, "not_found", "No such job in this workspace.")
     return job
@@ -37,7 +37,7 @@ def list_jobs(call: Call) -> Reply:
 
     # The store keeps jobs in creation order, so newest first is simply reversed insertion order.
     page, has_more, next_cursor = paginate_presorted(
-        reversed(call.mock.store.jobs.values()),
+        reversed(call.runtime.store.jobs.values()),
         lambda job: (-float(job.seq),),
         order="jobs",
         limit=limit,
@@ -65,4 +65,4 @@ def get_job_result(call: Call) -> Reply:
     status = job_state(job, call.now)[0]
     if not is_terminal(status):
         raise ApiError(409, "job_not_completed", "The job has not finished yet.", {"status": status})
-    return Reply(200, render_job_with_result(job, call.now, call.mock.clock))
+    return Reply(200, render_job_with_result(job, call.now, call.runtime.clock))

@@ -12,8 +12,8 @@ from .._context import Call, Reply
 from .._errors import ApiError
 from .._lifecycle import MEDIA_BASE
 from .._redact import REDACTED
+from .._signer import UPLOAD_TOKEN_HEADER
 from .._state import AssetRecord, UploadRecord
-from .._storage import UPLOAD_TOKEN_HEADER
 from .._validation import BodyReader
 
 __all__ = ["create_asset", "create_upload_presign"]
@@ -43,7 +43,7 @@ def create_upload_presign(call: Call) -> Reply:
     body.done()
     assert filename and content_type and size and purpose  # done() raised otherwise
     call.require_feature("asset_library" if purpose == "asset_library_video" else "face_swap")
-    mock = call.mock
+    runtime = call.runtime
     upload_id = f"up_{secrets.token_hex(12)}"
     name = _safe_name(filename)
     upload = UploadRecord(
@@ -56,17 +56,17 @@ def create_upload_presign(call: Call) -> Reply:
         purpose=purpose,
         media_url=f"{MEDIA_BASE}/uploads/{upload_id}/{name}",
         token=secrets.token_urlsafe(18),
-        expires=call.now + mock.upload_url_ttl,
+        expires=call.now + runtime.settings.upload_url_ttl,
         created=call.now,
     )
-    mock.store.uploads[upload.id] = upload
-    mock.store.upload_by_key[upload.object_key] = upload.id
-    expires_wall = wall_time(mock.clock, upload.expires)
+    runtime.store.uploads[upload.id] = upload
+    runtime.store.upload_by_key[upload.object_key] = upload.id
+    expires_wall = wall_time(runtime.clock, upload.expires)
     return Reply(
         200,
         {
             "object": "upload",
-            "upload_url": mock.signer.upload_url(call.origin, upload, int(expires_wall.timestamp())),
+            "upload_url": runtime.signer.upload_url(call.origin, upload, int(expires_wall.timestamp())),
             "method": "PUT",
             "required_headers": {"Content-Type": content_type, UPLOAD_TOKEN_HEADER: upload.token},
             "object_key": upload.object_key,
@@ -88,8 +88,8 @@ def create_asset(call: Call) -> Reply:
     title = body.string("title", max_length=200)
     upload: UploadRecord | None = None
     if object_key is not None:
-        upload_id = call.mock.store.upload_by_key.get(object_key)
-        upload = call.mock.store.uploads.get(upload_id) if upload_id else None
+        upload_id = call.runtime.store.upload_by_key.get(object_key)
+        upload = call.runtime.store.uploads.get(upload_id) if upload_id else None
         if upload is None or upload.workspace_id != call.workspace.id:
             body.fail("object_key", "no upload with this object_key in this workspace")
         elif upload.purpose != "asset_library_video":
@@ -108,8 +108,8 @@ def create_asset(call: Call) -> Reply:
     cost = call.cost("asset_ingest")
     call.charge(cost)
     name = title or upload.filename.rsplit(".", 1)[0] or "Upload"
-    created_at = wall_time(call.mock.clock, call.now)
-    store = call.mock.store
+    created_at = wall_time(call.runtime.clock, call.now)
+    store = call.runtime.store
 
     def build(job_id: str) -> tuple[dict[str, Any], str | None]:
         source = _asset(call, job_id, name, upload, created_at, None)
@@ -131,7 +131,7 @@ def create_asset(call: Call) -> Reply:
 def _asset(
     call: Call, job_id: str, title: str, upload: UploadRecord, created_at: datetime, scene: int | None
 ) -> AssetRecord:
-    store = call.mock.store
+    store = call.runtime.store
     asset_id = store.new_id("asset")
     if scene is None:
         segment, start, end, cta = "source", 0.0, INGESTED_SECONDS, False
