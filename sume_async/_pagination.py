@@ -37,6 +37,10 @@ class AsyncPager(Generic[T]):
         self._fetch = fetch
         self._start = cursor
 
+    def starting_at(self, cursor: str | None) -> AsyncPager[T]:
+        """The same list, starting from ``cursor`` (a ``next_cursor`` of an earlier page)."""
+        return AsyncPager(self._fetch, cursor=cursor)
+
     async def pages(self) -> AsyncGenerator[Page[T]]:
         """Yield each page in turn, starting from the first (or the given cursor)."""
         cursor = self._start

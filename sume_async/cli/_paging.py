@@ -30,7 +30,7 @@ async def print_page(
 ) -> None:
     """Print the first page of ``pager`` (from ``cursor``), or every page with ``all_pages``."""
     if cursor is not None:
-        pager = AsyncPager(pager._fetch, cursor=cursor)
+        pager = pager.starting_at(cursor)
     if not all_pages:
         page = await pager.first_page()
         out.page(page.data, page.next_cursor if page.has_more else None, columns=columns)
