@@ -21,7 +21,7 @@ from starlette.types import Receive, Scope, Send
 from . import _idempotency as idempotency
 from ._context import Call, Handler
 from ._errors import ApiError, ConnectionDropped, error_body
-from ._faults import NO_FAULT, FaultDecision
+from ._faults import NO_FAULT, FaultReply
 from ._handlers import account, assets, generation, jobs, uploads
 from ._redact import REDACTED, redact_headers
 from ._runtime import Runtime
@@ -32,10 +32,6 @@ from ._storage import StorageRoute
 __all__ = ["ROUTES", "MockApp", "Route"]
 
 MAX_JSON_BODY = 1024 * 1024
-CDN_520_PAGE = (
-    "<!DOCTYPE html><html><head><title>520: Web server is returning an unknown error</title></head>"
-    "<body><h1>Web server is returning an unknown error</h1><p>Error code 520</p></body></html>"
-)
 
 
 @dataclass(frozen=True)
@@ -159,13 +155,17 @@ class MockApp:
         runtime = self.runtime
         with runtime.store.lock:
             faults = runtime.faults
-            decision = faults.decide(route.key, is_create=route.is_create) if faults is not None else NO_FAULT
+            decision = (
+                faults.decide(route.key, is_create=route.is_create, request_id=request_id)
+                if faults is not None
+                else NO_FAULT
+            )
         if decision.latency > 0:
             await anyio.sleep(decision.latency)
-        if decision.kind == "drop":
+        if decision.drops:
             return _Outcome(None, dropped=True)
-        if decision.kind != "none":
-            return await self._send_fault(scope, receive, send, decision, request_id)
+        if decision.reply is not None:
+            return await _send_fault(scope, receive, send, decision.reply)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in reversed(scope["headers"])}
         workspace = self._authenticate(headers)
         body = await self._read_json(receive, headers) if route.method == "POST" else None
@@ -256,26 +256,6 @@ class MockApp:
         except (ValueError, UnicodeDecodeError):
             raise ApiError(400, "bad_request", "The request body is not valid JSON.") from None
 
-    async def _send_fault(
-        self, scope: Scope, receive: Receive, send: Send, decision: FaultDecision, request_id: str
-    ) -> _Outcome:
-        if decision.kind == "cdn_520":
-            response = Response(CDN_520_PAGE, 520, media_type="text/html")
-        elif decision.kind == "rate_limited":
-            error = ApiError(
-                429, "rate_limited", "Too many requests.", headers={"Retry-After": decision.retry_after or "1"}
-            )
-            return await self._send_error(scope, receive, send, error, request_id)
-        else:
-            code, message = (
-                ("internal_error", "Internal server error.")
-                if decision.status == 500
-                else ("service_unavailable", "The service is temporarily unavailable.")
-            )
-            return await self._send_error(scope, receive, send, ApiError(decision.status, code, message), request_id)
-        await response(scope, receive, send)
-        return _Outcome(decision.status)
-
     async def _send_error(self, scope: Scope, receive: Receive, send: Send, exc: ApiError, request_id: str) -> _Outcome:
         body = _dumps(error_body(exc.code, exc.message, request_id, exc.details))
         await _json_response(exc.status, body, request_id, exc.headers)(scope, receive, send)
@@ -306,6 +286,11 @@ class MockApp:
         )
         with self.runtime.store.lock:
             self.runtime.store.requests.append(entry)
+
+
+async def _send_fault(scope: Scope, receive: Receive, send: Send, reply: FaultReply) -> _Outcome:
+    await Response(reply.body, reply.status, dict(reply.headers), reply.media_type)(scope, receive, send)
+    return _Outcome(reply.status)
 
 
 def _unauthorized(message: str) -> ApiError:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import email.utils
+import inspect
 import time
 from collections import Counter
+from typing import Any
 
 import httpx
 import pytest
 from mock_fixtures import TRANSPORTS, conforms, error_code, open_api
 
-from sume_async.testing import ConnectionDropped, Faults, ManualClock, MockSume
+from sume_async.testing import ConnectionDropped, Faults, ManualClock, MockSume, _faults
+from sume_async.testing._faults import FaultKind, FaultReply
 
 pytestmark = pytest.mark.anyio
 
@@ -136,3 +139,45 @@ def test_fault_settings_are_validated() -> None:
     with pytest.raises(ValueError):
         Faults(latency=(0.2, 0.1))
     assert "rate_429=0.5" in repr(Faults(rate_429=0.5))
+
+
+class _TeapotFaults(Faults):
+    """``Faults`` with the keyword a real new kind adds to ``Faults.__init__``."""
+
+    def __init__(self, *, rate_418: float = 0.0, **settings: Any) -> None:
+        self.rate_418 = rate_418
+        super().__init__(**settings)
+
+
+def _teapot(faults: Faults, status: int, request_id: str) -> FaultReply:
+    return FaultReply(status, b"short and stout", "text/plain", {"X-Request-Id": request_id})
+
+
+async def test_a_new_fault_kind_is_one_table_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Appending a kind needs no change to the app, and earlier kinds keep their draws."""
+    kinds = (*_faults.FAULT_KINDS, FaultKind("teapot", "rate_418", (418,), _teapot))
+    monkeypatch.setattr(_faults, "FAULT_KINDS", kinds)
+    mock = MockSume(faults=_TeapotFaults(seed=4, rate_429=0.3, rate_418=0.4))
+    async with open_api(mock) as c:
+        answers = [await c.get("/me") for _ in range(40)]
+    statuses = {r.status_code for r in answers}
+    assert statuses == {200, 418, 429}
+    first = [r.status_code for r in answers].index(418)
+    assert answers[first].text == "short and stout"
+    assert answers[first].headers["x-request-id"] == mock.requests[first].request_id
+    assert mock.requests[first].status == 418
+
+    monkeypatch.setattr(_faults, "FAULT_KINDS", kinds[:-1])
+    plain = MockSume(faults=Faults(seed=4, rate_429=0.3))
+    async with open_api(plain) as c:
+        before = [(await c.get("/me")).status_code for _ in range(40)]
+    # The 429s fall on the same requests with or without the appended kind.
+    assert [s == 429 for s in before] == [r.status_code == 429 for r in answers]
+
+
+def test_every_fault_kind_has_its_rate_keyword_and_statuses() -> None:
+    faults = Faults()
+    for kind in _faults.FAULT_KINDS:
+        assert getattr(faults, kind.rate) == 0.0, kind.name
+        assert (kind.render is None) == (kind.statuses == ()), kind.name
+        assert kind.rate in inspect.signature(Faults).parameters, kind.name
