@@ -3,6 +3,9 @@
 ``async for item in pager`` walks every page lazily; ``pager.pages()`` yields whole
 pages. Each page is fetched only when the previous one is used up, so breaking out
 of the loop early costs nothing more.
+
+Pagers are resumable: ``pager.cursor`` is where to continue from (hand it to a later
+request as ``cursor=``), and ``pager.exhausted`` says whether anything is left.
 """
 
 from __future__ import annotations
@@ -36,6 +39,22 @@ class AsyncPager(Generic[T]):
     def __init__(self, fetch: Callable[[str | None], Awaitable[Page[T]]], *, cursor: str | None = None) -> None:
         self._fetch = fetch
         self._start = cursor
+        self._resume = cursor
+        self._exhausted = False
+
+    @property
+    def cursor(self) -> str | None:
+        """The cursor to continue from: the start of the first page not fully consumed.
+
+        ``None`` before the first page (or when started from the beginning) — check
+        :attr:`exhausted` to tell "from the start" from "nothing left".
+        """
+        return self._resume
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether the last page has been consumed: nothing is left to resume."""
+        return self._exhausted
 
     def starting_at(self, cursor: str | None) -> AsyncPager[T]:
         """The same list, starting from ``cursor`` (a ``next_cursor`` of an earlier page)."""
@@ -43,6 +62,19 @@ class AsyncPager(Generic[T]):
 
     async def pages(self) -> AsyncGenerator[Page[T]]:
         """Yield each page in turn, starting from the first (or the given cursor)."""
+        async for page in self._walk():
+            yield page
+            self._advance(page)
+
+    def _advance(self, page: Page[T]) -> None:
+        """Mark ``page`` consumed: the cursor moves past it."""
+        if not page.has_more or not page.next_cursor or page.next_cursor == self._resume:
+            self._exhausted = True
+            self._resume = None
+        else:
+            self._resume = page.next_cursor
+
+    async def _walk(self) -> AsyncGenerator[Page[T]]:
         cursor = self._start
         seen: set[str] = set()
         while True:
@@ -55,9 +87,11 @@ class AsyncPager(Generic[T]):
             cursor = next_cursor
 
     async def __aiter__(self) -> AsyncGenerator[T]:
-        async for page in self.pages():
-            for item in page.data:
-                yield item
+        async with aclosing(self._walk()) as pages:
+            async for page in pages:
+                for item in page.data:
+                    yield item
+                self._advance(page)
 
     async def first_page(self) -> Page[T]:
         """Only the first page (one request)."""

@@ -74,10 +74,15 @@ def pager(
     model: type[Any],
     *,
     limit: int | None,
+    cursor: str | None = None,
     **filters: Any,
 ) -> AsyncPager[Any]:
-    """A pager over a list endpoint, passing ``next_cursor`` back as ``cursor``."""
+    """A pager over a list endpoint, passing ``next_cursor`` back as ``cursor``.
+
+    ``cursor`` resumes a list where an earlier pager stopped (its ``pager.cursor``).
+    """
     page_size = validation.page_limit(limit)
+    start = validation.optional_text("cursor", cursor, max_length=2_000)
     params = {key: value for key, value in filters.items() if value is not None}
 
     async def fetch(cursor: str | None) -> Page[Any]:
@@ -85,4 +90,4 @@ def pager(
         next_cursor = result.next_cursor if isinstance(result.next_cursor, str) else None
         return Page(data=list(result.data), has_more=bool(result.has_more), next_cursor=next_cursor)
 
-    return AsyncPager(fetch)
+    return AsyncPager(fetch, cursor=start)

@@ -101,6 +101,7 @@ class Assets:
         created_before: datetime.datetime | None = None,
         sort: str | None = None,
         limit: int | None = None,
+        cursor: str | None = None,
     ) -> AsyncPager[Asset]:
         """Asset Library scenes, filtered and sorted as the API allows."""
         for name, value in (("created_after", created_after), ("created_before", created_before)):
@@ -128,7 +129,7 @@ class Assets:
             "created_before": created_before,
             "sort": validation.maybe(validation.member, "sort", sort, ListAssetsSort, SORTS),
         }
-        return pager(self._caller, list_assets.asyncio_detailed, AssetList, limit=limit, **filters)
+        return pager(self._caller, list_assets.asyncio_detailed, AssetList, limit=limit, cursor=cursor, **filters)
 
     async def get(
         self,

@@ -15,9 +15,9 @@ class Avatars:
     def __init__(self, caller: EndpointCaller) -> None:
         self._caller = caller
 
-    def list(self, *, limit: int | None = None) -> AsyncPager[Avatar]:
+    def list(self, *, limit: int | None = None, cursor: str | None = None) -> AsyncPager[Avatar]:
         """Public and workspace avatars, for ads and Face Swap."""
-        return pager(self._caller, list_avatars.asyncio_detailed, AvatarList, limit=limit)
+        return pager(self._caller, list_avatars.asyncio_detailed, AvatarList, limit=limit, cursor=cursor)
 
     async def get(self, avatar_id: str) -> Avatar:
         avatar_id = validation.resource_id("avatar_id", avatar_id)

@@ -16,10 +16,12 @@ class Brand:
     def __init__(self, caller: EndpointCaller) -> None:
         self._caller = caller
 
-    def list(self, *, domain: str | None = None, limit: int | None = None) -> AsyncPager[BrandModel]:
+    def list(
+        self, *, domain: str | None = None, limit: int | None = None, cursor: str | None = None
+    ) -> AsyncPager[BrandModel]:
         """Sanitized Brand DNA profiles, optionally for one ``domain``."""
         domain = validation.optional_text("domain", domain, max_length=1_000)
-        return pager(self._caller, list_brands.asyncio_detailed, BrandList, limit=limit, domain=domain)
+        return pager(self._caller, list_brands.asyncio_detailed, BrandList, limit=limit, cursor=cursor, domain=domain)
 
     async def current(self) -> BrandModel:
         """The current brand context; its ``images[].reference_url`` work as ``reference_image_urls``."""
