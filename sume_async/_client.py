@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from types import TracebackType
 from typing import Literal, Self
@@ -12,6 +11,7 @@ import httpx
 
 from . import _validation as validation
 from ._endpoint_caller import EndpointCaller
+from ._download import is_loopback
 from ._errors import InvalidInputError
 from ._logs import install_library_filters
 from ._retries import RetryPolicy
@@ -163,17 +163,8 @@ def _check_base_url(url: str, *, allow_insecure_http: bool) -> str:
         raise InvalidInputError("base_url", "must be an absolute https:// URL")
     if parsed.userinfo or parsed.query or parsed.fragment:
         raise InvalidInputError("base_url", "must not carry credentials, a query or a fragment")
-    if parsed.scheme == "http" and not (allow_insecure_http or _is_loopback(parsed.host)):
+    if parsed.scheme == "http" and not (allow_insecure_http or is_loopback(parsed.host)):
         raise InvalidInputError(
             "base_url", "must use https (plain http is allowed only for loopback hosts or allow_insecure_http=True)"
         )
     return str(parsed).rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False

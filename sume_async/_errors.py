@@ -16,6 +16,7 @@ as narrow as the caller needs::
     │   ├── UnprocessableEntityError (422), RateLimitError (429)
     │   └── InternalServerError (5xx, including CDN codes 520-524)
     ├── UploadError                the storage host refused the upload
+    ├── DownloadError              a job's output could not be downloaded
     └── JobError
         ├── JobFailedError         the job ended failed, canceled or expired
         └── JobTimeoutError        the wait's deadline passed
@@ -40,6 +41,7 @@ __all__ = [
     "BadRequestError",
     "ClientClosedError",
     "ConflictError",
+    "DownloadError",
     "InsufficientCreditsError",
     "InternalServerError",
     "InvalidInputError",
@@ -180,6 +182,17 @@ class UploadError(SumeError):
 
     def __init__(self, message: str, *, status_code: int | None = None) -> None:
         super().__init__(message if status_code is None else f"{message} (storage status {status_code})")
+        self.status_code = status_code
+
+
+class DownloadError(SumeError):
+    """A job's output could not be downloaded (refused URL, redirect, size cap, storage status, network).
+
+    Names the job and the output's position, never its URL.
+    """
+
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message if status_code is None else f"{message} (status {status_code})")
         self.status_code = status_code
 
 

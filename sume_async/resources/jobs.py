@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import builtins
 import math
+import os
 import random
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Literal, overload
 
 import anyio
@@ -14,6 +16,7 @@ from sume_api_client.models import Job, JobList, JobStatus, JobType, JobWithResu
 
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
+from .._download import DownloadProgress, download_outputs, outputs_of
 from .._errors import InvalidInputError, SumeError
 from .._pagination import AsyncPager
 from .._waiting import DEFAULT, FATAL, JobStream, JobWatch, Outcome, PollPolicy, Timeout, default_timeout
@@ -35,11 +38,20 @@ class Jobs:
         type: str | JobType | None = None,
         status: str | JobStatus | None = None,
         limit: int | None = None,
+        cursor: str | None = None,
     ) -> AsyncPager[Job]:
         """Jobs of the workspace, optionally of one ``type`` and/or ``status``."""
         job_type = None if type is None else JobType(validation.text("type", str(type), max_length=100))
         job_status = None if status is None else JobStatus(validation.text("status", str(status), max_length=100))
-        return pager(self._caller, list_jobs.asyncio_detailed, JobList, limit=limit, type_=job_type, status=job_status)
+        return pager(
+            self._caller,
+            list_jobs.asyncio_detailed,
+            JobList,
+            limit=limit,
+            cursor=cursor,
+            type_=job_type,
+            status=job_status,
+        )
 
     async def get(self, job: JobRef) -> Job:
         """The job's current state (one poll)."""
@@ -48,6 +60,42 @@ class Jobs:
     async def result(self, job: JobRef) -> JobWithResult:
         """The job with its ``result``; ``ConflictError`` (``job_not_completed``) until it is done."""
         return await self._caller.call(get_job_result.asyncio_detailed, JobWithResult, job_id=_job_id(job))
+
+    async def download(
+        self,
+        job: JobRef | JobWithResult,
+        dest_dir: str | os.PathLike[str],
+        *,
+        max_bytes: int | None = None,
+        max_concurrency: int = 4,
+        on_progress: DownloadProgress | None = None,
+    ) -> builtins.list[Path]:
+        """Stream every output of a completed job into ``dest_dir``; the files' paths, in output order.
+
+        Give the ``JobWithResult`` from :meth:`result` (no extra request), or a job or its id
+        (its result is fetched first). Files are named ``<job_id>-<n>.<ext>`` after their
+        content type and appear only once complete (written to a temporary file, then
+        renamed), so a file already there is skipped without a request. Media URLs must be
+        https; Sume credentials are never sent to the media host; redirects are followed
+        only to https; ``max_bytes`` caps each file (default 4 GiB); at most
+        ``max_concurrency`` files download at once. ``on_progress(path, received, total)``
+        is called as bytes arrive (``total`` is ``None`` when the host does not say).
+        Raises ``DownloadError`` (naming the job and output, never the URL).
+        """
+        if not isinstance(dest_dir, str | os.PathLike):
+            raise InvalidInputError("dest_dir", "must be a path")
+        result = job if isinstance(job, JobWithResult) else await self.result(job)
+        if str(result.status) != "completed":
+            raise InvalidInputError("job", f"is {result.status}, not completed: nothing to download")
+        return await download_outputs(
+            self._caller.requester,
+            _job_id(result.id),
+            outputs_of(result),
+            Path(dest_dir),
+            max_bytes=max_bytes,
+            max_concurrency=max_concurrency,
+            on_progress=on_progress,
+        )
 
     async def wait(self, job: JobRef, *, timeout: Timeout = DEFAULT, poll_interval: float | None = None) -> Job:
         """Poll until the job is terminal and return it when ``completed``.

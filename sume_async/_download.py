@@ -1,0 +1,292 @@
+"""Downloading a finished job's outputs to disk: streamed, capped, atomic, credential-free.
+
+Each output is fetched with a request built from scratch (no Sume ``Authorization`` or
+``X-Api-Key``, no cookies), from an https URL (plain http only for loopback hosts, as for a
+local mock). Redirects are followed by hand, at most :data:`MAX_REDIRECTS`, and only to URLs
+that pass the same check. The body streams into a temporary file in the destination folder,
+checked against the size cap as it arrives, and is renamed into place once complete, so a
+file named ``<job_id>-<n>.<ext>`` is always whole: a rerun skips it without a request.
+Errors name the job and the output's position, never its URL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import mimetypes
+import os
+import random
+import re
+import secrets
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import anyio
+import anyio.to_thread
+import httpx
+
+from ._errors import DownloadError, InvalidInputError
+from ._retries import is_retryable_status
+from ._transport import Requester
+
+__all__ = ["DEFAULT_MAX_BYTES", "DownloadProgress", "Output", "download_outputs", "is_loopback", "output_name"]
+
+#: Default cap per file: 4 GiB.
+DEFAULT_MAX_BYTES = 4 * 1024**3
+MAX_REDIRECTS = 5
+CHUNK = 256 * 1024
+DOWNLOAD_TIMEOUT = httpx.Timeout(60.0, read=300.0)
+
+#: ``on_progress(path, received_bytes, total_bytes_or_None)``, called as chunks arrive.
+DownloadProgress = Callable[[Path, int, int | None], object]
+
+_EXTENSIONS = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+    "image/gif": "gif",
+    "video/mp4": "mp4",
+    "video/quicktime": "mov",
+    "video/webm": "webm",
+    "audio/mpeg": "mp3",
+    "application/json": "json",
+}
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+#: ``(url, content_type)`` of one output.
+Output = tuple[str, "str | None"]
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback IP address (where plain http is allowed: a local mock)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def extension(content_type: str | None) -> str:
+    """A file extension for a content type (``bin`` when unknown)."""
+    if not content_type:
+        return "bin"
+    base = content_type.split(";", 1)[0].strip().lower()
+    known = _EXTENSIONS.get(base) or (mimetypes.guess_extension(base) or "").lstrip(".")
+    return known if known and _SAFE.sub("", known) == known and len(known) <= 10 else "bin"
+
+
+def output_name(job_id: str, index: int, content_type: str | None) -> str:
+    """``<job_id>-<n>.<ext>``: only letters, digits, ``_`` and ``-`` from the job id."""
+    safe_id = _SAFE.sub("_", job_id).strip(".")[:120] or "job"
+    return f"{safe_id}-{index}.{extension(content_type)}"
+
+
+def check_url(url: str, what: str) -> httpx.URL:
+    """An https URL, or http to a loopback host; no credentials in it."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise DownloadError(f"{what}: not a valid URL") from None
+    if parsed.userinfo:
+        raise DownloadError(f"{what}: URLs with credentials are refused")
+    if parsed.scheme == "https" and parsed.host:
+        return parsed
+    if parsed.scheme == "http" and parsed.host and is_loopback(parsed.host):
+        return parsed
+    raise DownloadError(f"{what}: only https URLs are downloaded")
+
+
+async def download_outputs(
+    requester: Requester,
+    job_id: str,
+    outputs: Sequence[Output],
+    dest_dir: Path,
+    *,
+    max_bytes: int | None = None,
+    max_concurrency: int = 4,
+    on_progress: DownloadProgress | None = None,
+) -> list[Path]:
+    """Download ``outputs`` of ``job_id`` into ``dest_dir``; the paths, in output order."""
+    cap = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    if not isinstance(cap, int) or isinstance(cap, bool) or cap < 1:
+        raise InvalidInputError("max_bytes", "must be a positive integer")
+    if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 1:
+        raise InvalidInputError("max_concurrency", "must be a positive integer")
+    folder = anyio.Path(dest_dir)
+    if not await folder.is_dir():
+        try:
+            await folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            raise InvalidInputError("dest_dir", "cannot be created") from None
+    paths: list[Path] = [Path()] * len(outputs)
+    slots = anyio.CapacityLimiter(max_concurrency)
+
+    async def one(index: int, url: str, content_type: str | None) -> None:
+        async with slots:
+            paths[index] = await _download_one(
+                requester, job_id, index, url, content_type, Path(dest_dir), cap, on_progress
+            )
+
+    async with anyio.create_task_group() as tg:
+        for index, (url, content_type) in enumerate(outputs):
+            tg.start_soon(one, index, url, content_type)
+    return paths
+
+
+async def _download_one(
+    requester: Requester,
+    job_id: str,
+    index: int,
+    url: str,
+    content_type: str | None,
+    folder: Path,
+    cap: int,
+    on_progress: DownloadProgress | None,
+) -> Path:
+    what = f"job {job_id} output {index}"
+    existing = await anyio.to_thread.run_sync(_existing, folder, job_id, index, content_type)
+    if existing is not None:
+        return existing
+    target = check_url(url, what)
+    retry = requester.retry
+    rng = random.Random()
+    attempts = retry.max_retries + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            return await _fetch(requester, what, target, job_id, index, content_type, folder, cap, on_progress)
+        except _Transient as exc:
+            if attempt == attempts:
+                raise DownloadError(f"{what}: {exc.reason}", status_code=exc.status_code) from None
+            await anyio.sleep(retry.delay(attempt, rng=rng))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _Transient(Exception):
+    def __init__(self, reason: str, status_code: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status_code = status_code
+
+
+def _existing(folder: Path, job_id: str, index: int, content_type: str | None) -> Path | None:
+    """A complete file from an earlier run (only complete files carry the final name)."""
+    if content_type:
+        path = folder / output_name(job_id, index, content_type)
+        return path if path.is_file() else None
+    stem = output_name(job_id, index, None).rsplit(".", 1)[0]
+    found = sorted(folder.glob(f"{stem}.*"))
+    return found[0] if found else None
+
+
+async def _fetch(
+    requester: Requester,
+    what: str,
+    url: httpx.URL,
+    job_id: str,
+    index: int,
+    content_type: str | None,
+    folder: Path,
+    cap: int,
+    on_progress: DownloadProgress | None,
+) -> Path:
+    for _ in range(MAX_REDIRECTS + 1):
+        # Built from scratch: the API client's auth headers are never attached to media requests.
+        request = httpx.Request(
+            "GET", url, headers={"Accept": "*/*", "Host": url.netloc.decode("ascii")},
+            extensions={"timeout": DOWNLOAD_TIMEOUT.as_dict()},
+        )  # fmt: skip
+        async with requester.limiter:
+            requester.ensure_open()
+            try:
+                response = await requester.http.send(request, auth=None, follow_redirects=False, stream=True)
+            except httpx.TransportError as exc:
+                raise _Transient(f"connection error ({type(exc).__name__})") from None
+            try:
+                if response.is_redirect:
+                    location = response.headers.get("location")
+                    if not location:
+                        raise DownloadError(f"{what}: a redirect without a Location", status_code=response.status_code)
+                    url = check_url(str(url.join(location)), f"{what} (redirect)")
+                    continue
+                if not response.is_success:
+                    if is_retryable_status(response.status_code):
+                        raise _Transient("the media host failed", response.status_code)
+                    raise DownloadError(f"{what}: the media host refused", status_code=response.status_code)
+                return await _save(response, what, job_id, index, content_type, folder, cap, on_progress)
+            finally:
+                await response.aclose()
+    raise DownloadError(f"{what}: too many redirects")
+
+
+async def _save(
+    response: httpx.Response,
+    what: str,
+    job_id: str,
+    index: int,
+    content_type: str | None,
+    folder: Path,
+    cap: int,
+    on_progress: DownloadProgress | None,
+) -> Path:
+    declared = _declared_length(response)
+    if declared is not None and declared > cap:
+        raise DownloadError(f"{what}: {declared} bytes is over the {cap}-byte cap")
+    final = folder / output_name(job_id, index, content_type or response.headers.get("content-type"))
+    temp = folder / f".{final.name}.{secrets.token_hex(6)}.part"
+    received = 0
+    complete = False
+    try:
+        async with await anyio.open_file(temp, "wb") as handle:
+            if on_progress is not None:
+                on_progress(final, 0, declared)
+            try:
+                async for chunk in response.aiter_raw(CHUNK):
+                    received += len(chunk)
+                    if received > cap:
+                        raise DownloadError(f"{what}: over the {cap}-byte cap")
+                    await handle.write(chunk)
+                    if on_progress is not None:
+                        on_progress(final, received, declared)
+            except httpx.TransportError as exc:
+                raise _Transient(f"connection lost ({type(exc).__name__})") from None
+            if declared is not None and received != declared:
+                raise _Transient(f"ended after {received} of {declared} bytes")
+            await handle.flush()
+            await anyio.to_thread.run_sync(os.fsync, handle.wrapped.fileno())
+        await anyio.to_thread.run_sync(os.replace, temp, final)
+        complete = True
+        return final
+    finally:
+        if not complete:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(_unlink, temp)
+
+
+def _declared_length(response: httpx.Response) -> int | None:
+    if response.headers.get("content-encoding", "identity") not in ("identity", ""):
+        return None
+    raw = response.headers.get("content-length")
+    try:
+        value = int(raw) if raw is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and value >= 0 else None
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def outputs_of(result: Any) -> list[Output]:
+    """``(url, content_type)`` of each output of a ``JobWithResult`` (from ``result.outputs``)."""
+    body = result.to_dict().get("result") or {}
+    outputs = body.get("outputs") if isinstance(body, dict) else None
+    found: list[Output] = []
+    for output in outputs if isinstance(outputs, list) else []:
+        if isinstance(output, dict) and isinstance(output.get("url"), str):
+            content_type = output.get("content_type")
+            found.append((output["url"], content_type if isinstance(content_type, str) else None))
+    return found
