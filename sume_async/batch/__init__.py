@@ -1,0 +1,51 @@
+"""Batch pipelines that never pay twice: ``sume_async.batch``.
+
+::
+
+    from sume_async import AsyncSume
+    from sume_async.batch import Batch
+
+    rows = [{"id": "sku-1", "kind": "image", "params": {"prompt": "A red bicycle"}}]
+    async with AsyncSume() as sume:
+        async with Batch(sume, name="catalog", state="catalog.state").run(rows) as outcomes:
+            async for outcome in outcomes:
+                print(outcome.row_id, outcome.status)
+
+Each row gets a deterministic ``Idempotency-Key`` (batch name, row id, canonical params), its
+job ids are journaled (SQLite, WAL) the moment its create returns, and a rerun skips finished
+rows, waits for created ones by id and creates only the rest.
+"""
+
+from ._batch import DEFAULT_MAX_IN_FLIGHT, Batch, BatchRun, ParamsChangedError, Plan, plan_rows
+from ._journal import Journal, JournalRow
+from ._keys import fingerprint, idempotency_key
+from ._pacing import LocalPacer, Pacer, RateLimitGate
+from ._rows import KINDS, Row, parse_row
+from ._runner import DownloadOptions, OutputFile, Progress, Reporter, RowOutcome, RunEnd, WorkItem, run_items
+
+__all__ = [
+    "DEFAULT_MAX_IN_FLIGHT",
+    "KINDS",
+    "Batch",
+    "BatchRun",
+    "DownloadOptions",
+    "Journal",
+    "JournalRow",
+    "LocalPacer",
+    "OutputFile",
+    "Pacer",
+    "ParamsChangedError",
+    "Plan",
+    "Progress",
+    "RateLimitGate",
+    "Reporter",
+    "Row",
+    "RowOutcome",
+    "RunEnd",
+    "WorkItem",
+    "fingerprint",
+    "idempotency_key",
+    "parse_row",
+    "plan_rows",
+    "run_items",
+]

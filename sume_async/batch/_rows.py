@@ -1,0 +1,119 @@
+"""Rows of a batch: what each kind creates, and checking a row before anything is sent.
+
+A row is ``{"id": "sku-1", "kind": "image", "params": {...}}``; ``params`` are the keyword
+arguments of the kind's create method. The table :data:`KINDS` is the one place that maps a
+kind to its SDK method and says how many jobs one row makes.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .._errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from .._client import AsyncSume
+
+__all__ = ["KINDS", "Kind", "Row", "parse_row"]
+
+MAX_ROW_ID = 200
+
+#: A face swap row may name a local file instead of a ``media_url``: the batch uploads it once.
+SOURCE_PARAM = "source"
+
+
+@attrs.frozen
+class Kind:
+    """One row kind: its name, the job type it creates and how to find its create method."""
+
+    name: str
+    job_type: str
+    method: Callable[[AsyncSume], Callable[..., Awaitable[Any]]]
+
+    def parameters(self, client: AsyncSume) -> frozenset[str]:
+        """The keyword arguments a row may give (all but ``idempotency_key``)."""
+        names = set(inspect.signature(self.method(client)).parameters) - {"idempotency_key"}
+        if self.name == "face_swap":
+            names.add(SOURCE_PARAM)
+        return frozenset(names)
+
+
+KINDS: Mapping[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("image", "image_generation", lambda c: c.images.generate),
+        Kind("video", "video_generation", lambda c: c.videos.generate),
+        Kind("ads_video", "ads_video", lambda c: c.ads.videos.create),
+        Kind("face_swap", "face_swap", lambda c: c.face_swap.create),
+        Kind("reference_analysis", "reference_analysis", lambda c: c.reference_analysis.create),
+    )
+}
+
+
+def _as_dict(params: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(params)
+
+
+@attrs.frozen
+class Row:
+    """One unit of work: ``id`` is unique in the batch, ``params`` are the create method's arguments.
+
+    For ``face_swap`` rows, ``params["source"]`` may name a local video file (absolute, or
+    relative to the batch's ``base_dir``) in place of ``media_url``.
+    """
+
+    id: str
+    kind: str
+    params: Mapping[str, Any] = attrs.field(factory=dict, converter=_as_dict)
+
+    @property
+    def jobs(self) -> int:
+        """How many jobs the row creates (one per avatar for Face Swap)."""
+        if self.kind == "face_swap":
+            avatars = self.params.get("avatar_ids")
+            return max(1, len(avatars)) if isinstance(avatars, list | tuple) else 1
+        return 1
+
+    def source_path(self, base_dir: Path | None) -> Path | None:
+        """The local file of a face swap row, resolved against ``base_dir``; ``None`` if it has none."""
+        source = self.params.get(SOURCE_PARAM) if self.kind == "face_swap" else None
+        if source is None:
+            return None
+        path = Path(str(source)).expanduser()
+        return path if path.is_absolute() or base_dir is None else base_dir / path
+
+
+def parse_row(value: Any, *, where: str = "row") -> Row:
+    """A :class:`Row` from a mapping (or a ``Row``); ``InvalidInputError`` naming ``where`` and the field."""
+    if isinstance(value, Row):
+        value = {"id": value.id, "kind": value.kind, "params": value.params}
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(where, "must be an object with id, kind and params")
+    unknown = set(value) - {"id", "kind", "params"}
+    if unknown:
+        raise InvalidInputError(f"{where}.{sorted(unknown)[0]}", "unknown field (expected id, kind, params)")
+    row_id = value.get("id")
+    if isinstance(row_id, int) and not isinstance(row_id, bool):
+        row_id = str(row_id)
+    if not isinstance(row_id, str) or not row_id.strip() or len(row_id) > MAX_ROW_ID:
+        raise InvalidInputError(f"{where}.id", f"must be a non-empty string of at most {MAX_ROW_ID} characters")
+    if any(ord(ch) < 0x20 for ch in row_id):
+        raise InvalidInputError(f"{where}.id", "must not contain control characters")
+    kind = value.get("kind")
+    if kind not in KINDS:
+        raise InvalidInputError(f"{where}.kind", f"must be one of {', '.join(KINDS)}")
+    params = value.get("params", {})
+    if not isinstance(params, Mapping) or not all(isinstance(k, str) for k in params):
+        raise InvalidInputError(f"{where}.params", "must be an object")
+    if kind == "face_swap":
+        has_source, has_url = SOURCE_PARAM in params, "media_url" in params
+        if has_source == has_url:
+            raise InvalidInputError(f"{where}.params", "a face_swap row needs exactly one of source or media_url")
+        if has_source and (not isinstance(params[SOURCE_PARAM], str) or not params[SOURCE_PARAM]):
+            raise InvalidInputError(f"{where}.params.source", "must be a file path")
+    return Row(row_id, str(kind), params)

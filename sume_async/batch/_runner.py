@@ -1,0 +1,482 @@
+"""The batch runner: work items in, one outcome per row out, in completion order.
+
+This module knows nothing of the journal: what it learns goes to a :class:`Reporter`
+(``uploaded``, ``created``, ``finished``), awaited before the runner goes on, so the
+caller can make it durable first. A single process passes the journal-backed reporter of
+:class:`~sume_async.batch.Batch`; a distributed engine runs :func:`run_items` on its
+workers with a reporter that ships each event back to the driver, which owns the journal.
+
+Per item: upload a face swap ``source`` once per content hash, create with the item's
+deterministic ``Idempotency-Key`` (or skip the create when job ids are already known),
+report the job ids, wait, fetch the result, download the outputs if asked, report the
+outcome. Pacing and stop rules:
+
+- at most ``pacer``'s limit of unfinished jobs; a 429 that outlived the client's retries
+  pauses every create (:class:`RateLimitGate`);
+- 402 stops creating; rows already created are still waited for; the run ends resumable;
+- 401/403 stop everything at once (resumable once the key is fixed);
+- a network or 5xx failure of a create leaves its row pending (the same key is sent next
+  time, so the job, if it was made, is found again) and the run ends resumable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import anyio
+import anyio.to_thread
+import attrs
+from sume_api_client.models import Job, JobWithResult
+
+from .._client import AsyncSume
+from .._download import outputs_of
+from .._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    AuthenticationError,
+    ClientClosedError,
+    InsufficientCreditsError,
+    InternalServerError,
+    InvalidInputError,
+    JobFailedError,
+    JobTimeoutError,
+    PermissionDeniedError,
+    RateLimitError,
+    SumeError,
+    UploadError,
+)
+from .._waiting import DEFAULT
+from ._pacing import LocalPacer, Pacer, RateLimitGate
+from ._rows import KINDS, SOURCE_PARAM, Row
+
+__all__ = [
+    "DownloadOptions",
+    "OutputFile",
+    "Progress",
+    "Reporter",
+    "RowOutcome",
+    "RunEnd",
+    "WorkItem",
+    "file_sha256",
+    "run_items",
+]
+
+#: Rate-limited creates of one row before the run stops (resumable).
+MAX_RATE_LIMITED = 8
+#: Network/5xx failures of one row's create (after the client's own retries) before it is left pending.
+MAX_TRANSIENT = 3
+
+STOP_CREDITS = "insufficient_credits"
+STOP_AUTH = "unauthorized"
+STOP_RATE = "rate_limited"
+STOP_UNAVAILABLE = "unavailable"
+STOP_TIMEOUT = "wait_timeout"
+
+
+@attrs.frozen
+class WorkItem:
+    """A row ready to run: its key, and what a previous run already learned.
+
+    ``job_ids`` known: wait for them, no create. ``media_url``: the face swap source is
+    already uploaded. ``source_sha256``: the content hash of the row's local ``source``.
+    """
+
+    row: Row
+    idempotency_key: str
+    job_ids: tuple[str, ...] = ()
+    media_url: str | None = attrs.field(default=None, repr=False)
+    source_sha256: str | None = None
+
+
+@attrs.frozen
+class OutputFile:
+    """One output of a finished row: its URL (a private media URL: keep it out of logs), type and local path."""
+
+    job_id: str
+    url: str = attrs.field(repr=False)
+    content_type: str | None
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"job_id": self.job_id, "url": self.url, "content_type": self.content_type, "path": self.path}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OutputFile:
+        return cls(str(data["job_id"]), str(data["url"]), data.get("content_type"), data.get("path"))
+
+
+@attrs.frozen
+class RowOutcome:
+    """How a row ended: ``completed`` (with outputs) or ``failed`` (with the error's code and message).
+
+    ``from_journal`` is true for rows a previous run had already finished.
+    """
+
+    row_id: str
+    kind: str
+    status: str
+    job_ids: tuple[str, ...]
+    outputs: tuple[OutputFile, ...] = ()
+    error_code: str | None = None
+    error_message: str | None = None
+    from_journal: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "completed"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as a results line: id, kind, job ids, status, outputs, error code and message."""
+        return {
+            "id": self.row_id,
+            "kind": self.kind,
+            "job_ids": list(self.job_ids),
+            "status": self.status,
+            "outputs": [o.to_dict() for o in self.outputs],
+            "error": None if self.error_code is None else {"code": self.error_code, "message": self.error_message},
+        }
+
+
+@attrs.define
+class Progress:
+    """Counts for a UI; a fresh copy is handed to ``on_progress`` on every change.
+
+    ``created`` counts jobs created in this run, ``running`` jobs not yet finished,
+    ``completed``/``failed`` rows (including ``skipped`` rows a previous run finished),
+    ``downloaded`` files, ``credits_charged`` the workspace balance spent during the run
+    (known at the end, ``None`` when the API does not report balances).
+    """
+
+    total: int = 0
+    skipped: int = 0
+    created: int = 0
+    running: int = 0
+    completed: int = 0
+    failed: int = 0
+    downloaded: int = 0
+    credits_charged: int | None = None
+
+    @property
+    def pending(self) -> int:
+        return max(0, self.total - self.completed - self.failed)
+
+
+@attrs.frozen
+class RunEnd:
+    """Why a run stopped before every row finished (``None`` from :func:`run_items` when nothing stopped it)."""
+
+    reason: str
+    message: str
+
+
+@attrs.frozen
+class DownloadOptions:
+    """Where and how the outputs of finished rows are downloaded."""
+
+    dest_dir: Path
+    max_bytes: int | None = None
+    max_concurrency: int = 4
+
+
+class Reporter(Protocol):
+    """Receives what the runner learns, and makes it durable before returning."""
+
+    async def uploaded(self, sha256: str, media_url: str) -> None: ...
+    async def created(self, row_id: str, job_ids: Sequence[str]) -> None: ...
+    async def finished(self, outcome: RowOutcome) -> None: ...
+
+
+def file_sha256(path: Path) -> str:
+    """Content hash of a file, read in chunks (call it in a worker thread)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _Stop(Exception):
+    """Ends one row's processing because the whole run is stopping."""
+
+
+class _Run:
+    def __init__(
+        self,
+        client: AsyncSume,
+        reporter: Reporter,
+        *,
+        pacer: Pacer,
+        gate: RateLimitGate,
+        download: DownloadOptions | None,
+        progress: Progress,
+        on_progress: Callable[[Progress], object] | None,
+        base_dir: Path | None,
+        wait_timeout: float | None,
+    ) -> None:
+        self.client = client
+        self.reporter = reporter
+        self.pacer = pacer
+        self.gate = gate
+        self.download = download
+        self.progress = progress
+        self.on_progress = on_progress
+        self.base_dir = base_dir
+        self.wait_timeout = wait_timeout
+        self.stopped: RunEnd | None = None
+        self.scope = anyio.CancelScope()
+        self.uploads: dict[str, anyio.Event] = {}
+        self.media_urls: dict[str, str] = {}
+        self.download_slots = anyio.CapacityLimiter(download.max_concurrency if download else 1)
+
+    def changed(self) -> None:
+        if self.on_progress is not None:
+            self.on_progress(attrs.evolve(self.progress))
+
+    def stop(self, reason: str, message: str, *, at_once: bool = False) -> None:
+        if self.stopped is None or at_once:
+            self.stopped = RunEnd(reason, message)
+        if at_once:
+            self.scope.cancel()
+
+    async def run(self, items: Iterable[WorkItem]) -> None:
+        with self.scope:
+            async with anyio.create_task_group() as tg:
+                for item in items:
+                    if self.stopped is not None:
+                        break
+                    n = len(item.job_ids) or item.row.jobs
+                    await self.pacer.acquire(n)
+                    if self.stopped is not None:
+                        await self.pacer.release(n)
+                        break
+                    tg.start_soon(self.item, item, n)
+
+    async def item(self, item: WorkItem, slots: int) -> None:
+        row = item.row
+        running = 0
+        finished: list[Job | SumeError] | None = None
+        try:
+            job_ids = item.job_ids or await self.create(item)
+            running = len(job_ids)
+            self.progress.running += running
+            self.changed()
+            finished = await self.client.jobs.wait_all(
+                list(job_ids), timeout=DEFAULT if self.wait_timeout is None else self.wait_timeout,
+                return_exceptions=True,
+            )  # fmt: skip
+        except _Stop:
+            return
+        finally:
+            # The jobs are terminal (or given up on): let the next create go while this row downloads.
+            with anyio.CancelScope(shield=True):
+                self.progress.running -= running
+                await self.pacer.release(slots)
+        try:
+            outcome = await self.outcome(row, job_ids, finished)
+        except _Stop:
+            return
+        if outcome is None:
+            return
+        await self.reporter.finished(outcome)
+        if outcome.ok:
+            self.progress.completed += 1
+        else:
+            self.progress.failed += 1
+        self.changed()
+
+    # -- create ------------------------------------------------------------------------------
+
+    async def create(self, item: WorkItem) -> tuple[str, ...]:
+        row = item.row
+        kind = KINDS[row.kind]
+        params = dict(row.params)
+        if SOURCE_PARAM in params:
+            params.pop(SOURCE_PARAM)
+            try:
+                params["media_url"] = item.media_url or await self.upload_source(item)
+            except InvalidInputError as exc:
+                await self.fail_before_create(row, exc)
+                raise _Stop from None
+            except (UploadError, APIConnectionError, APIStatusError, APIResponseValidationError, OSError) as exc:
+                if isinstance(exc, APIStatusError) and exc.status_code in (401, 403):
+                    self.stop(STOP_AUTH, "Sume refused the API key; nothing more was sent.", at_once=True)
+                else:
+                    self.stop(STOP_UNAVAILABLE, f"Uploading a source failed ({type(exc).__name__}); run again.")
+                raise _Stop from None
+        method = kind.method(self.client)
+        limited = transient = 0
+        while True:
+            await self.gate.wait()
+            if self.stopped is not None:
+                raise _Stop
+            try:
+                created = await method(**params, idempotency_key=item.idempotency_key)
+            except RateLimitError as exc:
+                limited += 1
+                if limited >= MAX_RATE_LIMITED:
+                    self.stop(STOP_RATE, "Sume kept answering 429 (rate limited); run again later to resume.")
+                    raise _Stop from None
+                self.gate.limited(exc.retry_after)
+                continue
+            except InsufficientCreditsError:
+                self.stop(STOP_CREDITS, "Out of credits: creating stopped. Add credits and run again to resume.")
+                raise _Stop from None
+            except (AuthenticationError, PermissionDeniedError) as exc:
+                self.stop(STOP_AUTH, f"Sume refused the API key ({exc.status_code} {exc.code}); nothing more was sent.",
+                          at_once=True)  # fmt: skip
+                raise _Stop from None
+            except ClientClosedError:
+                raise
+            except (APIConnectionError, InternalServerError, APIResponseValidationError, UploadError) as exc:
+                # The job may exist: never give up on this key by failing the row.
+                transient += 1
+                if transient >= MAX_TRANSIENT:
+                    self.stop(STOP_UNAVAILABLE, f"Creates kept failing ({type(exc).__name__}); run again to resume.")
+                    raise _Stop from None
+                await anyio.sleep(min(30.0, 2.0**transient))
+                continue
+            except (InvalidInputError, APIStatusError) as exc:
+                await self.fail_before_create(row, exc)
+                raise _Stop from None
+            self.gate.succeeded()
+            jobs: list[Job] = created if isinstance(created, list) else [created]
+            job_ids = tuple(job.id for job in jobs)
+            await self.reporter.created(row.id, job_ids)
+            self.progress.created += len(job_ids)
+            return job_ids
+
+    async def fail_before_create(self, row: Row, exc: SumeError) -> None:
+        code, message = _error_fields(exc)
+        await self.reporter.finished(RowOutcome(row.id, row.kind, "failed", (), (), code, message))
+        self.progress.failed += 1
+        self.changed()
+
+    async def upload_source(self, item: WorkItem) -> str:
+        """Upload the row's local file once per content hash; later rows with the same file reuse it."""
+        path = item.row.source_path(self.base_dir)
+        assert path is not None
+        sha = item.source_sha256
+        if sha is None:
+            sha = await anyio.to_thread.run_sync(file_sha256, path)
+        while sha not in self.media_urls:
+            event = self.uploads.get(sha)
+            if event is not None:
+                await event.wait()
+                continue
+            self.uploads[sha] = event = anyio.Event()
+            try:
+                uploaded = await self.client.uploads.upload(path, purpose="face_swap_source_video")
+                if not uploaded.media_url:
+                    raise APIResponseValidationError("The upload carries no media_url")
+                await self.reporter.uploaded(sha, uploaded.media_url)
+                self.media_urls[sha] = uploaded.media_url
+            finally:
+                del self.uploads[sha]
+                event.set()
+        return self.media_urls[sha]
+
+    # -- wait, result, download ----------------------------------------------------------------
+
+    async def outcome(
+        self, row: Row, job_ids: tuple[str, ...], finished: Sequence[Job | SumeError]
+    ) -> RowOutcome | None:
+        """The row's outcome, or ``None`` when its jobs did not finish in time (left for a rerun)."""
+        failure: SumeError | None = None
+        for done in finished:
+            if isinstance(done, ClientClosedError):
+                raise done
+            if isinstance(done, JobTimeoutError):
+                self.stop(STOP_TIMEOUT, "Some jobs did not finish in time; run again to keep waiting.")
+                return None
+            if isinstance(done, SumeError) and failure is None:
+                failure = done
+        if failure is not None:
+            if isinstance(failure, APIStatusError) and failure.status_code in (401, 403):
+                self.stop(STOP_AUTH, "Sume refused the API key; nothing more was sent.", at_once=True)
+                return None
+            code, message = _error_fields(failure)
+            return RowOutcome(row.id, row.kind, "failed", job_ids, (), code, message)
+        outputs: list[OutputFile] = []
+        for job_id in job_ids:
+            try:
+                result = await self.client.jobs.result(job_id)
+                files = await self.fetch(result)
+            except JobFailedError as exc:
+                code, message = _error_fields(exc)
+                return RowOutcome(row.id, row.kind, "failed", job_ids, (), code, message)
+            except (APIStatusError, APIConnectionError, APIResponseValidationError, UploadError) as exc:
+                if isinstance(exc, APIStatusError) and exc.status_code in (401, 403):
+                    self.stop(STOP_AUTH, "Sume refused the API key; nothing more was sent.", at_once=True)
+                    return None
+                self.stop(STOP_UNAVAILABLE, f"Fetching results failed ({type(exc).__name__}); run again to resume.")
+                return None
+            outputs.extend(files)
+        return RowOutcome(row.id, row.kind, "completed", job_ids, tuple(outputs))
+
+    async def fetch(self, result: JobWithResult) -> list[OutputFile]:
+        outputs = [OutputFile(result.id, url, content_type) for url, content_type in outputs_of(result)]
+        if self.download is None or not outputs:
+            return outputs
+        async with self.download_slots:
+            paths = await self.client.jobs.download(
+                result,
+                self.download.dest_dir,
+                max_bytes=self.download.max_bytes,
+                max_concurrency=self.download.max_concurrency,
+            )
+        self.progress.downloaded += len(paths)
+        return [attrs.evolve(o, path=str(p)) for o, p in zip(outputs, paths, strict=True)]
+
+
+def _error_fields(exc: SumeError) -> tuple[str, str]:
+    if isinstance(exc, JobFailedError):
+        return exc.error_code or exc.status, exc.error_message or f"The job ended {exc.status}."
+    if isinstance(exc, APIStatusError):
+        return exc.code or f"http_{exc.status_code}", exc.message or str(exc)
+    if isinstance(exc, InvalidInputError):
+        return "invalid_input", str(exc)
+    return type(exc).__name__, str(exc)
+
+
+async def run_items(
+    client: AsyncSume,
+    items: Iterable[WorkItem],
+    reporter: Reporter,
+    *,
+    max_in_flight: int | None = None,
+    pacer: Pacer | None = None,
+    gate: RateLimitGate | None = None,
+    download: DownloadOptions | None = None,
+    progress: Progress | None = None,
+    on_progress: Callable[[Progress], object] | None = None,
+    base_dir: Path | None = None,
+    wait_timeout: float | None = None,
+) -> RunEnd | None:
+    """Run ``items`` with ``client``, reporting to ``reporter``; the reason it stopped early, or ``None``.
+
+    The seam for distributed engines: give each worker its own ``AsyncSume`` and a reporter
+    that forwards ``created`` to the driver as it happens, and pass a cluster-wide ``pacer``.
+    Give either ``max_in_flight`` or ``pacer``. Cancelling the call stops creating at once;
+    what was already reported stays reported.
+    """
+    if pacer is None:
+        if max_in_flight is None:
+            raise InvalidInputError("max_in_flight", "give max_in_flight or a pacer")
+        pacer = LocalPacer(max_in_flight)
+    run = _Run(
+        client,
+        reporter,
+        pacer=pacer,
+        gate=gate or RateLimitGate(),
+        download=download,
+        progress=progress or Progress(),
+        on_progress=on_progress,
+        base_dir=base_dir,
+        wait_timeout=wait_timeout,
+    )
+    await run.run(items)
+    return run.stopped
