@@ -10,8 +10,8 @@ import anyio
 import httpx
 
 from . import _validation as validation
-from ._endpoint_caller import EndpointCaller
 from ._download import is_loopback
+from ._endpoint_caller import EndpointCaller
 from ._errors import InvalidInputError
 from ._logs import install_library_filters
 from ._retries import RetryPolicy

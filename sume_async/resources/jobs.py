@@ -15,8 +15,8 @@ from sume_api_client.api.jobs import get_job, get_job_result, list_jobs
 from sume_api_client.models import Job, JobList, JobStatus, JobType, JobWithResult
 
 from .. import _validation as validation
-from .._endpoint_caller import EndpointCaller
 from .._download import DownloadProgress, download_outputs, outputs_of
+from .._endpoint_caller import EndpointCaller
 from .._errors import InvalidInputError, SumeError
 from .._pagination import AsyncPager
 from .._waiting import DEFAULT, FATAL, JobStream, JobWatch, Outcome, PollPolicy, Timeout, default_timeout

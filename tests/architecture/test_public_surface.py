@@ -29,6 +29,7 @@ SUME_ASYNC = [
     "Brand",
     "ClientClosedError",
     "ConflictError",
+    "DownloadError",
     "Credits",
     "InsufficientCreditsError",
     "InternalServerError",
@@ -70,10 +71,42 @@ TESTING = [
 ]
 
 #: Public (non-underscore) modules and packages directly under ``sume_async``.
-PUBLIC_MODULES = ["cli", "resources", "testing"]
+PUBLIC_MODULES = ["batch", "cli", "resources", "testing"]
 
 
-@pytest.mark.parametrize(("module", "expected"), [("sume_async", SUME_ASYNC), ("sume_async.testing", TESTING)])
+#: ``sume_async.batch``: batch pipelines (runner, journal, keys) and the seam for distributed engines.
+BATCH = [
+    "DEFAULT_MAX_IN_FLIGHT",
+    "KINDS",
+    "Batch",
+    "BatchRun",
+    "DownloadOptions",
+    "Journal",
+    "JournalRow",
+    "LocalPacer",
+    "OutputFile",
+    "Pacer",
+    "ParamsChangedError",
+    "Plan",
+    "Progress",
+    "RateLimitGate",
+    "Reporter",
+    "Row",
+    "RowOutcome",
+    "RunEnd",
+    "WorkItem",
+    "fingerprint",
+    "idempotency_key",
+    "parse_row",
+    "plan_rows",
+    "run_items",
+]
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [("sume_async", SUME_ASYNC), ("sume_async.testing", TESTING), ("sume_async.batch", BATCH)],
+)
 def test_all_is_exactly_the_listed_surface(module: str, expected: list[str]) -> None:
     exported = importlib.import_module(module).__all__
     assert len(exported) == len(set(exported)), "a name appears twice in __all__"
