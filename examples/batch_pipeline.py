@@ -74,7 +74,8 @@ async def main(args: argparse.Namespace) -> None:
     async with open_client(args.production) as sume:
         account = await sume.account.me()
         credits = await sume.credits.get()
-        print(f"Workspace {account.workspace.name!s} · plan {credits.plan} · {credits.remaining_credits} credits left")
+        workspace = account.workspace.name if account.workspace else None
+        print(f"Workspace {workspace!s} · plan {credits.plan} · {credits.remaining_credits} credits left")
 
         started = anyio.current_time()
         jobs = await create_batch(sume, args.images, args.videos)

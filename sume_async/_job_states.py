@@ -7,7 +7,6 @@ still running: a wait keeps polling instead of returning early or crashing.
 from __future__ import annotations
 
 from sume_api_client.models import Job, JobType
-from sume_api_client.types import Unset
 
 SUCCEEDED = frozenset({"completed"})
 FAILED = frozenset({"failed", "canceled", "expired"})
@@ -31,7 +30,7 @@ def is_failed(job: Job) -> bool:
 
 
 def type_of(job: Job) -> str | None:
-    return None if isinstance(job.type_, Unset) else str(job.type_)
+    return None if job.type_ is None else str(job.type_)
 
 
 def is_short(job_type: str | JobType | None) -> bool:
@@ -42,6 +41,6 @@ def is_short(job_type: str | JobType | None) -> bool:
 def job_error_fields(job: Job) -> tuple[str | None, str | None]:
     """The sanitized ``(code, message)`` of a failed job, when the server gave one."""
     error = job.error
-    if error is None or isinstance(error, Unset):
+    if error is None:
         return None, None
     return error.code, error.message

@@ -3,17 +3,36 @@
 import re
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
 from attrs import AttrsInstance, define, fields
 
 
 class Unset:
+    """A request field that was not given: left out of the request.
+
+    Only request models use it; in the models the API returns, a missing field is ``None``.
+    """
+
     def __bool__(self) -> Literal[False]:
         return False
 
+    def __repr__(self) -> str:
+        return "UNSET"
+
 
 UNSET: Unset = Unset()
+
+
+def json_object(value: object) -> dict[str, Any]:
+    """A copy of ``value`` if it is a JSON object (a mapping); ``TypeError`` otherwise.
+
+    ``dict()`` alone would also accept a list of pairs, turning a malformed body into a model.
+    """
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str
@@ -61,10 +80,12 @@ def safe_repr(obj: AttrsInstance) -> str:
     Sume treats signed upload URLs, storage object keys, required upload headers and
     private media URLs as secrets, and reprs end up in logs and tracebacks. Fields whose
     names mark them as such are shown as ``<redacted>``; free-form extra properties are
-    shown by key only. Unset fields are left out.
+    shown by key only. Unset fields and private bookkeeping (``_null_keys``) are left out.
     """
     parts: list[str] = []
     for attribute in fields(type(obj)):
+        if attribute.name.startswith("_"):
+            continue
         value = getattr(obj, attribute.name)
         if isinstance(value, Unset):
             continue
@@ -79,4 +100,4 @@ def safe_repr(obj: AttrsInstance) -> str:
     return f"{type(obj).__name__}({', '.join(parts)})"
 
 
-__all__ = ["UNSET", "safe_repr", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "json_object", "safe_repr"]

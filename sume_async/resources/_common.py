@@ -42,16 +42,16 @@ class _JobCreated(Protocol):
     """A create response: ``job``, ``job_id`` or both."""
 
     @property
-    def job(self) -> Job | Unset: ...
+    def job(self) -> Job | None: ...
     @property
-    def job_id(self) -> str | Unset: ...
+    def job_id(self) -> str | None: ...
 
 
 def job_from(response: _JobCreated, job_type: JobType) -> Job:
     """The job of a create response that carries ``job``, ``job_id`` or both."""
-    if isinstance(response.job, Job):
+    if response.job is not None:
         return response.job
-    if isinstance(response.job_id, str) and response.job_id:
+    if isinstance(response.job_id, str) and response.job_id:  # scalars are not type-checked on parsing
         return Job(id=response.job_id, status=JobStatus.QUEUED, type_=job_type)
     raise APIResponseValidationError("The create response carries neither `job` nor `job_id`")
 

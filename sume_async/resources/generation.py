@@ -34,7 +34,6 @@ from sume_api_client.models import (
     VideoGenerationResponse,
     VideoResolution,
 )
-from sume_api_client.types import Unset
 
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
@@ -187,9 +186,9 @@ class FaceSwap:
 
 
 def _face_swap_jobs(response: FaceSwapResponse) -> list[Job]:
-    jobs = list(response.jobs) if not isinstance(response.jobs, Unset) else []
+    jobs = list(response.jobs or ())
     known = {job.id for job in jobs}
-    ids = list(response.job_ids) if not isinstance(response.job_ids, Unset) else []
+    ids = list(response.job_ids or ())
     if isinstance(response.job_id, str) and response.job_id not in ids:
         ids.insert(0, response.job_id)
     for job_id in ids:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .image_generation_request import ImageGenerationRequest
     from .image_generation_response import ImageGenerationResponse
     from .job import Job
-    from .job_error import JobError
+    from .job_error_info import JobErrorInfo
     from .job_list import JobList
     from .job_output import JobOutput
     from .job_result import JobResult
@@ -87,7 +87,7 @@ __all__ = (
     "ImageGenerationRequest",
     "ImageGenerationResponse",
     "Job",
-    "JobError",
+    "JobErrorInfo",
     "JobList",
     "JobOutput",
     "JobResult",
@@ -139,7 +139,7 @@ _MODULES = {
     "ImageGenerationRequest": ".image_generation_request",
     "ImageGenerationResponse": ".image_generation_response",
     "Job": ".job",
-    "JobError": ".job_error",
+    "JobErrorInfo": ".job_error_info",
     "JobList": ".job_list",
     "JobOutput": ".job_output",
     "JobResult": ".job_result",

@@ -1,18 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
-
-if TYPE_CHECKING:
-    from ..models.account_user import AccountUser
-    from ..models.api_key_info import ApiKeyInfo
-    from ..models.workspace import Workspace
-
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="Account")
 
@@ -21,81 +15,78 @@ T = TypeVar("T", bound="Account")
 class Account:
     """The user, workspace and key that the API key resolves to."""
 
-    api_key: ApiKeyInfo | Unset = UNSET
+    api_key: ApiKeyInfo | None = None
     """ The calling key, sanitized. """
-    object_: str | Unset = UNSET
-    user: AccountUser | Unset = UNSET
-    workspace: Workspace | Unset = UNSET
+    object_: str | None = None
+    user: AccountUser | None = None
+    workspace: Workspace | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        api_key: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.api_key, Unset):
-            api_key = self.api_key.to_dict()
-
-        object_ = self.object_
-
-        user: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.user, Unset):
-            user = self.user.to_dict()
-
-        workspace: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.workspace, Unset):
-            workspace = self.workspace.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if api_key is not UNSET:
-            field_dict["api_key"] = api_key
-        if object_ is not UNSET:
-            field_dict["object"] = object_
-        if user is not UNSET:
-            field_dict["user"] = user
-        if workspace is not UNSET:
-            field_dict["workspace"] = workspace
-
+        if self.api_key is not None:
+            field_dict["api_key"] = self.api_key.to_dict()
+        elif "api_key" in self._null_keys:
+            field_dict["api_key"] = None
+        if self.object_ is not None:
+            field_dict["object"] = self.object_
+        elif "object" in self._null_keys:
+            field_dict["object"] = None
+        if self.user is not None:
+            field_dict["user"] = self.user.to_dict()
+        elif "user" in self._null_keys:
+            field_dict["user"] = None
+        if self.workspace is not None:
+            field_dict["workspace"] = self.workspace.to_dict()
+        elif "workspace" in self._null_keys:
+            field_dict["workspace"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.account_user import AccountUser  # noqa: PLC0415
-        from ..models.api_key_info import ApiKeyInfo  # noqa: PLC0415
-        from ..models.workspace import Workspace  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _api_key = d.pop("api_key", UNSET)
-        api_key: ApiKeyInfo | Unset
-        if isinstance(_api_key, Unset):
-            api_key = UNSET
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        api_key = pop("api_key", UNSET)
+        if api_key is UNSET:
+            api_key = None
+        elif api_key is None:
+            null_keys.append("api_key")
         else:
-            api_key = ApiKeyInfo.from_dict(_api_key)
-
-        object_ = d.pop("object", UNSET)
-
-        _user = d.pop("user", UNSET)
-        user: AccountUser | Unset
-        if isinstance(_user, Unset):
-            user = UNSET
+            api_key = ApiKeyInfo.from_dict(api_key)
+        object_ = pop("object", UNSET)
+        if object_ is UNSET:
+            object_ = None
+        elif object_ is None:
+            null_keys.append("object")
+        user = pop("user", UNSET)
+        if user is UNSET:
+            user = None
+        elif user is None:
+            null_keys.append("user")
         else:
-            user = AccountUser.from_dict(_user)
-
-        _workspace = d.pop("workspace", UNSET)
-        workspace: Workspace | Unset
-        if isinstance(_workspace, Unset):
-            workspace = UNSET
+            user = AccountUser.from_dict(user)
+        workspace = pop("workspace", UNSET)
+        if workspace is UNSET:
+            workspace = None
+        elif workspace is None:
+            null_keys.append("workspace")
         else:
-            workspace = Workspace.from_dict(_workspace)
-
+            workspace = Workspace.from_dict(workspace)
         account = cls(
-            api_key=api_key,
-            object_=object_,
-            user=user,
-            workspace=workspace,
+            api_key,
+            object_,
+            user,
+            workspace,
         )
+        if null_keys:
+            account._null_keys = tuple(null_keys)
 
         account.additional_properties = d
         return account
@@ -115,3 +106,8 @@ class Account:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.account_user import AccountUser  # noqa: E402
+from ..models.api_key_info import ApiKeyInfo  # noqa: E402
+from ..models.workspace import Workspace  # noqa: E402

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="AccountUser")
 
@@ -14,70 +14,52 @@ T = TypeVar("T", bound="AccountUser")
 @_attrs_define(repr=False)
 class AccountUser:
     id: str
-    email: None | str | Unset = UNSET
-    name: None | str | Unset = UNSET
+    email: str | None = None
+    name: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        email: None | str | Unset
-        if isinstance(self.email, Unset):
-            email = UNSET
-        else:
-            email = self.email
-
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
-        if email is not UNSET:
-            field_dict["email"] = email
-        if name is not UNSET:
-            field_dict["name"] = name
-
+        field_dict["id"] = self.id
+        if self.email is not None:
+            field_dict["email"] = self.email
+        elif "email" in self._null_keys:
+            field_dict["email"] = None
+        if self.name is not None:
+            field_dict["name"] = self.name
+        elif "name" in self._null_keys:
+            field_dict["name"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
-
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        email = _parse_email(d.pop("email", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        id = pop("id")
+        email = pop("email", UNSET)
+        if email is UNSET:
+            email = None
+        elif email is None:
+            null_keys.append("email")
+        name = pop("name", UNSET)
+        if name is UNSET:
+            name = None
+        elif name is None:
+            null_keys.append("name")
         account_user = cls(
-            id=id,
-            email=email,
-            name=name,
+            id,
+            email,
+            name,
         )
+        if null_keys:
+            account_user._null_keys = tuple(null_keys)
 
         account_user.additional_properties = d
         return account_user

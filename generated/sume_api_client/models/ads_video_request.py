@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.ads_video_style import AdsVideoStyle
-from ..types import UNSET, Unset, safe_repr
+from ..types import UNSET, Unset, json_object, safe_repr
 
 T = TypeVar("T", bound="AdsVideoRequest")
 
@@ -64,7 +64,7 @@ class AdsVideoRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         avatar_id = d.pop("avatar_id")
 
         script = d.pop("script")

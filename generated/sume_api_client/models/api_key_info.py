@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="ApiKeyInfo")
 
@@ -15,41 +15,49 @@ T = TypeVar("T", bound="ApiKeyInfo")
 class ApiKeyInfo:
     """The calling key, sanitized."""
 
-    prefix: str | Unset = UNSET
-    scopes: list[str] | Unset = UNSET
+    prefix: str | None = None
+    scopes: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        prefix = self.prefix
-
-        scopes: list[str] | Unset = UNSET
-        if not isinstance(self.scopes, Unset):
-            scopes = self.scopes
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if prefix is not UNSET:
-            field_dict["prefix"] = prefix
-        if scopes is not UNSET:
-            field_dict["scopes"] = scopes
-
+        if self.prefix is not None:
+            field_dict["prefix"] = self.prefix
+        elif "prefix" in self._null_keys:
+            field_dict["prefix"] = None
+        if self.scopes is not None:
+            field_dict["scopes"] = self.scopes
+        elif "scopes" in self._null_keys:
+            field_dict["scopes"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        prefix = d.pop("prefix", UNSET)
-
-        scopes = cast(list[str], d.pop("scopes", UNSET))
-
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        prefix = pop("prefix", UNSET)
+        if prefix is UNSET:
+            prefix = None
+        elif prefix is None:
+            null_keys.append("prefix")
+        scopes = pop("scopes", UNSET)
+        if scopes is UNSET:
+            scopes = None
+        elif scopes is None:
+            null_keys.append("scopes")
         api_key_info = cls(
-            prefix=prefix,
-            scopes=scopes,
+            prefix,
+            scopes,
         )
+        if null_keys:
+            api_key_info._null_keys = tuple(null_keys)
 
         api_key_info.additional_properties = d
         return api_key_info

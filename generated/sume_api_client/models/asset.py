@@ -1,17 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
-
-if TYPE_CHECKING:
-    from ..models.asset_metadata import AssetMetadata
-    from ..models.asset_search import AssetSearch
-
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="Asset")
 
@@ -22,222 +17,144 @@ class Asset:
 
     id: str
     """ Asset id (`asset_...`). """
-    clip_url: None | str | Unset = UNSET
-    end_time_seconds: float | None | Unset = UNSET
-    media_url: None | str | Unset = UNSET
-    metadata: AssetMetadata | Unset = UNSET
-    object_: str | Unset = UNSET
-    search: AssetSearch | None | Unset = UNSET
-    source_media_url: None | str | Unset = UNSET
-    start_time_seconds: float | None | Unset = UNSET
-    thumbnail_url: None | str | Unset = UNSET
-    title: None | str | Unset = UNSET
+    clip_url: str | None = None
+    end_time_seconds: float | None = None
+    media_url: str | None = None
+    metadata: AssetMetadata | None = None
+    object_: str | None = None
+    search: AssetSearch | None = None
+    source_media_url: str | None = None
+    start_time_seconds: float | None = None
+    thumbnail_url: str | None = None
+    title: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.asset_search import AssetSearch  # noqa: PLC0415
-
-        id = self.id
-
-        clip_url: None | str | Unset
-        if isinstance(self.clip_url, Unset):
-            clip_url = UNSET
-        else:
-            clip_url = self.clip_url
-
-        end_time_seconds: float | None | Unset
-        if isinstance(self.end_time_seconds, Unset):
-            end_time_seconds = UNSET
-        else:
-            end_time_seconds = self.end_time_seconds
-
-        media_url: None | str | Unset
-        if isinstance(self.media_url, Unset):
-            media_url = UNSET
-        else:
-            media_url = self.media_url
-
-        metadata: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metadata, Unset):
-            metadata = self.metadata.to_dict()
-
-        object_ = self.object_
-
-        search: dict[str, Any] | None | Unset
-        if isinstance(self.search, Unset):
-            search = UNSET
-        elif isinstance(self.search, AssetSearch):
-            search = self.search.to_dict()
-        else:
-            search = self.search
-
-        source_media_url: None | str | Unset
-        if isinstance(self.source_media_url, Unset):
-            source_media_url = UNSET
-        else:
-            source_media_url = self.source_media_url
-
-        start_time_seconds: float | None | Unset
-        if isinstance(self.start_time_seconds, Unset):
-            start_time_seconds = UNSET
-        else:
-            start_time_seconds = self.start_time_seconds
-
-        thumbnail_url: None | str | Unset
-        if isinstance(self.thumbnail_url, Unset):
-            thumbnail_url = UNSET
-        else:
-            thumbnail_url = self.thumbnail_url
-
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
-        if clip_url is not UNSET:
-            field_dict["clip_url"] = clip_url
-        if end_time_seconds is not UNSET:
-            field_dict["end_time_seconds"] = end_time_seconds
-        if media_url is not UNSET:
-            field_dict["media_url"] = media_url
-        if metadata is not UNSET:
-            field_dict["metadata"] = metadata
-        if object_ is not UNSET:
-            field_dict["object"] = object_
-        if search is not UNSET:
-            field_dict["search"] = search
-        if source_media_url is not UNSET:
-            field_dict["source_media_url"] = source_media_url
-        if start_time_seconds is not UNSET:
-            field_dict["start_time_seconds"] = start_time_seconds
-        if thumbnail_url is not UNSET:
-            field_dict["thumbnail_url"] = thumbnail_url
-        if title is not UNSET:
-            field_dict["title"] = title
-
+        field_dict["id"] = self.id
+        if self.clip_url is not None:
+            field_dict["clip_url"] = self.clip_url
+        elif "clip_url" in self._null_keys:
+            field_dict["clip_url"] = None
+        if self.end_time_seconds is not None:
+            field_dict["end_time_seconds"] = self.end_time_seconds
+        elif "end_time_seconds" in self._null_keys:
+            field_dict["end_time_seconds"] = None
+        if self.media_url is not None:
+            field_dict["media_url"] = self.media_url
+        elif "media_url" in self._null_keys:
+            field_dict["media_url"] = None
+        if self.metadata is not None:
+            field_dict["metadata"] = self.metadata.to_dict()
+        elif "metadata" in self._null_keys:
+            field_dict["metadata"] = None
+        if self.object_ is not None:
+            field_dict["object"] = self.object_
+        elif "object" in self._null_keys:
+            field_dict["object"] = None
+        if self.search is not None:
+            field_dict["search"] = self.search.to_dict()
+        elif "search" in self._null_keys:
+            field_dict["search"] = None
+        if self.source_media_url is not None:
+            field_dict["source_media_url"] = self.source_media_url
+        elif "source_media_url" in self._null_keys:
+            field_dict["source_media_url"] = None
+        if self.start_time_seconds is not None:
+            field_dict["start_time_seconds"] = self.start_time_seconds
+        elif "start_time_seconds" in self._null_keys:
+            field_dict["start_time_seconds"] = None
+        if self.thumbnail_url is not None:
+            field_dict["thumbnail_url"] = self.thumbnail_url
+        elif "thumbnail_url" in self._null_keys:
+            field_dict["thumbnail_url"] = None
+        if self.title is not None:
+            field_dict["title"] = self.title
+        elif "title" in self._null_keys:
+            field_dict["title"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.asset_metadata import AssetMetadata  # noqa: PLC0415
-        from ..models.asset_search import AssetSearch  # noqa: PLC0415
-
-        d = dict(src_dict)
-        id = d.pop("id")
-
-        def _parse_clip_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        clip_url = _parse_clip_url(d.pop("clip_url", UNSET))
-
-        def _parse_end_time_seconds(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        end_time_seconds = _parse_end_time_seconds(d.pop("end_time_seconds", UNSET))
-
-        def _parse_media_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        media_url = _parse_media_url(d.pop("media_url", UNSET))
-
-        _metadata = d.pop("metadata", UNSET)
-        metadata: AssetMetadata | Unset
-        if isinstance(_metadata, Unset):
-            metadata = UNSET
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        id = pop("id")
+        clip_url = pop("clip_url", UNSET)
+        if clip_url is UNSET:
+            clip_url = None
+        elif clip_url is None:
+            null_keys.append("clip_url")
+        end_time_seconds = pop("end_time_seconds", UNSET)
+        if end_time_seconds is UNSET:
+            end_time_seconds = None
+        elif end_time_seconds is None:
+            null_keys.append("end_time_seconds")
+        media_url = pop("media_url", UNSET)
+        if media_url is UNSET:
+            media_url = None
+        elif media_url is None:
+            null_keys.append("media_url")
+        metadata = pop("metadata", UNSET)
+        if metadata is UNSET:
+            metadata = None
+        elif metadata is None:
+            null_keys.append("metadata")
         else:
-            metadata = AssetMetadata.from_dict(_metadata)
-
-        object_ = d.pop("object", UNSET)
-
-        def _parse_search(data: object) -> AssetSearch | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                search_type_0 = AssetSearch.from_dict(data)
-
-                return search_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AssetSearch | None | Unset, data)
-
-        search = _parse_search(d.pop("search", UNSET))
-
-        def _parse_source_media_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        source_media_url = _parse_source_media_url(d.pop("source_media_url", UNSET))
-
-        def _parse_start_time_seconds(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        start_time_seconds = _parse_start_time_seconds(d.pop("start_time_seconds", UNSET))
-
-        def _parse_thumbnail_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        thumbnail_url = _parse_thumbnail_url(d.pop("thumbnail_url", UNSET))
-
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
+            metadata = AssetMetadata.from_dict(metadata)
+        object_ = pop("object", UNSET)
+        if object_ is UNSET:
+            object_ = None
+        elif object_ is None:
+            null_keys.append("object")
+        search = pop("search", UNSET)
+        if search is UNSET:
+            search = None
+        elif search is None:
+            null_keys.append("search")
+        else:
+            search = AssetSearch.from_dict(search)
+        source_media_url = pop("source_media_url", UNSET)
+        if source_media_url is UNSET:
+            source_media_url = None
+        elif source_media_url is None:
+            null_keys.append("source_media_url")
+        start_time_seconds = pop("start_time_seconds", UNSET)
+        if start_time_seconds is UNSET:
+            start_time_seconds = None
+        elif start_time_seconds is None:
+            null_keys.append("start_time_seconds")
+        thumbnail_url = pop("thumbnail_url", UNSET)
+        if thumbnail_url is UNSET:
+            thumbnail_url = None
+        elif thumbnail_url is None:
+            null_keys.append("thumbnail_url")
+        title = pop("title", UNSET)
+        if title is UNSET:
+            title = None
+        elif title is None:
+            null_keys.append("title")
         asset = cls(
-            id=id,
-            clip_url=clip_url,
-            end_time_seconds=end_time_seconds,
-            media_url=media_url,
-            metadata=metadata,
-            object_=object_,
-            search=search,
-            source_media_url=source_media_url,
-            start_time_seconds=start_time_seconds,
-            thumbnail_url=thumbnail_url,
-            title=title,
+            id,
+            clip_url,
+            end_time_seconds,
+            media_url,
+            metadata,
+            object_,
+            search,
+            source_media_url,
+            start_time_seconds,
+            thumbnail_url,
+            title,
         )
+        if null_keys:
+            asset._null_keys = tuple(null_keys)
 
         asset.additional_properties = d
         return asset
@@ -257,3 +174,7 @@ class Asset:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.asset_metadata import AssetMetadata  # noqa: E402
+from ..models.asset_search import AssetSearch  # noqa: E402

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="AssetSearch")
 
@@ -15,69 +15,60 @@ T = TypeVar("T", bound="AssetSearch")
 class AssetSearch:
     """Search context of an asset found by a query."""
 
-    mode: str | Unset = UNSET
-    query: None | str | Unset = UNSET
-    score: float | None | Unset = UNSET
+    mode: str | None = None
+    query: str | None = None
+    score: float | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        mode = self.mode
-
-        query: None | str | Unset
-        if isinstance(self.query, Unset):
-            query = UNSET
-        else:
-            query = self.query
-
-        score: float | None | Unset
-        if isinstance(self.score, Unset):
-            score = UNSET
-        else:
-            score = self.score
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if mode is not UNSET:
-            field_dict["mode"] = mode
-        if query is not UNSET:
-            field_dict["query"] = query
-        if score is not UNSET:
-            field_dict["score"] = score
-
+        if self.mode is not None:
+            field_dict["mode"] = self.mode
+        elif "mode" in self._null_keys:
+            field_dict["mode"] = None
+        if self.query is not None:
+            field_dict["query"] = self.query
+        elif "query" in self._null_keys:
+            field_dict["query"] = None
+        if self.score is not None:
+            field_dict["score"] = self.score
+        elif "score" in self._null_keys:
+            field_dict["score"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        mode = d.pop("mode", UNSET)
-
-        def _parse_query(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        query = _parse_query(d.pop("query", UNSET))
-
-        def _parse_score(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        score = _parse_score(d.pop("score", UNSET))
-
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        mode = pop("mode", UNSET)
+        if mode is UNSET:
+            mode = None
+        elif mode is None:
+            null_keys.append("mode")
+        query = pop("query", UNSET)
+        if query is UNSET:
+            query = None
+        elif query is None:
+            null_keys.append("query")
+        score = pop("score", UNSET)
+        if score is UNSET:
+            score = None
+        elif score is None:
+            null_keys.append("score")
         asset_search = cls(
-            mode=mode,
-            query=query,
-            score=score,
+            mode,
+            query,
+            score,
         )
+        if null_keys:
+            asset_search._null_keys = tuple(null_keys)
 
         asset_search.additional_properties = d
         return asset_search

@@ -1,81 +1,86 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
-
-if TYPE_CHECKING:
-    from ..models.job import Job
-
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="AssetUploadResponse")
 
 
 @_attrs_define(repr=False)
 class AssetUploadResponse:
-    asset_id: str | Unset = UNSET
-    job: Job | Unset = UNSET
+    asset_id: str | None = None
+    job: Job | None = None
     """ An asynchronous job. """
-    job_id: str | Unset = UNSET
-    object_: str | Unset = UNSET
+    job_id: str | None = None
+    object_: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        asset_id = self.asset_id
-
-        job: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.job, Unset):
-            job = self.job.to_dict()
-
-        job_id = self.job_id
-
-        object_ = self.object_
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if asset_id is not UNSET:
-            field_dict["asset_id"] = asset_id
-        if job is not UNSET:
-            field_dict["job"] = job
-        if job_id is not UNSET:
-            field_dict["job_id"] = job_id
-        if object_ is not UNSET:
-            field_dict["object"] = object_
-
+        if self.asset_id is not None:
+            field_dict["asset_id"] = self.asset_id
+        elif "asset_id" in self._null_keys:
+            field_dict["asset_id"] = None
+        if self.job is not None:
+            field_dict["job"] = self.job.to_dict()
+        elif "job" in self._null_keys:
+            field_dict["job"] = None
+        if self.job_id is not None:
+            field_dict["job_id"] = self.job_id
+        elif "job_id" in self._null_keys:
+            field_dict["job_id"] = None
+        if self.object_ is not None:
+            field_dict["object"] = self.object_
+        elif "object" in self._null_keys:
+            field_dict["object"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.job import Job  # noqa: PLC0415
-
-        d = dict(src_dict)
-        asset_id = d.pop("asset_id", UNSET)
-
-        _job = d.pop("job", UNSET)
-        job: Job | Unset
-        if isinstance(_job, Unset):
-            job = UNSET
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        asset_id = pop("asset_id", UNSET)
+        if asset_id is UNSET:
+            asset_id = None
+        elif asset_id is None:
+            null_keys.append("asset_id")
+        job = pop("job", UNSET)
+        if job is UNSET:
+            job = None
+        elif job is None:
+            null_keys.append("job")
         else:
-            job = Job.from_dict(_job)
-
-        job_id = d.pop("job_id", UNSET)
-
-        object_ = d.pop("object", UNSET)
-
+            job = Job.from_dict(job)
+        job_id = pop("job_id", UNSET)
+        if job_id is UNSET:
+            job_id = None
+        elif job_id is None:
+            null_keys.append("job_id")
+        object_ = pop("object", UNSET)
+        if object_ is UNSET:
+            object_ = None
+        elif object_ is None:
+            null_keys.append("object")
         asset_upload_response = cls(
-            asset_id=asset_id,
-            job=job,
-            job_id=job_id,
-            object_=object_,
+            asset_id,
+            job,
+            job_id,
+            object_,
         )
+        if null_keys:
+            asset_upload_response._null_keys = tuple(null_keys)
 
         asset_upload_response.additional_properties = d
         return asset_upload_response
@@ -95,3 +100,6 @@ class AssetUploadResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.job import Job  # noqa: E402

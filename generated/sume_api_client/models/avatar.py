@@ -1,17 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.avatar_visibility import AvatarVisibility
-from ..types import UNSET, Unset, safe_repr
-
-if TYPE_CHECKING:
-    from ..models.avatar_capabilities import AvatarCapabilities
-
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="Avatar")
 
@@ -21,110 +17,89 @@ class Avatar:
     """A public or workspace avatar."""
 
     id: str
-    capabilities: AvatarCapabilities | Unset = UNSET
-    name: None | str | Unset = UNSET
-    object_: str | Unset = UNSET
-    preview_url: None | str | Unset = UNSET
-    visibility: AvatarVisibility | Unset = UNSET
+    capabilities: AvatarCapabilities | None = None
+    name: str | None = None
+    object_: str | None = None
+    preview_url: str | None = None
+    visibility: AvatarVisibility | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        capabilities: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.capabilities, Unset):
-            capabilities = self.capabilities.to_dict()
-
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
-
-        object_ = self.object_
-
-        preview_url: None | str | Unset
-        if isinstance(self.preview_url, Unset):
-            preview_url = UNSET
-        else:
-            preview_url = self.preview_url
-
-        visibility: str | Unset = UNSET
-        if not isinstance(self.visibility, Unset):
-            visibility = self.visibility.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
-        if capabilities is not UNSET:
-            field_dict["capabilities"] = capabilities
-        if name is not UNSET:
-            field_dict["name"] = name
-        if object_ is not UNSET:
-            field_dict["object"] = object_
-        if preview_url is not UNSET:
-            field_dict["preview_url"] = preview_url
-        if visibility is not UNSET:
-            field_dict["visibility"] = visibility
-
+        field_dict["id"] = self.id
+        if self.capabilities is not None:
+            field_dict["capabilities"] = self.capabilities.to_dict()
+        elif "capabilities" in self._null_keys:
+            field_dict["capabilities"] = None
+        if self.name is not None:
+            field_dict["name"] = self.name
+        elif "name" in self._null_keys:
+            field_dict["name"] = None
+        if self.object_ is not None:
+            field_dict["object"] = self.object_
+        elif "object" in self._null_keys:
+            field_dict["object"] = None
+        if self.preview_url is not None:
+            field_dict["preview_url"] = self.preview_url
+        elif "preview_url" in self._null_keys:
+            field_dict["preview_url"] = None
+        if self.visibility is not None:
+            field_dict["visibility"] = self.visibility.value
+        elif "visibility" in self._null_keys:
+            field_dict["visibility"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.avatar_capabilities import AvatarCapabilities  # noqa: PLC0415
-
-        d = dict(src_dict)
-        id = d.pop("id")
-
-        _capabilities = d.pop("capabilities", UNSET)
-        capabilities: AvatarCapabilities | Unset
-        if isinstance(_capabilities, Unset):
-            capabilities = UNSET
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        id = pop("id")
+        capabilities = pop("capabilities", UNSET)
+        if capabilities is UNSET:
+            capabilities = None
+        elif capabilities is None:
+            null_keys.append("capabilities")
         else:
-            capabilities = AvatarCapabilities.from_dict(_capabilities)
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        object_ = d.pop("object", UNSET)
-
-        def _parse_preview_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        preview_url = _parse_preview_url(d.pop("preview_url", UNSET))
-
-        _visibility = d.pop("visibility", UNSET)
-        visibility: AvatarVisibility | Unset
-        if isinstance(_visibility, Unset):
-            visibility = UNSET
+            capabilities = AvatarCapabilities.from_dict(capabilities)
+        name = pop("name", UNSET)
+        if name is UNSET:
+            name = None
+        elif name is None:
+            null_keys.append("name")
+        object_ = pop("object", UNSET)
+        if object_ is UNSET:
+            object_ = None
+        elif object_ is None:
+            null_keys.append("object")
+        preview_url = pop("preview_url", UNSET)
+        if preview_url is UNSET:
+            preview_url = None
+        elif preview_url is None:
+            null_keys.append("preview_url")
+        visibility = pop("visibility", UNSET)
+        if visibility is UNSET:
+            visibility = None
+        elif visibility is None:
+            null_keys.append("visibility")
         else:
-            visibility = AvatarVisibility(_visibility)
-
+            visibility = _AvatarVisibility_by_value.get(visibility) or AvatarVisibility(visibility)
         avatar = cls(
-            id=id,
-            capabilities=capabilities,
-            name=name,
-            object_=object_,
-            preview_url=preview_url,
-            visibility=visibility,
+            id,
+            capabilities,
+            name,
+            object_,
+            preview_url,
+            visibility,
         )
+        if null_keys:
+            avatar._null_keys = tuple(null_keys)
 
         avatar.additional_properties = d
         return avatar
@@ -144,3 +119,8 @@ class Avatar:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.avatar_capabilities import AvatarCapabilities  # noqa: E402
+
+_AvatarVisibility_by_value: dict[object, AvatarVisibility] = {member.value: member for member in AvatarVisibility}

@@ -6,54 +6,67 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="AvatarCapabilities")
 
 
 @_attrs_define(repr=False)
 class AvatarCapabilities:
-    face_swap: bool | Unset = UNSET
-    talking_head: bool | Unset = UNSET
-    ugc_ad: bool | Unset = UNSET
+    face_swap: bool | None = None
+    talking_head: bool | None = None
+    ugc_ad: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        face_swap = self.face_swap
-
-        talking_head = self.talking_head
-
-        ugc_ad = self.ugc_ad
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if face_swap is not UNSET:
-            field_dict["face_swap"] = face_swap
-        if talking_head is not UNSET:
-            field_dict["talking_head"] = talking_head
-        if ugc_ad is not UNSET:
-            field_dict["ugc_ad"] = ugc_ad
-
+        if self.face_swap is not None:
+            field_dict["face_swap"] = self.face_swap
+        elif "face_swap" in self._null_keys:
+            field_dict["face_swap"] = None
+        if self.talking_head is not None:
+            field_dict["talking_head"] = self.talking_head
+        elif "talking_head" in self._null_keys:
+            field_dict["talking_head"] = None
+        if self.ugc_ad is not None:
+            field_dict["ugc_ad"] = self.ugc_ad
+        elif "ugc_ad" in self._null_keys:
+            field_dict["ugc_ad"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        face_swap = d.pop("face_swap", UNSET)
-
-        talking_head = d.pop("talking_head", UNSET)
-
-        ugc_ad = d.pop("ugc_ad", UNSET)
-
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        face_swap = pop("face_swap", UNSET)
+        if face_swap is UNSET:
+            face_swap = None
+        elif face_swap is None:
+            null_keys.append("face_swap")
+        talking_head = pop("talking_head", UNSET)
+        if talking_head is UNSET:
+            talking_head = None
+        elif talking_head is None:
+            null_keys.append("talking_head")
+        ugc_ad = pop("ugc_ad", UNSET)
+        if ugc_ad is UNSET:
+            ugc_ad = None
+        elif ugc_ad is None:
+            null_keys.append("ugc_ad")
         avatar_capabilities = cls(
-            face_swap=face_swap,
-            talking_head=talking_head,
-            ugc_ad=ugc_ad,
+            face_swap,
+            talking_head,
+            ugc_ad,
         )
+        if null_keys:
+            avatar_capabilities._null_keys = tuple(null_keys)
 
         avatar_capabilities.additional_properties = d
         return avatar_capabilities

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
-
-if TYPE_CHECKING:
-    from ..models.brand_image import BrandImage
-
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="Brand")
 
@@ -20,167 +16,120 @@ class Brand:
     """Sanitized Brand DNA profile."""
 
     id: str
-    domain: None | str | Unset = UNSET
-    images: list[BrandImage] | Unset = UNSET
-    name: None | str | Unset = UNSET
-    object_: str | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    palette: list[str] | Unset = UNSET
-    tagline: None | str | Unset = UNSET
-    tone: None | str | Unset = UNSET
+    domain: str | None = None
+    images: list[BrandImage] | None = None
+    name: str | None = None
+    object_: str | None = None
+    overview: str | None = None
+    palette: list[str] | None = None
+    tagline: str | None = None
+    tone: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        domain: None | str | Unset
-        if isinstance(self.domain, Unset):
-            domain = UNSET
-        else:
-            domain = self.domain
-
-        images: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.images, Unset):
-            images = []
-            for images_item_data in self.images:
-                images_item = images_item_data.to_dict()
-                images.append(images_item)
-
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
-
-        object_ = self.object_
-
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
-
-        palette: list[str] | Unset = UNSET
-        if not isinstance(self.palette, Unset):
-            palette = self.palette
-
-        tagline: None | str | Unset
-        if isinstance(self.tagline, Unset):
-            tagline = UNSET
-        else:
-            tagline = self.tagline
-
-        tone: None | str | Unset
-        if isinstance(self.tone, Unset):
-            tone = UNSET
-        else:
-            tone = self.tone
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
-        if domain is not UNSET:
-            field_dict["domain"] = domain
-        if images is not UNSET:
-            field_dict["images"] = images
-        if name is not UNSET:
-            field_dict["name"] = name
-        if object_ is not UNSET:
-            field_dict["object"] = object_
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if palette is not UNSET:
-            field_dict["palette"] = palette
-        if tagline is not UNSET:
-            field_dict["tagline"] = tagline
-        if tone is not UNSET:
-            field_dict["tone"] = tone
-
+        field_dict["id"] = self.id
+        if self.domain is not None:
+            field_dict["domain"] = self.domain
+        elif "domain" in self._null_keys:
+            field_dict["domain"] = None
+        if self.images is not None:
+            field_dict["images"] = [item.to_dict() for item in self.images]
+        elif "images" in self._null_keys:
+            field_dict["images"] = None
+        if self.name is not None:
+            field_dict["name"] = self.name
+        elif "name" in self._null_keys:
+            field_dict["name"] = None
+        if self.object_ is not None:
+            field_dict["object"] = self.object_
+        elif "object" in self._null_keys:
+            field_dict["object"] = None
+        if self.overview is not None:
+            field_dict["overview"] = self.overview
+        elif "overview" in self._null_keys:
+            field_dict["overview"] = None
+        if self.palette is not None:
+            field_dict["palette"] = self.palette
+        elif "palette" in self._null_keys:
+            field_dict["palette"] = None
+        if self.tagline is not None:
+            field_dict["tagline"] = self.tagline
+        elif "tagline" in self._null_keys:
+            field_dict["tagline"] = None
+        if self.tone is not None:
+            field_dict["tone"] = self.tone
+        elif "tone" in self._null_keys:
+            field_dict["tone"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.brand_image import BrandImage  # noqa: PLC0415
-
-        d = dict(src_dict)
-        id = d.pop("id")
-
-        def _parse_domain(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        domain = _parse_domain(d.pop("domain", UNSET))
-
-        _images = d.pop("images", UNSET)
-        images: list[BrandImage] | Unset = UNSET
-        if _images is not UNSET:
-            images = []
-            for images_item_data in _images:
-                images_item = BrandImage.from_dict(images_item_data)
-
-                images.append(images_item)
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        object_ = d.pop("object", UNSET)
-
-        def _parse_overview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        overview = _parse_overview(d.pop("overview", UNSET))
-
-        palette = cast(list[str], d.pop("palette", UNSET))
-
-        def _parse_tagline(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        tagline = _parse_tagline(d.pop("tagline", UNSET))
-
-        def _parse_tone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        tone = _parse_tone(d.pop("tone", UNSET))
-
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        id = pop("id")
+        domain = pop("domain", UNSET)
+        if domain is UNSET:
+            domain = None
+        elif domain is None:
+            null_keys.append("domain")
+        images = pop("images", UNSET)
+        if images is UNSET:
+            images = None
+        elif images is None:
+            null_keys.append("images")
+        else:
+            images = [BrandImage.from_dict(item) for item in images]
+        name = pop("name", UNSET)
+        if name is UNSET:
+            name = None
+        elif name is None:
+            null_keys.append("name")
+        object_ = pop("object", UNSET)
+        if object_ is UNSET:
+            object_ = None
+        elif object_ is None:
+            null_keys.append("object")
+        overview = pop("overview", UNSET)
+        if overview is UNSET:
+            overview = None
+        elif overview is None:
+            null_keys.append("overview")
+        palette = pop("palette", UNSET)
+        if palette is UNSET:
+            palette = None
+        elif palette is None:
+            null_keys.append("palette")
+        tagline = pop("tagline", UNSET)
+        if tagline is UNSET:
+            tagline = None
+        elif tagline is None:
+            null_keys.append("tagline")
+        tone = pop("tone", UNSET)
+        if tone is UNSET:
+            tone = None
+        elif tone is None:
+            null_keys.append("tone")
         brand = cls(
-            id=id,
-            domain=domain,
-            images=images,
-            name=name,
-            object_=object_,
-            overview=overview,
-            palette=palette,
-            tagline=tagline,
-            tone=tone,
+            id,
+            domain,
+            images,
+            name,
+            object_,
+            overview,
+            palette,
+            tagline,
+            tone,
         )
+        if null_keys:
+            brand._null_keys = tuple(null_keys)
 
         brand.additional_properties = d
         return brand
@@ -200,3 +149,6 @@ class Brand:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.brand_image import BrandImage  # noqa: E402

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="BrandImage")
 
@@ -15,51 +15,41 @@ T = TypeVar("T", bound="BrandImage")
 class BrandImage:
     reference_url: str
     """ Usable as `reference_image_urls`. """
-    kind: None | str | Unset = UNSET
+    kind: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        reference_url = self.reference_url
-
-        kind: None | str | Unset
-        if isinstance(self.kind, Unset):
-            kind = UNSET
-        else:
-            kind = self.kind
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "reference_url": reference_url,
-            }
-        )
-        if kind is not UNSET:
-            field_dict["kind"] = kind
-
+        field_dict["reference_url"] = self.reference_url
+        if self.kind is not None:
+            field_dict["kind"] = self.kind
+        elif "kind" in self._null_keys:
+            field_dict["kind"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        reference_url = d.pop("reference_url")
-
-        def _parse_kind(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        kind = _parse_kind(d.pop("kind", UNSET))
-
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        reference_url = pop("reference_url")
+        kind = pop("kind", UNSET)
+        if kind is UNSET:
+            kind = None
+        elif kind is None:
+            null_keys.append("kind")
         brand_image = cls(
-            reference_url=reference_url,
-            kind=kind,
+            reference_url,
+            kind,
         )
+        if null_keys:
+            brand_image._null_keys = tuple(null_keys)
 
         brand_image.additional_properties = d
         return brand_image

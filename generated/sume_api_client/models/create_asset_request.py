@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
+from ..types import UNSET, Unset, json_object, safe_repr
 
 T = TypeVar("T", bound="CreateAssetRequest")
 
@@ -39,7 +39,7 @@ class CreateAssetRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         object_key = d.pop("object_key")
 
         title = d.pop("title", UNSET)

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="Credits")
 
@@ -15,146 +15,104 @@ T = TypeVar("T", bound="Credits")
 class Credits:
     """Plan, credits and active generation capacity, when available."""
 
-    active_generations: float | None | Unset = UNSET
-    bonus_credits: float | None | Unset = UNSET
-    max_concurrent_generations: float | None | Unset = UNSET
-    monthly_credits: float | None | Unset = UNSET
-    object_: str | Unset = UNSET
-    plan: None | str | Unset = UNSET
-    remaining_credits: float | None | Unset = UNSET
+    active_generations: float | None = None
+    bonus_credits: float | None = None
+    max_concurrent_generations: float | None = None
+    monthly_credits: float | None = None
+    object_: str | None = None
+    plan: str | None = None
+    remaining_credits: float | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        active_generations: float | None | Unset
-        if isinstance(self.active_generations, Unset):
-            active_generations = UNSET
-        else:
-            active_generations = self.active_generations
-
-        bonus_credits: float | None | Unset
-        if isinstance(self.bonus_credits, Unset):
-            bonus_credits = UNSET
-        else:
-            bonus_credits = self.bonus_credits
-
-        max_concurrent_generations: float | None | Unset
-        if isinstance(self.max_concurrent_generations, Unset):
-            max_concurrent_generations = UNSET
-        else:
-            max_concurrent_generations = self.max_concurrent_generations
-
-        monthly_credits: float | None | Unset
-        if isinstance(self.monthly_credits, Unset):
-            monthly_credits = UNSET
-        else:
-            monthly_credits = self.monthly_credits
-
-        object_ = self.object_
-
-        plan: None | str | Unset
-        if isinstance(self.plan, Unset):
-            plan = UNSET
-        else:
-            plan = self.plan
-
-        remaining_credits: float | None | Unset
-        if isinstance(self.remaining_credits, Unset):
-            remaining_credits = UNSET
-        else:
-            remaining_credits = self.remaining_credits
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if active_generations is not UNSET:
-            field_dict["active_generations"] = active_generations
-        if bonus_credits is not UNSET:
-            field_dict["bonus_credits"] = bonus_credits
-        if max_concurrent_generations is not UNSET:
-            field_dict["max_concurrent_generations"] = max_concurrent_generations
-        if monthly_credits is not UNSET:
-            field_dict["monthly_credits"] = monthly_credits
-        if object_ is not UNSET:
-            field_dict["object"] = object_
-        if plan is not UNSET:
-            field_dict["plan"] = plan
-        if remaining_credits is not UNSET:
-            field_dict["remaining_credits"] = remaining_credits
-
+        if self.active_generations is not None:
+            field_dict["active_generations"] = self.active_generations
+        elif "active_generations" in self._null_keys:
+            field_dict["active_generations"] = None
+        if self.bonus_credits is not None:
+            field_dict["bonus_credits"] = self.bonus_credits
+        elif "bonus_credits" in self._null_keys:
+            field_dict["bonus_credits"] = None
+        if self.max_concurrent_generations is not None:
+            field_dict["max_concurrent_generations"] = self.max_concurrent_generations
+        elif "max_concurrent_generations" in self._null_keys:
+            field_dict["max_concurrent_generations"] = None
+        if self.monthly_credits is not None:
+            field_dict["monthly_credits"] = self.monthly_credits
+        elif "monthly_credits" in self._null_keys:
+            field_dict["monthly_credits"] = None
+        if self.object_ is not None:
+            field_dict["object"] = self.object_
+        elif "object" in self._null_keys:
+            field_dict["object"] = None
+        if self.plan is not None:
+            field_dict["plan"] = self.plan
+        elif "plan" in self._null_keys:
+            field_dict["plan"] = None
+        if self.remaining_credits is not None:
+            field_dict["remaining_credits"] = self.remaining_credits
+        elif "remaining_credits" in self._null_keys:
+            field_dict["remaining_credits"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-
-        def _parse_active_generations(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        active_generations = _parse_active_generations(d.pop("active_generations", UNSET))
-
-        def _parse_bonus_credits(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        bonus_credits = _parse_bonus_credits(d.pop("bonus_credits", UNSET))
-
-        def _parse_max_concurrent_generations(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        max_concurrent_generations = _parse_max_concurrent_generations(d.pop("max_concurrent_generations", UNSET))
-
-        def _parse_monthly_credits(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        monthly_credits = _parse_monthly_credits(d.pop("monthly_credits", UNSET))
-
-        object_ = d.pop("object", UNSET)
-
-        def _parse_plan(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        plan = _parse_plan(d.pop("plan", UNSET))
-
-        def _parse_remaining_credits(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        remaining_credits = _parse_remaining_credits(d.pop("remaining_credits", UNSET))
-
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        active_generations = pop("active_generations", UNSET)
+        if active_generations is UNSET:
+            active_generations = None
+        elif active_generations is None:
+            null_keys.append("active_generations")
+        bonus_credits = pop("bonus_credits", UNSET)
+        if bonus_credits is UNSET:
+            bonus_credits = None
+        elif bonus_credits is None:
+            null_keys.append("bonus_credits")
+        max_concurrent_generations = pop("max_concurrent_generations", UNSET)
+        if max_concurrent_generations is UNSET:
+            max_concurrent_generations = None
+        elif max_concurrent_generations is None:
+            null_keys.append("max_concurrent_generations")
+        monthly_credits = pop("monthly_credits", UNSET)
+        if monthly_credits is UNSET:
+            monthly_credits = None
+        elif monthly_credits is None:
+            null_keys.append("monthly_credits")
+        object_ = pop("object", UNSET)
+        if object_ is UNSET:
+            object_ = None
+        elif object_ is None:
+            null_keys.append("object")
+        plan = pop("plan", UNSET)
+        if plan is UNSET:
+            plan = None
+        elif plan is None:
+            null_keys.append("plan")
+        remaining_credits = pop("remaining_credits", UNSET)
+        if remaining_credits is UNSET:
+            remaining_credits = None
+        elif remaining_credits is None:
+            null_keys.append("remaining_credits")
         credits_ = cls(
-            active_generations=active_generations,
-            bonus_credits=bonus_credits,
-            max_concurrent_generations=max_concurrent_generations,
-            monthly_credits=monthly_credits,
-            object_=object_,
-            plan=plan,
-            remaining_credits=remaining_credits,
+            active_generations,
+            bonus_credits,
+            max_concurrent_generations,
+            monthly_credits,
+            object_,
+            plan,
+            remaining_credits,
         )
+        if null_keys:
+            credits_._null_keys = tuple(null_keys)
 
         credits_.additional_properties = d
         return credits_

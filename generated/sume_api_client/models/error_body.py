@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
-
-if TYPE_CHECKING:
-    from ..models.error_body_details import ErrorBodyDetails
-
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="ErrorBody")
 
@@ -23,56 +19,47 @@ class ErrorBody:
     """ Stable machine-readable code, e.g. `insufficient_credits`. """
     message: str
     """ Human-readable, sanitized message. """
-    details: ErrorBodyDetails | Unset = UNSET
+    details: ErrorBodyDetails | None = None
     """ Extra context; `fields` maps field names to messages on `validation_error`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
-
-        message = self.message
-
-        details: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.details, Unset):
-            details = self.details.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "code": code,
-                "message": message,
-            }
-        )
-        if details is not UNSET:
-            field_dict["details"] = details
-
+        field_dict["code"] = self.code
+        field_dict["message"] = self.message
+        if self.details is not None:
+            field_dict["details"] = self.details.to_dict()
+        elif "details" in self._null_keys:
+            field_dict["details"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_body_details import ErrorBodyDetails  # noqa: PLC0415
-
-        d = dict(src_dict)
-        code = d.pop("code")
-
-        message = d.pop("message")
-
-        _details = d.pop("details", UNSET)
-        details: ErrorBodyDetails | Unset
-        if isinstance(_details, Unset):
-            details = UNSET
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        code = pop("code")
+        message = pop("message")
+        details = pop("details", UNSET)
+        if details is UNSET:
+            details = None
+        elif details is None:
+            null_keys.append("details")
         else:
-            details = ErrorBodyDetails.from_dict(_details)
-
+            details = ErrorBodyDetails.from_dict(details)
         error_body = cls(
-            code=code,
-            message=message,
-            details=details,
+            code,
+            message,
+            details,
         )
+        if null_keys:
+            error_body._null_keys = tuple(null_keys)
 
         error_body.additional_properties = d
         return error_body
@@ -92,3 +79,6 @@ class ErrorBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.error_body_details import ErrorBodyDetails  # noqa: E402

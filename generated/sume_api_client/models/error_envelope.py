@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
-
-if TYPE_CHECKING:
-    from ..models.error_body import ErrorBody
-
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="ErrorEnvelope")
 
@@ -21,53 +17,42 @@ class ErrorEnvelope:
 
     error: ErrorBody
     """ The error object inside the envelope. """
-    request_id: None | str | Unset = UNSET
+    request_id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        error = self.error.to_dict()
-
-        request_id: None | str | Unset
-        if isinstance(self.request_id, Unset):
-            request_id = UNSET
-        else:
-            request_id = self.request_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "error": error,
-            }
-        )
-        if request_id is not UNSET:
-            field_dict["request_id"] = request_id
-
+        field_dict["error"] = self.error.to_dict()
+        if self.request_id is not None:
+            field_dict["request_id"] = self.request_id
+        elif "request_id" in self._null_keys:
+            field_dict["request_id"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_body import ErrorBody  # noqa: PLC0415
-
-        d = dict(src_dict)
-        error = ErrorBody.from_dict(d.pop("error"))
-
-        def _parse_request_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        request_id = _parse_request_id(d.pop("request_id", UNSET))
-
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        error = pop("error")
+        error = ErrorBody.from_dict(error)
+        request_id = pop("request_id", UNSET)
+        if request_id is UNSET:
+            request_id = None
+        elif request_id is None:
+            null_keys.append("request_id")
         error_envelope = cls(
-            error=error,
-            request_id=request_id,
+            error,
+            request_id,
         )
+        if null_keys:
+            error_envelope._null_keys = tuple(null_keys)
 
         error_envelope.additional_properties = d
         return error_envelope
@@ -87,3 +72,6 @@ class ErrorEnvelope:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.error_body import ErrorBody  # noqa: E402

@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import safe_repr
+from ..types import json_object, safe_repr
 
 T = TypeVar("T", bound="FaceSwapRequest")
 
@@ -39,7 +39,7 @@ class FaceSwapRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         avatar_ids = cast(list[str], d.pop("avatar_ids"))
 
         media_url = d.pop("media_url")

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
-
-if TYPE_CHECKING:
-    from ..models.job import Job
-
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="FaceSwapResponse")
 
@@ -19,71 +15,73 @@ T = TypeVar("T", bound="FaceSwapResponse")
 class FaceSwapResponse:
     """One job per avatar; `job_id` is the primary job. Carries `jobs`, `job_ids`, or both."""
 
-    job_id: str | Unset = UNSET
-    job_ids: list[str] | Unset = UNSET
-    jobs: list[Job] | Unset = UNSET
-    object_: str | Unset = UNSET
+    job_id: str | None = None
+    job_ids: list[str] | None = None
+    jobs: list[Job] | None = None
+    object_: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        job_id = self.job_id
-
-        job_ids: list[str] | Unset = UNSET
-        if not isinstance(self.job_ids, Unset):
-            job_ids = self.job_ids
-
-        jobs: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.jobs, Unset):
-            jobs = []
-            for jobs_item_data in self.jobs:
-                jobs_item = jobs_item_data.to_dict()
-                jobs.append(jobs_item)
-
-        object_ = self.object_
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if job_id is not UNSET:
-            field_dict["job_id"] = job_id
-        if job_ids is not UNSET:
-            field_dict["job_ids"] = job_ids
-        if jobs is not UNSET:
-            field_dict["jobs"] = jobs
-        if object_ is not UNSET:
-            field_dict["object"] = object_
-
+        if self.job_id is not None:
+            field_dict["job_id"] = self.job_id
+        elif "job_id" in self._null_keys:
+            field_dict["job_id"] = None
+        if self.job_ids is not None:
+            field_dict["job_ids"] = self.job_ids
+        elif "job_ids" in self._null_keys:
+            field_dict["job_ids"] = None
+        if self.jobs is not None:
+            field_dict["jobs"] = [item.to_dict() for item in self.jobs]
+        elif "jobs" in self._null_keys:
+            field_dict["jobs"] = None
+        if self.object_ is not None:
+            field_dict["object"] = self.object_
+        elif "object" in self._null_keys:
+            field_dict["object"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.job import Job  # noqa: PLC0415
-
-        d = dict(src_dict)
-        job_id = d.pop("job_id", UNSET)
-
-        job_ids = cast(list[str], d.pop("job_ids", UNSET))
-
-        _jobs = d.pop("jobs", UNSET)
-        jobs: list[Job] | Unset = UNSET
-        if _jobs is not UNSET:
-            jobs = []
-            for jobs_item_data in _jobs:
-                jobs_item = Job.from_dict(jobs_item_data)
-
-                jobs.append(jobs_item)
-
-        object_ = d.pop("object", UNSET)
-
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        job_id = pop("job_id", UNSET)
+        if job_id is UNSET:
+            job_id = None
+        elif job_id is None:
+            null_keys.append("job_id")
+        job_ids = pop("job_ids", UNSET)
+        if job_ids is UNSET:
+            job_ids = None
+        elif job_ids is None:
+            null_keys.append("job_ids")
+        jobs = pop("jobs", UNSET)
+        if jobs is UNSET:
+            jobs = None
+        elif jobs is None:
+            null_keys.append("jobs")
+        else:
+            jobs = [Job.from_dict(item) for item in jobs]
+        object_ = pop("object", UNSET)
+        if object_ is UNSET:
+            object_ = None
+        elif object_ is None:
+            null_keys.append("object")
         face_swap_response = cls(
-            job_id=job_id,
-            job_ids=job_ids,
-            jobs=jobs,
-            object_=object_,
+            job_id,
+            job_ids,
+            jobs,
+            object_,
         )
+        if null_keys:
+            face_swap_response._null_keys = tuple(null_keys)
 
         face_swap_response.additional_properties = d
         return face_swap_response
@@ -103,3 +101,6 @@ class FaceSwapResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.job import Job  # noqa: E402

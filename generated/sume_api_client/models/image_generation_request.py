@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
+from ..types import UNSET, Unset, json_object, safe_repr
 
 T = TypeVar("T", bound="ImageGenerationRequest")
 
@@ -62,7 +62,7 @@ class ImageGenerationRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         prompt = d.pop("prompt")
 
         aspect_ratio = d.pop("aspect_ratio", UNSET)

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
-
-if TYPE_CHECKING:
-    from ..models.job import Job
-
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="JobList")
 
@@ -21,76 +17,57 @@ class JobList:
 
     data: list[Job]
     has_more: bool
-    next_cursor: None | str | Unset = UNSET
-    object_: str | Unset = UNSET
+    next_cursor: str | None = None
+    object_: str | None = None
     """ Always `list`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        data = []
-        for data_item_data in self.data:
-            data_item = data_item_data.to_dict()
-            data.append(data_item)
-
-        has_more = self.has_more
-
-        next_cursor: None | str | Unset
-        if isinstance(self.next_cursor, Unset):
-            next_cursor = UNSET
-        else:
-            next_cursor = self.next_cursor
-
-        object_ = self.object_
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-                "has_more": has_more,
-            }
-        )
-        if next_cursor is not UNSET:
-            field_dict["next_cursor"] = next_cursor
-        if object_ is not UNSET:
-            field_dict["object"] = object_
-
+        field_dict["data"] = [item.to_dict() for item in self.data]
+        field_dict["has_more"] = self.has_more
+        if self.next_cursor is not None:
+            field_dict["next_cursor"] = self.next_cursor
+        elif "next_cursor" in self._null_keys:
+            field_dict["next_cursor"] = None
+        if self.object_ is not None:
+            field_dict["object"] = self.object_
+        elif "object" in self._null_keys:
+            field_dict["object"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.job import Job  # noqa: PLC0415
-
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = Job.from_dict(data_item_data)
-
-            data.append(data_item)
-
-        has_more = d.pop("has_more")
-
-        def _parse_next_cursor(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        next_cursor = _parse_next_cursor(d.pop("next_cursor", UNSET))
-
-        object_ = d.pop("object", UNSET)
-
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        data = pop("data")
+        data = [Job.from_dict(item) for item in data]
+        has_more = pop("has_more")
+        next_cursor = pop("next_cursor", UNSET)
+        if next_cursor is UNSET:
+            next_cursor = None
+        elif next_cursor is None:
+            null_keys.append("next_cursor")
+        object_ = pop("object", UNSET)
+        if object_ is UNSET:
+            object_ = None
+        elif object_ is None:
+            null_keys.append("object")
         job_list = cls(
-            data=data,
-            has_more=has_more,
-            next_cursor=next_cursor,
-            object_=object_,
+            data,
+            has_more,
+            next_cursor,
+            object_,
         )
+        if null_keys:
+            job_list._null_keys = tuple(null_keys)
 
         job_list.additional_properties = d
         return job_list
@@ -110,3 +87,6 @@ class JobList:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.job import Job  # noqa: E402

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
-
-if TYPE_CHECKING:
-    from ..models.job_output import JobOutput
-
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="JobResult")
 
@@ -19,45 +15,40 @@ T = TypeVar("T", bound="JobResult")
 class JobResult:
     """Free-form result; its content varies by job type."""
 
-    outputs: list[JobOutput] | Unset = UNSET
+    outputs: list[JobOutput] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        outputs: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.outputs, Unset):
-            outputs = []
-            for outputs_item_data in self.outputs:
-                outputs_item = outputs_item_data.to_dict()
-                outputs.append(outputs_item)
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if outputs is not UNSET:
-            field_dict["outputs"] = outputs
-
+        if self.outputs is not None:
+            field_dict["outputs"] = [item.to_dict() for item in self.outputs]
+        elif "outputs" in self._null_keys:
+            field_dict["outputs"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.job_output import JobOutput  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _outputs = d.pop("outputs", UNSET)
-        outputs: list[JobOutput] | Unset = UNSET
-        if _outputs is not UNSET:
-            outputs = []
-            for outputs_item_data in _outputs:
-                outputs_item = JobOutput.from_dict(outputs_item_data)
-
-                outputs.append(outputs_item)
-
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        outputs = pop("outputs", UNSET)
+        if outputs is UNSET:
+            outputs = None
+        elif outputs is None:
+            null_keys.append("outputs")
+        else:
+            outputs = [JobOutput.from_dict(item) for item in outputs]
         job_result = cls(
-            outputs=outputs,
+            outputs,
         )
+        if null_keys:
+            job_result._null_keys = tuple(null_keys)
 
         job_result.additional_properties = d
         return job_result
@@ -77,3 +68,6 @@ class JobResult:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.job_output import JobOutput  # noqa: E402

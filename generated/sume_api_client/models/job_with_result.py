@@ -2,19 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.job_status import JobStatus
 from ..models.job_type import JobType
-from ..types import UNSET, Unset, safe_repr
-
-if TYPE_CHECKING:
-    from ..models.job_error import JobError
-    from ..models.job_result import JobResult
-
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="JobWithResult")
 
@@ -28,195 +23,134 @@ class JobWithResult:
     status: JobStatus
     """ Common job states. `queued`, `running`, `processing` are non-terminal; `completed`, `failed`, `canceled`,
     `expired` are terminal. More may appear. """
-    created_at: datetime.datetime | Unset = UNSET
-    error: JobError | None | Unset = UNSET
-    object_: str | Unset = UNSET
+    created_at: datetime.datetime | None = None
+    error: JobErrorInfo | None = None
+    object_: str | None = None
     """ Always `job`. """
-    request_id: None | str | Unset = UNSET
-    result: JobResult | None | Unset = UNSET
-    result_url: None | str | Unset = UNSET
-    type_: JobType | Unset = UNSET
+    request_id: str | None = None
+    result: JobResult | None = None
+    result_url: str | None = None
+    type_: JobType | None = None
     """ Kind of work a job does. More may appear. """
-    updated_at: datetime.datetime | Unset = UNSET
+    updated_at: datetime.datetime | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.job_error import JobError  # noqa: PLC0415
-        from ..models.job_result import JobResult  # noqa: PLC0415
-
-        id = self.id
-
-        status = self.status.value
-
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
-
-        error: dict[str, Any] | None | Unset
-        if isinstance(self.error, Unset):
-            error = UNSET
-        elif isinstance(self.error, JobError):
-            error = self.error.to_dict()
-        else:
-            error = self.error
-
-        object_ = self.object_
-
-        request_id: None | str | Unset
-        if isinstance(self.request_id, Unset):
-            request_id = UNSET
-        else:
-            request_id = self.request_id
-
-        result: dict[str, Any] | None | Unset
-        if isinstance(self.result, Unset):
-            result = UNSET
-        elif isinstance(self.result, JobResult):
-            result = self.result.to_dict()
-        else:
-            result = self.result
-
-        result_url: None | str | Unset
-        if isinstance(self.result_url, Unset):
-            result_url = UNSET
-        else:
-            result_url = self.result_url
-
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_.value
-
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "status": status,
-            }
-        )
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if error is not UNSET:
-            field_dict["error"] = error
-        if object_ is not UNSET:
-            field_dict["object"] = object_
-        if request_id is not UNSET:
-            field_dict["request_id"] = request_id
-        if result is not UNSET:
-            field_dict["result"] = result
-        if result_url is not UNSET:
-            field_dict["result_url"] = result_url
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if updated_at is not UNSET:
-            field_dict["updated_at"] = updated_at
-
+        field_dict["id"] = self.id
+        field_dict["status"] = self.status.value
+        if self.created_at is not None:
+            field_dict["created_at"] = self.created_at.isoformat()
+        elif "created_at" in self._null_keys:
+            field_dict["created_at"] = None
+        if self.error is not None:
+            field_dict["error"] = self.error.to_dict()
+        elif "error" in self._null_keys:
+            field_dict["error"] = None
+        if self.object_ is not None:
+            field_dict["object"] = self.object_
+        elif "object" in self._null_keys:
+            field_dict["object"] = None
+        if self.request_id is not None:
+            field_dict["request_id"] = self.request_id
+        elif "request_id" in self._null_keys:
+            field_dict["request_id"] = None
+        if self.result is not None:
+            field_dict["result"] = self.result.to_dict()
+        elif "result" in self._null_keys:
+            field_dict["result"] = None
+        if self.result_url is not None:
+            field_dict["result_url"] = self.result_url
+        elif "result_url" in self._null_keys:
+            field_dict["result_url"] = None
+        if self.type_ is not None:
+            field_dict["type"] = self.type_.value
+        elif "type" in self._null_keys:
+            field_dict["type"] = None
+        if self.updated_at is not None:
+            field_dict["updated_at"] = self.updated_at.isoformat()
+        elif "updated_at" in self._null_keys:
+            field_dict["updated_at"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.job_error import JobError  # noqa: PLC0415
-        from ..models.job_result import JobResult  # noqa: PLC0415
-
-        d = dict(src_dict)
-        id = d.pop("id")
-
-        status = JobStatus(d.pop("status"))
-
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        id = pop("id")
+        status = pop("status")
+        status = _JobStatus_by_value.get(status) or JobStatus(status)
+        created_at = pop("created_at", UNSET)
+        if created_at is UNSET:
+            created_at = None
+        elif created_at is None:
+            null_keys.append("created_at")
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
-
-        def _parse_error(data: object) -> JobError | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                error_type_0 = JobError.from_dict(data)
-
-                return error_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(JobError | None | Unset, data)
-
-        error = _parse_error(d.pop("error", UNSET))
-
-        object_ = d.pop("object", UNSET)
-
-        def _parse_request_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        request_id = _parse_request_id(d.pop("request_id", UNSET))
-
-        def _parse_result(data: object) -> JobResult | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                result_type_0 = JobResult.from_dict(data)
-
-                return result_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(JobResult | None | Unset, data)
-
-        result = _parse_result(d.pop("result", UNSET))
-
-        def _parse_result_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        result_url = _parse_result_url(d.pop("result_url", UNSET))
-
-        _type_ = d.pop("type", UNSET)
-        type_: JobType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
+            created_at = datetime.datetime.fromisoformat(created_at)
+        error = pop("error", UNSET)
+        if error is UNSET:
+            error = None
+        elif error is None:
+            null_keys.append("error")
         else:
-            type_ = JobType(_type_)
-
-        _updated_at = d.pop("updated_at", UNSET)
-        updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
-            updated_at = UNSET
+            error = JobErrorInfo.from_dict(error)
+        object_ = pop("object", UNSET)
+        if object_ is UNSET:
+            object_ = None
+        elif object_ is None:
+            null_keys.append("object")
+        request_id = pop("request_id", UNSET)
+        if request_id is UNSET:
+            request_id = None
+        elif request_id is None:
+            null_keys.append("request_id")
+        result = pop("result", UNSET)
+        if result is UNSET:
+            result = None
+        elif result is None:
+            null_keys.append("result")
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
-
+            result = JobResult.from_dict(result)
+        result_url = pop("result_url", UNSET)
+        if result_url is UNSET:
+            result_url = None
+        elif result_url is None:
+            null_keys.append("result_url")
+        type_ = pop("type", UNSET)
+        if type_ is UNSET:
+            type_ = None
+        elif type_ is None:
+            null_keys.append("type")
+        else:
+            type_ = _JobType_by_value.get(type_) or JobType(type_)
+        updated_at = pop("updated_at", UNSET)
+        if updated_at is UNSET:
+            updated_at = None
+        elif updated_at is None:
+            null_keys.append("updated_at")
+        else:
+            updated_at = datetime.datetime.fromisoformat(updated_at)
         job_with_result = cls(
-            id=id,
-            status=status,
-            created_at=created_at,
-            error=error,
-            object_=object_,
-            request_id=request_id,
-            result=result,
-            result_url=result_url,
-            type_=type_,
-            updated_at=updated_at,
+            id,
+            status,
+            created_at,
+            error,
+            object_,
+            request_id,
+            result,
+            result_url,
+            type_,
+            updated_at,
         )
+        if null_keys:
+            job_with_result._null_keys = tuple(null_keys)
 
         job_with_result.additional_properties = d
         return job_with_result
@@ -236,3 +170,11 @@ class JobWithResult:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.job_error_info import JobErrorInfo  # noqa: E402
+from ..models.job_result import JobResult  # noqa: E402
+
+_JobStatus_by_value: dict[object, JobStatus] = {member.value: member for member in JobStatus}
+
+_JobType_by_value: dict[object, JobType] = {member.value: member for member in JobType}

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
-
-if TYPE_CHECKING:
-    from ..models.job import Job
-
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="ReferenceAnalysisResponse")
 
@@ -19,76 +15,74 @@ T = TypeVar("T", bound="ReferenceAnalysisResponse")
 class ReferenceAnalysisResponse:
     """Accepted reference analysis. Carries `job`, `job_id`, or both."""
 
-    job: Job | Unset = UNSET
+    job: Job | None = None
     """ An asynchronous job. """
-    job_id: str | Unset = UNSET
-    object_: str | Unset = UNSET
-    required_credits: float | None | Unset = UNSET
+    job_id: str | None = None
+    object_: str | None = None
+    required_credits: float | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        job: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.job, Unset):
-            job = self.job.to_dict()
-
-        job_id = self.job_id
-
-        object_ = self.object_
-
-        required_credits: float | None | Unset
-        if isinstance(self.required_credits, Unset):
-            required_credits = UNSET
-        else:
-            required_credits = self.required_credits
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if job is not UNSET:
-            field_dict["job"] = job
-        if job_id is not UNSET:
-            field_dict["job_id"] = job_id
-        if object_ is not UNSET:
-            field_dict["object"] = object_
-        if required_credits is not UNSET:
-            field_dict["required_credits"] = required_credits
-
+        if self.job is not None:
+            field_dict["job"] = self.job.to_dict()
+        elif "job" in self._null_keys:
+            field_dict["job"] = None
+        if self.job_id is not None:
+            field_dict["job_id"] = self.job_id
+        elif "job_id" in self._null_keys:
+            field_dict["job_id"] = None
+        if self.object_ is not None:
+            field_dict["object"] = self.object_
+        elif "object" in self._null_keys:
+            field_dict["object"] = None
+        if self.required_credits is not None:
+            field_dict["required_credits"] = self.required_credits
+        elif "required_credits" in self._null_keys:
+            field_dict["required_credits"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.job import Job  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _job = d.pop("job", UNSET)
-        job: Job | Unset
-        if isinstance(_job, Unset):
-            job = UNSET
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        job = pop("job", UNSET)
+        if job is UNSET:
+            job = None
+        elif job is None:
+            null_keys.append("job")
         else:
-            job = Job.from_dict(_job)
-
-        job_id = d.pop("job_id", UNSET)
-
-        object_ = d.pop("object", UNSET)
-
-        def _parse_required_credits(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        required_credits = _parse_required_credits(d.pop("required_credits", UNSET))
-
+            job = Job.from_dict(job)
+        job_id = pop("job_id", UNSET)
+        if job_id is UNSET:
+            job_id = None
+        elif job_id is None:
+            null_keys.append("job_id")
+        object_ = pop("object", UNSET)
+        if object_ is UNSET:
+            object_ = None
+        elif object_ is None:
+            null_keys.append("object")
+        required_credits = pop("required_credits", UNSET)
+        if required_credits is UNSET:
+            required_credits = None
+        elif required_credits is None:
+            null_keys.append("required_credits")
         reference_analysis_response = cls(
-            job=job,
-            job_id=job_id,
-            object_=object_,
-            required_credits=required_credits,
+            job,
+            job_id,
+            object_,
+            required_credits,
         )
+        if null_keys:
+            reference_analysis_response._null_keys = tuple(null_keys)
 
         reference_analysis_response.additional_properties = d
         return reference_analysis_response
@@ -108,3 +102,6 @@ class ReferenceAnalysisResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.job import Job  # noqa: E402

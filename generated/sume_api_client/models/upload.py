@@ -2,16 +2,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, safe_repr
-
-if TYPE_CHECKING:
-    from ..models.upload_required_headers import UploadRequiredHeaders
-
+from ..types import UNSET, json_object, safe_repr
 
 T = TypeVar("T", bound="Upload")
 
@@ -23,110 +19,83 @@ class Upload:
     object_key: str
     required_headers: UploadRequiredHeaders
     upload_url: str
-    expires_at: datetime.datetime | None | Unset = UNSET
-    media_url: None | str | Unset = UNSET
-    method: str | Unset = UNSET
-    object_: str | Unset = UNSET
+    expires_at: datetime.datetime | None = None
+    media_url: str | None = None
+    method: str | None = None
+    object_: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), eq=False)
+    """ Optional keys the server sent as `null` (rather than leaving them out), for `to_dict()`. """
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        object_key = self.object_key
-
-        required_headers = self.required_headers.to_dict()
-
-        upload_url = self.upload_url
-
-        expires_at: None | str | Unset
-        if isinstance(self.expires_at, Unset):
-            expires_at = UNSET
-        elif isinstance(self.expires_at, datetime.datetime):
-            expires_at = self.expires_at.isoformat()
-        else:
-            expires_at = self.expires_at
-
-        media_url: None | str | Unset
-        if isinstance(self.media_url, Unset):
-            media_url = UNSET
-        else:
-            media_url = self.media_url
-
-        method = self.method
-
-        object_ = self.object_
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "object_key": object_key,
-                "required_headers": required_headers,
-                "upload_url": upload_url,
-            }
-        )
-        if expires_at is not UNSET:
-            field_dict["expires_at"] = expires_at
-        if media_url is not UNSET:
-            field_dict["media_url"] = media_url
-        if method is not UNSET:
-            field_dict["method"] = method
-        if object_ is not UNSET:
-            field_dict["object"] = object_
-
+        field_dict["object_key"] = self.object_key
+        field_dict["required_headers"] = self.required_headers.to_dict()
+        field_dict["upload_url"] = self.upload_url
+        if self.expires_at is not None:
+            field_dict["expires_at"] = self.expires_at.isoformat()
+        elif "expires_at" in self._null_keys:
+            field_dict["expires_at"] = None
+        if self.media_url is not None:
+            field_dict["media_url"] = self.media_url
+        elif "media_url" in self._null_keys:
+            field_dict["media_url"] = None
+        if self.method is not None:
+            field_dict["method"] = self.method
+        elif "method" in self._null_keys:
+            field_dict["method"] = None
+        if self.object_ is not None:
+            field_dict["object"] = self.object_
+        elif "object" in self._null_keys:
+            field_dict["object"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.upload_required_headers import UploadRequiredHeaders  # noqa: PLC0415
-
-        d = dict(src_dict)
-        object_key = d.pop("object_key")
-
-        required_headers = UploadRequiredHeaders.from_dict(d.pop("required_headers"))
-
-        upload_url = d.pop("upload_url")
-
-        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expires_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
-
-        def _parse_media_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        media_url = _parse_media_url(d.pop("media_url", UNSET))
-
-        method = d.pop("method", UNSET)
-
-        object_ = d.pop("object", UNSET)
-
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        null_keys: list[str] = []
+        object_key = pop("object_key")
+        required_headers = pop("required_headers")
+        required_headers = UploadRequiredHeaders.from_dict(required_headers)
+        upload_url = pop("upload_url")
+        expires_at = pop("expires_at", UNSET)
+        if expires_at is UNSET:
+            expires_at = None
+        elif expires_at is None:
+            null_keys.append("expires_at")
+        else:
+            expires_at = datetime.datetime.fromisoformat(expires_at)
+        media_url = pop("media_url", UNSET)
+        if media_url is UNSET:
+            media_url = None
+        elif media_url is None:
+            null_keys.append("media_url")
+        method = pop("method", UNSET)
+        if method is UNSET:
+            method = None
+        elif method is None:
+            null_keys.append("method")
+        object_ = pop("object", UNSET)
+        if object_ is UNSET:
+            object_ = None
+        elif object_ is None:
+            null_keys.append("object")
         upload = cls(
-            object_key=object_key,
-            required_headers=required_headers,
-            upload_url=upload_url,
-            expires_at=expires_at,
-            media_url=media_url,
-            method=method,
-            object_=object_,
+            object_key,
+            required_headers,
+            upload_url,
+            expires_at,
+            media_url,
+            method,
+            object_,
         )
+        if null_keys:
+            upload._null_keys = tuple(null_keys)
 
         upload.additional_properties = d
         return upload
@@ -146,3 +115,6 @@ class Upload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.upload_required_headers import UploadRequiredHeaders  # noqa: E402

@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.upload_purpose import UploadPurpose
-from ..types import safe_repr
+from ..types import json_object, safe_repr
 
 T = TypeVar("T", bound="UploadPresignRequest")
 
@@ -47,7 +47,7 @@ class UploadPresignRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         content_type = d.pop("content_type")
 
         filename = d.pop("filename")

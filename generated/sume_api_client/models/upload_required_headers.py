@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import safe_repr
+from ..types import json_object, safe_repr
 
 T = TypeVar("T", bound="UploadRequiredHeaders")
 
@@ -19,15 +19,13 @@ class UploadRequiredHeaders:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         upload_required_headers = cls()
 
         upload_required_headers.additional_properties = d

@@ -6,13 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import safe_repr
+from ..types import json_object, safe_repr
 
-T = TypeVar("T", bound="JobError")
+T = TypeVar("T", bound="JobErrorInfo")
 
 
 @_attrs_define(repr=False)
-class JobError:
+class JobErrorInfo:
     """Sanitized error of a failed job."""
 
     code: str
@@ -23,35 +23,25 @@ class JobError:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
-
-        message = self.message
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "code": code,
-                "message": message,
-            }
-        )
-
+        field_dict["code"] = self.code
+        field_dict["message"] = self.message
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        code = d.pop("code")
-
-        message = d.pop("message")
-
-        job_error = cls(
-            code=code,
-            message=message,
+        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        pop = d.pop
+        code = pop("code")
+        message = pop("message")
+        job_error_info = cls(
+            code,
+            message,
         )
 
-        job_error.additional_properties = d
-        return job_error
+        job_error_info.additional_properties = d
+        return job_error_info
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,0 +1,90 @@
+"""The README's Python blocks and every file of ``examples/`` pass ``mypy --strict``.
+
+One mypy run over a scratch folder holding each block as a module, so the documentation
+cannot drift from the types. A block that is a whole program (the quick start) is checked as
+it is. A fragment (``await`` at top level, as in most of the README) is checked as the body of
+an ``async def`` that sees everything ``sume_async`` exports and the names of
+:data:`FRAGMENT_CONTEXT`, which README fragments may use without defining them.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from readme_blocks import python_blocks
+
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
+
+#: What a README fragment may use without defining it (the README's running example).
+FRAGMENT_CONTEXT = """\
+from sume_async import *  # noqa: F403
+from sume_async import AsyncSume, Job, UploadedFile
+
+sume: AsyncSume
+job_id: str
+job: Job
+jobs: list[Job]
+upload: UploadedFile
+
+
+async def _example() -> None:
+"""
+_CONTEXT_LINES = FRAGMENT_CONTEXT.count("\n")
+
+
+def is_fragment(code: str) -> bool:
+    """Whether the block only makes sense inside an ``async def`` (top-level ``await``/``async``)."""
+    try:
+        compile(code, "<block>", "exec", dont_inherit=True)
+    except SyntaxError:
+        return True
+    return False
+
+
+def as_module(code: str) -> str:
+    return FRAGMENT_CONTEXT + textwrap.indent(code, "    ") if is_fragment(code) else code
+
+
+def test_the_readme_has_whole_programs_and_fragments() -> None:
+    blocks = python_blocks(README)
+    assert len(blocks) >= 5
+    assert any(not is_fragment(b.code) for b in blocks)  # the quick start is a whole program
+    assert any(is_fragment(b.code) for b in blocks)
+    for block in blocks:
+        compile(as_module(block.code), f"README.md:{block.line}", "exec", dont_inherit=True)
+
+
+def test_readme_blocks_and_examples_pass_mypy_strict(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    readme_offsets: dict[str, int] = {}  # module file -> README line of its first line
+    for block in python_blocks(README):
+        name = f"readme_line_{block.line}.py"
+        (folder / name).write_text(as_module(block.code), encoding="utf-8")
+        readme_offsets[name] = block.line - (_CONTEXT_LINES if is_fragment(block.code) else 0)
+    examples = sorted((ROOT / "examples").glob("*.py"))
+    assert examples
+    for path in examples:
+        shutil.copyfile(path, folder / path.name)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--explicit-package-bases", str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    def where(match: re.Match[str]) -> str:  # point at README.md:<line> and examples/<file>:<line>
+        name, line = Path(match.group(1)).name, int(match.group(2))
+        if name in readme_offsets:
+            return f"README.md:{readme_offsets[name] + line - 1}:"
+        return f"examples/{name}:{line}:"
+
+    report = re.sub(r"^(\S+\.py):(\d+):", where, result.stdout + result.stderr, flags=re.MULTILINE)
+    assert result.returncode == 0, report
