@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from sume_api_client.models import Job, JobType
 
+from . import _job_types as job_types
+
 SUCCEEDED = frozenset({"completed"})
 FAILED = frozenset({"failed", "canceled", "expired"})
 TERMINAL = SUCCEEDED | FAILED
-
-#: Job types whose results are images: short jobs, polled more often.
-_SHORT_TYPES = frozenset({"image_generation"})
 
 
 def status_of(job: Job) -> str:
@@ -35,7 +34,7 @@ def type_of(job: Job) -> str | None:
 
 def is_short(job_type: str | JobType | None) -> bool:
     """Whether a job of this type is expected to finish in seconds rather than minutes."""
-    return job_type is not None and str(job_type) in _SHORT_TYPES
+    return job_types.info(job_type).short
 
 
 def job_error_fields(job: Job) -> tuple[str | None, str | None]:

@@ -32,11 +32,8 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from sume_api_client.models import Job
 
 from . import _job_states as job_states
+from . import _job_types as job_types
 from ._errors import APIConnectionError, APIStatusError, ClientClosedError, JobFailedError, JobTimeoutError, SumeError
-
-#: Default overall deadlines, as in Sume's CLI: 600 s for images, 1800 s otherwise.
-IMAGE_TIMEOUT = 600.0
-VIDEO_TIMEOUT = 1800.0
 
 
 class _Default:
@@ -84,10 +81,10 @@ class PollPolicy:
 
 
 def default_timeout(jobs: Sequence[Job | str]) -> float:
-    """600 s when every job is known to be an image job, else 1800 s."""
-    if jobs and all(isinstance(j, Job) and job_states.is_short(job_states.type_of(j)) for j in jobs):
-        return IMAGE_TIMEOUT
-    return VIDEO_TIMEOUT
+    """The longest default timeout of the jobs' types; a bare id or an unknown type counts as long."""
+    if not jobs:
+        return job_types.UNKNOWN.default_timeout
+    return max(job_types.info(job_states.type_of(j) if isinstance(j, Job) else None).default_timeout for j in jobs)
 
 
 @attrs.define(eq=False)

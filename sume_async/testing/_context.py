@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.datastructures import QueryParams
 
+from .. import _job_types as job_types
 from ._errors import ApiError
 from ._lifecycle import FAILED_ERROR, render_job
 from ._runtime import Runtime
@@ -44,8 +45,9 @@ class Call:
     origin: str
     now: float
 
-    def require_feature(self, feature: str) -> None:
-        """``403 forbidden`` when the workspace lacks ``feature``."""
+    def require_access(self, job_type: str) -> None:
+        """``403 forbidden`` when the workspace lacks the feature that creates ``job_type`` jobs."""
+        feature = job_types.JOB_TYPES[job_type].feature
         if feature in self.runtime.settings.forbidden_features:
             raise ApiError(
                 403,

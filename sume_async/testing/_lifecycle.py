@@ -1,4 +1,4 @@
-"""Job lifecycle: default durations and costs, and the status a job has at a given instant.
+"""Job lifecycle: the status a job has at a given instant, and the job types' mock defaults.
 
 Status is computed lazily from the clock on every read instead of being advanced by a
 background task: nothing runs between requests, ``ManualClock.advance`` takes effect
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _job_types as job_types
 from ._clock import Clock, isoformat, wall_time
 from ._state import JobRecord
 
@@ -27,37 +28,16 @@ __all__ = [
     "render_job_with_result",
 ]
 
-JOB_TYPES: tuple[str, ...] = (
-    "image_generation",
-    "video_generation",
-    "ads_video",
-    "face_swap",
-    "reference_analysis",
-    "asset_ingest",
-)
+#: Every job type (from the schema, through the SDK's job type table).
+JOB_TYPES: tuple[str, ...] = tuple(job_types.JOB_TYPES)
 JOB_STATUSES: tuple[str, ...] = ("queued", "running", "processing", "completed", "failed", "canceled", "expired")
 TERMINAL_STATUSES = frozenset({"completed", "failed", "canceled", "expired"})
 
-#: Simulated seconds from creation to a terminal state (the CLI's reference timings keep the
-#: same order: images fastest, reference analysis slower than images, videos slowest).
-DEFAULT_DURATIONS: dict[str, float] = {
-    "image_generation": 6.0,
-    "video_generation": 40.0,
-    "ads_video": 60.0,
-    "face_swap": 30.0,
-    "reference_analysis": 20.0,
-    "asset_ingest": 8.0,
-}
+#: Simulated seconds from creation to a terminal state, per job type.
+DEFAULT_DURATIONS: dict[str, float] = {name: row.mock_seconds for name, row in job_types.JOB_TYPES.items()}
 
 #: Credits charged when a job is created (face swap: per avatar). Not refunded on failure.
-DEFAULT_COSTS: dict[str, int] = {
-    "image_generation": 4,
-    "video_generation": 40,
-    "ads_video": 60,
-    "face_swap": 30,
-    "reference_analysis": 10,
-    "asset_ingest": 2,
-}
+DEFAULT_COSTS: dict[str, int] = {name: row.mock_credits for name, row in job_types.JOB_TYPES.items()}
 
 #: The first tenth of a job's duration is spent ``queued``, the rest ``processing``.
 QUEUED_FRACTION = 0.1

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from .. import _job_types as job_types
 from ._app import MockApp
 from ._catalog import SAMPLE_SCENES, scene_created_at
 from ._clock import Clock, ScaledClock, wall_time
@@ -33,15 +34,9 @@ __all__ = ["DEFAULT_API_KEY", "FEATURES", "MockSume"]
 #: The key every default mock accepts (a test key: it is not a secret).
 DEFAULT_API_KEY = "sume_live_test_0123456789abcdef"
 
-#: Names accepted by ``forbidden_features``. Uploads count as the feature they serve.
-FEATURES: tuple[str, ...] = (
-    "image_generation",
-    "video_generation",
-    "ads_video",
-    "face_swap",
-    "reference_analysis",
-    "asset_library",
-)
+#: Names accepted by ``forbidden_features``: each job type's feature (from the SDK's job type
+#: table). Uploads count as the feature they serve.
+FEATURES: tuple[str, ...] = tuple(dict.fromkeys(row.feature for row in job_types.JOB_TYPES.values()))
 
 
 def _merge(name: str, defaults: Mapping[str, Any], given: Mapping[str, Any] | None) -> dict[str, Any]:

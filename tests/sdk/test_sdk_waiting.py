@@ -11,7 +11,8 @@ import pytest
 from sdk_helpers import FAST_POLL, FAST_RETRY, KEY, envelope, job
 
 from sume_async import AsyncSume, Job, JobFailedError, JobTimeoutError, NotFoundError, PollPolicy
-from sume_async._waiting import IMAGE_TIMEOUT, VIDEO_TIMEOUT, default_timeout
+from sume_async._job_types import IMAGE_TIMEOUT, VIDEO_TIMEOUT
+from sume_async._waiting import default_timeout
 
 pytestmark = pytest.mark.anyio
 

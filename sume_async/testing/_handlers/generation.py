@@ -55,7 +55,7 @@ def _video_output(job_id: str, name: str, size: tuple[int, int], seconds: float)
 
 
 def create_image_generation(call: Call) -> Reply:
-    call.require_feature("image_generation")
+    call.require_access("image_generation")
     body = BodyReader(call.body)
     body.string("prompt", required=True, max_length=MAX_PROMPT)
     aspect = body.pattern("aspect_ratio", _ASPECT_RE, _ASPECT_HINT) or "1:1"
@@ -85,7 +85,7 @@ def create_image_generation(call: Call) -> Reply:
 
 
 def create_video_generation(call: Call) -> Reply:
-    call.require_feature("video_generation")
+    call.require_access("video_generation")
     body = BodyReader(call.body)
     body.string("prompt", required=True, max_length=MAX_PROMPT)
     aspect = body.pattern("aspect_ratio", _ASPECT_RE, _ASPECT_HINT) or "9:16"
@@ -105,7 +105,7 @@ def create_video_generation(call: Call) -> Reply:
 
 
 def create_ads_video(call: Call) -> Reply:
-    call.require_feature("ads_video")
+    call.require_access("ads_video")
     body = BodyReader(call.body)
     avatar_id = body.string("avatar_id", required=True, max_length=200)
     script = body.string("script", required=True, max_length=5000)
@@ -135,7 +135,7 @@ def create_ads_video(call: Call) -> Reply:
 
 def create_face_swap(call: Call) -> Reply:
     """One job per avatar; the first is the primary ``job_id``. Charged per avatar, all or nothing."""
-    call.require_feature("face_swap")
+    call.require_access("face_swap")
     body = BodyReader(call.body)
     media_url = body.string("media_url", required=True, max_length=2048)
     avatar_ids = body.string_list("avatar_ids", required=True, min_items=1, max_items=FACE_SWAP_MAX_AVATARS)
@@ -191,7 +191,7 @@ def _platform(url: str) -> str | None:
 
 
 def create_reference_analysis(call: Call) -> Reply:
-    call.require_feature("reference_analysis")
+    call.require_access("reference_analysis")
     body = BodyReader(call.body)
     url = body.https_url("url", required=True)
     if url is not None and _platform(url) is None:

@@ -42,7 +42,7 @@ def create_upload_presign(call: Call) -> Reply:
         body.fail("content_type", "must be a video content type such as video/mp4")
     body.done()
     assert filename and content_type and size and purpose  # done() raised otherwise
-    call.require_feature("asset_library" if purpose == "asset_library_video" else "face_swap")
+    call.require_access("asset_ingest" if purpose == "asset_library_video" else "face_swap")  # the job it feeds
     runtime = call.runtime
     upload_id = f"up_{secrets.token_hex(12)}"
     name = _safe_name(filename)
@@ -82,7 +82,7 @@ def create_asset(call: Call) -> Reply:
     The returned ``asset_id`` is the whole uploaded video; it and its scenes show up in
     ``GET /assets`` and search once the ingest job completes.
     """
-    call.require_feature("asset_library")
+    call.require_access("asset_ingest")
     body = BodyReader(call.body)
     object_key = body.string("object_key", required=True, max_length=1024)
     title = body.string("title", max_length=200)
