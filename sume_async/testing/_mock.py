@@ -6,7 +6,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Generic, TypeVar, cast, overload
 
 from .. import _job_types as job_types
 from ._app import MockApp
@@ -30,6 +30,8 @@ from ._state import (
 from ._views import JobView, UploadView
 
 __all__ = ["DEFAULT_API_KEY", "FEATURES", "MockSume"]
+
+T = TypeVar("T")
 
 #: The key every default mock accepts (a test key: it is not a secret).
 DEFAULT_API_KEY = "sume_live_test_0123456789abcdef"
@@ -65,6 +67,25 @@ def _upload_view(u: UploadRecord) -> UploadView:
         asset_id=u.asset_id,
         path=u.path,
     )
+
+
+class _Setting(Generic[T]):
+    """A read-only ``MockSume`` attribute showing the field of the same name of its settings."""
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, mock: None, owner: type[Any]) -> _Setting[T]: ...
+    @overload
+    def __get__(self, mock: MockSume, owner: type[Any] | None = None) -> T: ...
+    def __get__(self, mock: MockSume | None, owner: type[Any] | None = None) -> _Setting[T] | T:
+        if mock is None:
+            return self
+        return cast(T, getattr(mock.settings, self.name))
+
+    def __set__(self, mock: MockSume, value: T) -> None:
+        raise AttributeError(f"MockSume.{self.name} is fixed when the mock is built")
 
 
 class MockSume:
@@ -134,6 +155,13 @@ class MockSume:
         self._runtime = Runtime(
             settings, clock=clock if clock is not None else ScaledClock(speed), faults=faults, seed=seed
         )
+        #: The configuration (read-only; also shown as ``base_path``, ``job_costs``, ...).
+        self.settings = settings
+        #: The live parts, fixed for the mock's life: hold ``store.lock`` while reading the store.
+        self.clock: Clock = self._runtime.clock
+        self.store: Store = self._runtime.store
+        self.signer: UploadSigner = self._runtime.signer
+        self.connections: ConnectionTracker = self._runtime.connections
         for index, key in enumerate(keys, start=1):
             ws = Workspace(f"ws_mock{index}", f"Mock Workspace {index}", key, credits, credits)
             self.store.workspaces[ws.id] = ws
@@ -142,7 +170,7 @@ class MockSume:
             self._seed_asset(scene)
         self.app = MockApp(self._runtime)
 
-    # -- configuration and live parts (the runtime the app works with) ----------------------
+    # -- configuration (read through to the runtime's settings) ------------------------------
 
     @property
     def faults(self) -> Faults | None:
@@ -154,50 +182,13 @@ class MockSume:
         with self.store.lock:
             self._runtime.faults = faults
 
-    @property
-    def clock(self) -> Clock:
-        return self._runtime.clock
-
-    @property
-    def store(self) -> Store:
-        """The live state; hold ``store.lock`` while reading or changing it."""
-        return self._runtime.store
-
-    @property
-    def signer(self) -> UploadSigner:
-        return self._runtime.signer
-
-    @property
-    def connections(self) -> ConnectionTracker:
-        return self._runtime.connections
-
-    @property
-    def base_path(self) -> str:
-        return self._runtime.settings.base_path
-
-    @property
-    def forbidden_features(self) -> frozenset[str]:
-        return self._runtime.settings.forbidden_features
-
-    @property
-    def job_costs(self) -> dict[str, int]:
-        return self._runtime.settings.job_costs
-
-    @property
-    def durations(self) -> dict[str, float]:
-        return self._runtime.settings.durations
-
-    @property
-    def failure_rate(self) -> float:
-        return self._runtime.settings.failure_rate
-
-    @property
-    def upload_url_ttl(self) -> float:
-        return self._runtime.settings.upload_url_ttl
-
-    @property
-    def max_concurrent_generations(self) -> int:
-        return self._runtime.settings.max_concurrent_generations
+    base_path = _Setting[str]()
+    forbidden_features = _Setting[frozenset[str]]()
+    job_costs = _Setting[dict[str, int]]()
+    durations = _Setting[dict[str, float]]()
+    failure_rate = _Setting[float]()
+    upload_url_ttl = _Setting[float]()
+    max_concurrent_generations = _Setting[int]()
 
     # -- inspection -----------------------------------------------------------------------
 

@@ -313,3 +313,13 @@ def test_set_job_duration_and_clone_jobs() -> None:
     assert len(set(copies)) == 3 and set(copies) <= set(mock.jobs) and len(mock.jobs) == 4
     with pytest.raises(ValueError):
         mock.set_job_duration(job_id, -1)
+
+
+def test_configuration_reads_through_to_the_settings_and_is_fixed() -> None:
+    mock = MockSume(job_costs={"face_swap": 7}, base_path="/v2", failure_rate=0.25)
+    assert mock.job_costs["face_swap"] == mock.settings.job_costs["face_swap"] == 7
+    assert (mock.base_path, mock.failure_rate) == ("/v2", 0.25)
+    with pytest.raises(AttributeError):
+        mock.base_path = "/v3"  # type: ignore[misc]
+    assert mock.base_path == "/v2"
+    mock.close()
