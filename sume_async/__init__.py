@@ -59,7 +59,9 @@ from ._errors import (
     UnprocessableEntityError,
     UploadError,
 )
+from ._options import RequestOptions
 from ._pagination import AsyncPager, Page
+from ._response import RawResponse
 from ._retries import RetryPolicy
 from ._version import __version__
 from ._waiting import PollPolicy
@@ -108,6 +110,8 @@ __all__ = [
     "PermissionDeniedError",
     "PollPolicy",
     "RateLimitError",
+    "RawResponse",
+    "RequestOptions",
     "RetryPolicy",
     "SumeError",
     "UnprocessableEntityError",

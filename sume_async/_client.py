@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Literal, Self
 
 import anyio
+import attrs
 import httpx
 
 from . import _validation as validation
 from ._download import is_loopback
 from ._endpoint_caller import EndpointCaller
 from ._errors import InvalidInputError
-from ._logs import install_library_filters
+from ._logs import configure_from_env, install_library_filters
+from ._options import NOT_GIVEN, NotGiven, check_headers, check_timeout
+from ._raw_views import AsyncSumeWithRawResponse
 from ._retries import RetryPolicy
-from ._transport import Requester
+from ._transport import Requester, SharedPool
 from ._waiting import PollPolicy
 from .resources.account import Account, Credits
 from .resources.assets import Assets
@@ -49,6 +54,7 @@ class AsyncSume:
         max_concurrent_polls: status polls in flight at once across all job waits.
         poll_policy: how job waits space their polls.
         retry_policy: backoff settings; when given, it replaces ``max_retries``.
+        default_headers: headers sent with every request (not auth or ``Idempotency-Key``).
         allow_insecure_http: permit a plain-http, non-loopback ``base_url`` (never in production).
     """
 
@@ -65,6 +71,7 @@ class AsyncSume:
         max_concurrent_polls: int = DEFAULT_MAX_CONCURRENT_POLLS,
         poll_policy: PollPolicy | None = None,
         retry_policy: RetryPolicy | None = None,
+        default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("SUME_API_KEY")
@@ -82,16 +89,14 @@ class AsyncSume:
         else:
             raise InvalidInputError("auth", 'must be "bearer" or "x-api-key"')
         self.auth = auth
+        self._owns_pool = True
         validation.integer("max_retries", max_retries, minimum=0, maximum=20)
         validation.integer("max_concurrent_requests", max_concurrent_requests, minimum=1)
         validation.integer("max_concurrent_polls", max_concurrent_polls, minimum=1)
 
-        request_timeout: httpx.Timeout | None
-        if timeout is None or isinstance(timeout, httpx.Timeout):
-            request_timeout = timeout
-        else:
-            request_timeout = httpx.Timeout(validation.number("timeout", timeout, minimum=0.001))
-        self._owns_http = http_client is None
+        request_timeout = check_timeout(timeout)
+        headers = check_headers("default_headers", default_headers)
+        owns_http = http_client is None
         http = http_client or httpx.AsyncClient(
             limits=httpx.Limits(
                 max_connections=max_concurrent_requests,
@@ -101,24 +106,33 @@ class AsyncSume:
             follow_redirects=False,
         )
         install_library_filters()
-        self._requester = Requester(
-            http=http,
+        configure_from_env()
+        pool = SharedPool(http, anyio.Semaphore(max_concurrent_requests, fast_acquire=True), owns_http=owns_http)
+        requester = Requester(
+            pool=pool,
             base_url=self.base_url,
             auth_headers=auth_headers,
             timeout=request_timeout,
             retry=retry_policy or RetryPolicy(max_retries=max_retries),
-            limiter=anyio.Semaphore(max_concurrent_requests, fast_acquire=True),
+            default_headers=headers,
         )
-        caller = EndpointCaller(self._requester)
+        self._attach(
+            requester,
+            poll_slots=anyio.Semaphore(max_concurrent_polls, fast_acquire=True),
+            poll_policy=poll_policy or PollPolicy(),
+        )
+
+    def _attach(self, requester: Requester, *, poll_slots: anyio.Semaphore, poll_policy: PollPolicy) -> None:
+        """Build the resources over ``requester``; waits share ``poll_slots``."""
+        self._requester = requester
+        self._poll_slots = poll_slots
+        self.poll_policy = poll_policy
+        caller = EndpointCaller(requester)
         self.account = Account(caller)
         self.credits = Credits(caller)
         self.brand = Brand(caller)
         self.avatars = Avatars(caller)
-        self.jobs = Jobs(
-            caller,
-            poll_slots=anyio.Semaphore(max_concurrent_polls, fast_acquire=True),
-            poll_policy=poll_policy or PollPolicy(),
-        )
+        self.jobs = Jobs(caller, poll_slots=poll_slots, poll_policy=poll_policy)
         self.images = Images(caller)
         self.videos = Videos(caller)
         self.ads = Ads(caller)
@@ -128,13 +142,81 @@ class AsyncSume:
         self.assets = Assets(caller, self.uploads)
 
     @property
+    def timeout(self) -> httpx.Timeout | None:
+        """The per-request timeout of this client."""
+        return self._requester.timeout
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return self._requester.retry
+
+    @property
+    def max_retries(self) -> int:
+        return self._requester.retry.max_retries
+
+    @property
+    def default_headers(self) -> Mapping[str, str]:
+        """The headers added to every request (a copy; auth is not included)."""
+        return dict(self._requester.default_headers)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        poll_policy: PollPolicy | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> AsyncSume:
+        """A client with other options over the same connection pool and concurrency bounds.
+
+        ``sume.with_options(timeout=5, max_retries=0).jobs.get(job_id)`` is cheap: no new
+        httpx client, no new sockets; ``max_concurrent_requests`` and
+        ``max_concurrent_polls`` stay shared with this client. ``default_headers`` are
+        added to this client's. Options not given are kept. The new client lives as long
+        as this one: closing this client closes it too, and its own ``close()`` does
+        nothing (the pool belongs to the client that made it).
+        """
+        retry = self._requester.retry
+        if retry_policy is not None:
+            if not isinstance(retry_policy, RetryPolicy):
+                raise InvalidInputError("retry_policy", "must be a RetryPolicy")
+            retry = retry_policy
+        elif max_retries is not None:
+            retry = attrs.evolve(
+                retry, max_retries=validation.integer("max_retries", max_retries, minimum=0, maximum=20)
+            )
+        if poll_policy is not None and not isinstance(poll_policy, PollPolicy):
+            raise InvalidInputError("poll_policy", "must be a PollPolicy")
+        requester = self._requester.derive(
+            timeout=self._requester.timeout if isinstance(timeout, NotGiven) else check_timeout(timeout),
+            retry=retry,
+            default_headers={**self._requester.default_headers, **check_headers("default_headers", default_headers)},
+        )
+        derived = object.__new__(AsyncSume)
+        derived.base_url = self.base_url
+        derived.auth = self.auth
+        derived._owns_pool = False
+        derived._attach(requester, poll_slots=self._poll_slots, poll_policy=poll_policy or self.poll_policy)
+        return derived
+
+    @functools.cached_property
+    def with_raw_response(self) -> AsyncSumeWithRawResponse:
+        """The same calls, returning a :class:`RawResponse` (result, status, headers, request_id)."""
+        return AsyncSumeWithRawResponse(self)
+
+    @property
     def is_closed(self) -> bool:
         return self._requester.closed
 
     async def close(self) -> None:
-        """Close the client, and the httpx client if this object created it. Idempotent."""
-        if not self._requester.closed:
-            await self._requester.aclose(close_http=self._owns_http)
+        """Close the client, and the httpx client if this object created it. Idempotent.
+
+        On a client from :meth:`with_options` this does nothing: the client it came from
+        owns the pool.
+        """
+        if self._owns_pool:
+            await self._requester.aclose()
 
     async def __aenter__(self) -> Self:
         self._requester.ensure_open()

@@ -15,6 +15,7 @@ from sume_api_client.client import Client
 from sume_api_client.types import Response
 
 from ._errors import APIResponseValidationError, SumeError
+from ._options import RequestOptions, context_for, current_call
 from ._transport import Requester
 
 
@@ -41,9 +42,25 @@ class EndpointCaller:
         endpoint: Callable[..., Awaitable[Response[Any]]],
         expected: type[M],
         /,
+        *,
+        options: RequestOptions | None = None,
         **kwargs: Any,
     ) -> M:
-        """Run a generated ``asyncio_detailed`` function and return its ``expected`` model."""
+        """Run a generated ``asyncio_detailed`` function and return its ``expected`` model.
+
+        ``options`` (extra headers, extra query, timeout) apply to this call's requests.
+        """
+        if not options:
+            return await self._call(endpoint, expected, kwargs)
+        token = current_call.set(context_for(options))
+        try:
+            return await self._call(endpoint, expected, kwargs)
+        finally:
+            current_call.reset(token)
+
+    async def _call(
+        self, endpoint: Callable[..., Awaitable[Response[Any]]], expected: type[M], kwargs: dict[str, Any]
+    ) -> M:
         try:
             response = await endpoint(client=self.generated, **kwargs)
             if isinstance(response.parsed, expected):

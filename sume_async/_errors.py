@@ -80,18 +80,21 @@ class ClientClosedError(SumeError, RuntimeError):
 class APIConnectionError(SumeError):
     """The request got no HTTP response (connection refused, reset, DNS, TLS, ...)."""
 
-    def __init__(self, message: str = "Connection error.", *, method: str = "", path: str = "") -> None:
-        where = f" ({method} {path})" if method else ""
-        super().__init__(f"{message}{where}")
+    def __init__(self, message: str = "Connection error.", *, method: str = "", path: str = "", host: str = "") -> None:
+        to = f" to {host}" if host else ""
+        what = f" ({method} {path})" if method else ""
+        super().__init__(f"{message.rstrip('.')}{to}.{what}")
         self.method = method
         self.path = path
+        #: ``host:port`` the request went to (never a query string or credentials).
+        self.host = host
 
 
 class APITimeoutError(APIConnectionError):
     """The request timed out."""
 
-    def __init__(self, *, method: str = "", path: str = "") -> None:
-        super().__init__("Request timed out.", method=method, path=path)
+    def __init__(self, *, method: str = "", path: str = "", host: str = "") -> None:
+        super().__init__("Request timed out.", method=method, path=path, host=host)
 
 
 class APIResponseValidationError(SumeError):

@@ -10,6 +10,7 @@ their host before any handler sees them.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from typing import Any
 
@@ -59,3 +60,22 @@ def install_library_filters() -> None:
     httpx_logger = logging.getLogger("httpx")
     if _FILTER not in httpx_logger.filters:
         httpx_logger.addFilter(_FILTER)
+
+
+#: ``SUME_LOG`` values, as ``OPENAI_LOG``/``ANTHROPIC_LOG`` in the Stainless SDKs.
+_ENV_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
+
+
+def configure_from_env() -> None:
+    """``SUME_LOG=debug|info``: log the SDK (and httpx) at that level to stderr.
+
+    As in the Stainless SDKs, this calls ``logging.basicConfig`` (which does nothing when
+    the application configured logging already) and sets the level of the ``sume_async``
+    and ``httpx`` loggers. Other values are ignored; without the variable nothing changes.
+    """
+    level = _ENV_LEVELS.get(os.environ.get("SUME_LOG", "").strip().lower())
+    if level is None:
+        return
+    logging.basicConfig(format="[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s")
+    logger.setLevel(level)
+    logging.getLogger("httpx").setLevel(level)

@@ -12,6 +12,7 @@ from sume_api_client.types import UNSET, Unset
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
 from .._errors import APIResponseValidationError
+from .._options import RequestOptions, context_for
 from .._pagination import AsyncPager, Page
 
 V = TypeVar("V")
@@ -33,9 +34,11 @@ async def create(
     response_model: type[V],
     body: Any,
     idempotency_key: str | None,
+    options: RequestOptions | None = None,
 ) -> V:
     """POST a create body with an ``Idempotency-Key`` (the caller's, or a fresh one for this call)."""
-    return await caller.call(endpoint, response_model, body=body, idempotency_key=new_idempotency_key(idempotency_key))
+    key = new_idempotency_key(idempotency_key)
+    return await caller.call(endpoint, response_model, options=options, body=body, idempotency_key=key)
 
 
 class _JobCreated(Protocol):
@@ -63,9 +66,10 @@ async def create_job(
     body: Any,
     idempotency_key: str | None,
     job_type: JobType,
+    options: RequestOptions | None = None,
 ) -> Job:
     """:func:`create`, then the job of the response, whatever its shape."""
-    return job_from(await create(caller, endpoint, response_model, body, idempotency_key), job_type)
+    return job_from(await create(caller, endpoint, response_model, body, idempotency_key, options), job_type)
 
 
 def pager(
@@ -75,18 +79,24 @@ def pager(
     *,
     limit: int | None,
     cursor: str | None = None,
+    options: RequestOptions | None = None,
     **filters: Any,
 ) -> AsyncPager[Any]:
     """A pager over a list endpoint, passing ``next_cursor`` back as ``cursor``.
 
     ``cursor`` resumes a list where an earlier pager stopped (its ``pager.cursor``).
+    ``options`` apply to every page's request (checked here, before the first one).
     """
     page_size = validation.page_limit(limit)
     start = validation.optional_text("cursor", cursor, max_length=2_000)
+    if options:
+        context_for(options)
     params = {key: value for key, value in filters.items() if value is not None}
 
     async def fetch(cursor: str | None) -> Page[Any]:
-        result = await caller.call(endpoint, model, limit=unset(page_size), cursor=unset(cursor), **params)
+        result = await caller.call(
+            endpoint, model, options=options, limit=unset(page_size), cursor=unset(cursor), **params
+        )
         next_cursor = result.next_cursor if isinstance(result.next_cursor, str) else None
         return Page(data=list(result.data), has_more=bool(result.has_more), next_cursor=next_cursor)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Unpack
 
 from sume_api_client.api.assets import get_asset, list_assets
 from sume_api_client.api.uploads import create_asset
@@ -22,6 +22,7 @@ from sume_api_client.models import (
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
 from .._errors import InvalidInputError
+from .._options import RequestOptions
 from .._pagination import AsyncPager
 from .._storage import ProgressCallback
 from .._upload_source import Source
@@ -64,7 +65,14 @@ class Assets:
         )
         return await self.finalize(uploaded.object_key, title=title, idempotency_key=idempotency_key)
 
-    async def finalize(self, object_key: str, *, title: str | None = None, idempotency_key: str | None = None) -> Job:
+    async def finalize(
+        self,
+        object_key: str,
+        *,
+        title: str | None = None,
+        idempotency_key: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job:
         """``POST /assets`` for an object uploaded with purpose ``asset_library_video``."""
         body = CreateAssetRequest(
             object_key=validation.text("object_key", object_key, max_length=4_096),
@@ -77,6 +85,7 @@ class Assets:
             body,
             idempotency_key,
             JobType.ASSET_INGEST,
+            options,
         )
 
     def search(self, q: str, **filters: Any) -> AsyncPager[Asset]:
@@ -102,6 +111,7 @@ class Assets:
         sort: str | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[Asset]:
         """Asset Library scenes, filtered and sorted as the API allows."""
         for name, value in (("created_after", created_after), ("created_before", created_before)):
@@ -129,7 +139,15 @@ class Assets:
             "created_before": created_before,
             "sort": validation.maybe(validation.member, "sort", sort, ListAssetsSort, SORTS),
         }
-        return pager(self._caller, list_assets.asyncio_detailed, AssetList, limit=limit, cursor=cursor, **filters)
+        return pager(
+            self._caller,
+            list_assets.asyncio_detailed,
+            AssetList,
+            limit=limit,
+            cursor=cursor,
+            options=options,
+            **filters,
+        )
 
     async def get(
         self,
@@ -138,6 +156,7 @@ class Assets:
         q: str | None = None,
         search_mode: str | None = None,
         search_score: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Asset:
         """One asset; ``q``/``search_mode``/``search_score`` keep the search context."""
         return await self._caller.call(
@@ -149,4 +168,5 @@ class Assets:
                 validation.maybe(validation.member, "search_mode", search_mode, GetAssetSearchMode, SEARCH_MODES)
             ),
             search_score=unset(validation.maybe(validation.number, "search_score", search_score)),
+            options=options,
         )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
 from sume_api_client.api.avatars import get_avatar, list_avatars
 from sume_api_client.models import Avatar, AvatarList
 
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
+from .._options import RequestOptions
 from .._pagination import AsyncPager
 from ._common import pager
 
@@ -15,10 +18,14 @@ class Avatars:
     def __init__(self, caller: EndpointCaller) -> None:
         self._caller = caller
 
-    def list(self, *, limit: int | None = None, cursor: str | None = None) -> AsyncPager[Avatar]:
+    def list(
+        self, *, limit: int | None = None, cursor: str | None = None, **options: Unpack[RequestOptions]
+    ) -> AsyncPager[Avatar]:
         """Public and workspace avatars, for ads and Face Swap."""
-        return pager(self._caller, list_avatars.asyncio_detailed, AvatarList, limit=limit, cursor=cursor)
+        return pager(
+            self._caller, list_avatars.asyncio_detailed, AvatarList, limit=limit, cursor=cursor, options=options
+        )
 
-    async def get(self, avatar_id: str) -> Avatar:
+    async def get(self, avatar_id: str, **options: Unpack[RequestOptions]) -> Avatar:
         avatar_id = validation.resource_id("avatar_id", avatar_id)
-        return await self._caller.call(get_avatar.asyncio_detailed, Avatar, avatar_id=avatar_id)
+        return await self._caller.call(get_avatar.asyncio_detailed, Avatar, avatar_id=avatar_id, options=options)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
 from sume_api_client.api.brand import get_current_brand, list_brands
 from sume_api_client.models import Brand as BrandModel
 from sume_api_client.models import BrandList
 
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
+from .._options import RequestOptions
 from .._pagination import AsyncPager
 from ._common import pager
 
@@ -17,12 +20,25 @@ class Brand:
         self._caller = caller
 
     def list(
-        self, *, domain: str | None = None, limit: int | None = None, cursor: str | None = None
+        self,
+        *,
+        domain: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[BrandModel]:
         """Sanitized Brand DNA profiles, optionally for one ``domain``."""
         domain = validation.optional_text("domain", domain, max_length=1_000)
-        return pager(self._caller, list_brands.asyncio_detailed, BrandList, limit=limit, cursor=cursor, domain=domain)
+        return pager(
+            self._caller,
+            list_brands.asyncio_detailed,
+            BrandList,
+            limit=limit,
+            cursor=cursor,
+            options=options,
+            domain=domain,
+        )
 
-    async def current(self) -> BrandModel:
+    async def current(self, **options: Unpack[RequestOptions]) -> BrandModel:
         """The current brand context; its ``images[].reference_url`` work as ``reference_image_urls``."""
-        return await self._caller.call(get_current_brand.asyncio_detailed, BrandModel)
+        return await self._caller.call(get_current_brand.asyncio_detailed, BrandModel, options=options)

@@ -9,6 +9,7 @@ Whatever shape the server answers with (``job``, ``job_id`` or both; for Face Sw
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Unpack
 
 from sume_api_client.api.generation import (
     create_ads_video,
@@ -38,6 +39,7 @@ from sume_api_client.models import (
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
 from .._errors import APIResponseValidationError, InvalidInputError
+from .._options import RequestOptions
 from ._common import create, create_job, unset
 
 
@@ -64,6 +66,7 @@ class Images:
         resolution: str | None = None,
         quality: str | None = None,
         idempotency_key: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Job:
         """Start an image generation job (spends credits). Await it with ``jobs.wait``."""
         body = ImageGenerationRequest(
@@ -83,6 +86,7 @@ class Images:
             body,
             idempotency_key,
             JobType.IMAGE_GENERATION,
+            options,
         )
 
 
@@ -99,6 +103,7 @@ class Videos:
         resolution: str | None = None,
         generate_audio: bool | None = None,
         idempotency_key: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Job:
         """Start a video generation job (spends credits): ``duration`` 4–15 s, ``480p``/``720p``."""
         low, high = validation.VIDEO_DURATION_RANGE
@@ -120,6 +125,7 @@ class Videos:
             body,
             idempotency_key,
             JobType.VIDEO_GENERATION,
+            options,
         )
 
 
@@ -137,6 +143,7 @@ class AdsVideos:
         reference_image_urls: Sequence[str] | None = None,
         product_image_url: str | None = None,
         idempotency_key: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Job:
         """Start a talking-head (default) or UGC (``style="ugc"``) ad video job."""
         body = AdsVideoRequest(
@@ -152,7 +159,13 @@ class AdsVideos:
             product_image_url=unset(validation.maybe(validation.https_url, "product_image_url", product_image_url)),
         )
         return await create_job(
-            self._caller, create_ads_video.asyncio_detailed, AdsVideoResponse, body, idempotency_key, JobType.ADS_VIDEO
+            self._caller,
+            create_ads_video.asyncio_detailed,
+            AdsVideoResponse,
+            body,
+            idempotency_key,
+            JobType.ADS_VIDEO,
+            options,
         )
 
 
@@ -168,7 +181,12 @@ class FaceSwap:
         self._caller = caller
 
     async def create(
-        self, *, media_url: str, avatar_ids: Sequence[str], idempotency_key: str | None = None
+        self,
+        *,
+        media_url: str,
+        avatar_ids: Sequence[str],
+        idempotency_key: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> list[Job]:
         """Start one Face Swap job per avatar on a video uploaded with purpose ``face_swap_source_video``.
 
@@ -180,7 +198,7 @@ class FaceSwap:
             avatar_ids=[validation.resource_id(f"avatar_ids[{i}]", a) for i, a in enumerate(ids)],
         )
         response = await create(
-            self._caller, create_face_swap.asyncio_detailed, FaceSwapResponse, body, idempotency_key
+            self._caller, create_face_swap.asyncio_detailed, FaceSwapResponse, body, idempotency_key, options
         )
         return _face_swap_jobs(response)
 
@@ -206,7 +224,7 @@ class ReferenceAnalysis:
     def __init__(self, caller: EndpointCaller) -> None:
         self._caller = caller
 
-    async def create(self, *, url: str, idempotency_key: str | None = None) -> Job:
+    async def create(self, *, url: str, idempotency_key: str | None = None, **options: Unpack[RequestOptions]) -> Job:
         """Analyze a public TikTok or Instagram Reel (an https URL)."""
         body = ReferenceAnalysisRequest(url=validation.https_url("url", url))
         return await create_job(
@@ -216,4 +234,5 @@ class ReferenceAnalysis:
             body,
             idempotency_key,
             JobType.REFERENCE_ANALYSIS,
+            options,
         )

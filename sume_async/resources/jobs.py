@@ -8,16 +8,18 @@ import os
 import random
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal, overload
+from typing import Literal, Unpack, overload
 
 import anyio
 from sume_api_client.api.jobs import get_job, get_job_result, list_jobs
 from sume_api_client.models import Job, JobList, JobStatus, JobType, JobWithResult
 
+from .. import _job_states as job_states
 from .. import _validation as validation
 from .._download import DownloadProgress, download_outputs, outputs_of
 from .._endpoint_caller import EndpointCaller
-from .._errors import InvalidInputError, SumeError
+from .._errors import InvalidInputError, JobFailedError, SumeError
+from .._options import RequestOptions
 from .._pagination import AsyncPager
 from .._waiting import DEFAULT, FATAL, JobStream, JobWatch, Outcome, PollPolicy, Timeout, default_timeout
 from ._common import pager
@@ -39,6 +41,7 @@ class Jobs:
         status: str | JobStatus | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[Job]:
         """Jobs of the workspace, optionally of one ``type`` and/or ``status``."""
         job_type = None if type is None else JobType(validation.text("type", str(type), max_length=100))
@@ -49,17 +52,28 @@ class Jobs:
             JobList,
             limit=limit,
             cursor=cursor,
+            options=options,
             type_=job_type,
             status=job_status,
         )
 
-    async def get(self, job: JobRef) -> Job:
+    async def get(self, job: JobRef, **options: Unpack[RequestOptions]) -> Job:
         """The job's current state (one poll)."""
-        return await self._caller.call(get_job.asyncio_detailed, Job, job_id=_job_id(job))
+        return await self._caller.call(get_job.asyncio_detailed, Job, job_id=_job_id(job), options=options)
 
-    async def result(self, job: JobRef) -> JobWithResult:
-        """The job with its ``result``; ``ConflictError`` (``job_not_completed``) until it is done."""
-        return await self._caller.call(get_job_result.asyncio_detailed, JobWithResult, job_id=_job_id(job))
+    async def result(self, job: JobRef, **options: Unpack[RequestOptions]) -> JobWithResult:
+        """The completed job with its ``result``.
+
+        Raises ``ConflictError`` (``job_not_completed``) while the job is still running, and
+        ``JobFailedError`` when it ended ``failed``, ``canceled`` or ``expired`` (it has no
+        result to return).
+        """
+        done = await self._caller.call(
+            get_job_result.asyncio_detailed, JobWithResult, job_id=_job_id(job), options=options
+        )
+        if str(done.status) in job_states.FAILED:
+            raise JobFailedError(Job.from_dict(done.to_dict()))
+        return done
 
     async def download(
         self,

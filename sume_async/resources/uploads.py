@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
 import attrs
 from sume_api_client.api.uploads import create_upload_presign
 from sume_api_client.models import Upload, UploadPresignRequest, UploadPurpose
 
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
+from .._options import RequestOptions
 from .._storage import ProgressCallback, put_object
 from .._upload_source import Source, open_source
 from ._common import create
@@ -40,6 +43,7 @@ class Uploads:
         size_bytes: int,
         purpose: str,
         idempotency_key: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Upload:
         """A temporary upload target (``upload_url``, ``required_headers``, ``object_key``)."""
         body = UploadPresignRequest(
@@ -48,7 +52,9 @@ class Uploads:
             size_bytes=validation.integer("size_bytes", size_bytes, minimum=1),
             purpose=UploadPurpose(validation.choice("purpose", purpose, validation.UPLOAD_PURPOSES)),
         )
-        return await create(self._caller, create_upload_presign.asyncio_detailed, Upload, body, idempotency_key)
+        return await create(
+            self._caller, create_upload_presign.asyncio_detailed, Upload, body, idempotency_key, options
+        )
 
     async def upload(
         self,

@@ -9,12 +9,15 @@ the SDK itself never imports this package::
     transport = httpx.ASGITransport(app=mock.app)          # in-process
     async with serve(mock) as base_url:                      # or a real loopback socket
         ...
+    async with client_for(MockSume(speed=100)) as sume:      # an AsyncSume matched to a mock
+        ...
 
 See ``MockSume`` for configuration and the inspection API, ``Faults`` for fault injection.
 """
 
 from __future__ import annotations
 
+from ._client import client_for, speed_of
 from ._clock import Clock, ManualClock, ScaledClock
 from ._errors import ConnectionDropped
 from ._faults import Faults
@@ -34,5 +37,7 @@ __all__ = [
     "MockSume",
     "ScaledClock",
     "UploadView",
+    "client_for",
     "serve",
+    "speed_of",
 ]
