@@ -48,6 +48,8 @@ class AsyncSume:
         max_retries: retries of a failed request (connection errors, 408, 429, 5xx).
         http_client: your own ``httpx.AsyncClient`` (proxies, transports, limits); auth still
             applies, and it is not closed with this client.
+        transport: an httpx transport for the client the SDK creates (``httpx.MockTransport``,
+            ``httpx.ASGITransport`` for an app in-process); closed with this client.
         max_concurrent_requests: requests in flight at once; extra callers wait their turn
             instead of timing out in the connection pool. Keep it at or below your
             client's ``max_connections``.
@@ -67,6 +69,7 @@ class AsyncSume:
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
         max_concurrent_polls: int = DEFAULT_MAX_CONCURRENT_POLLS,
         poll_policy: PollPolicy | None = None,
@@ -97,7 +100,10 @@ class AsyncSume:
         request_timeout = check_timeout(timeout)
         headers = check_headers("default_headers", default_headers)
         owns_http = http_client is None
+        if http_client is not None and transport is not None:
+            raise InvalidInputError("transport", "give either http_client or transport, not both")
         http = http_client or httpx.AsyncClient(
+            transport=transport,
             limits=httpx.Limits(
                 max_connections=max_concurrent_requests,
                 max_keepalive_connections=max_concurrent_requests,

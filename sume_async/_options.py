@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import Any, TypedDict
 
 import attrs
 import httpx
 
 from . import _validation as validation
 from ._errors import InvalidInputError
-
-if TYPE_CHECKING:
-    from ._response import Capture
 
 #: Headers no option can set: auth, the create's idempotency key, HTTP framing.
 PROTECTED_HEADERS = frozenset(
@@ -56,6 +53,18 @@ class RequestOptions(TypedDict, total=False):
     extra_query: Mapping[str, QueryValue]
     #: Per-request timeout for this call, seconds or an ``httpx.Timeout``; ``None`` waits forever.
     timeout: float | httpx.Timeout | None
+
+
+@attrs.define
+class Capture:
+    """Filled by the requester for ``with_raw_response``: the call's final response."""
+
+    response: httpx.Response | None = None
+    attempts: int = 0
+    elapsed: float = 0.0
+
+    def record(self, response: httpx.Response, attempts: int, elapsed: float) -> None:
+        self.response, self.attempts, self.elapsed = response, attempts, elapsed
 
 
 @attrs.frozen

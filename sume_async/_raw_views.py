@@ -7,19 +7,33 @@ not here: they have no one response to return.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ._response import to_raw_response
+from .resources.account import Account, Credits
+from .resources.assets import Assets
+from .resources.avatars import Avatars
+from .resources.brand import Brand
+from .resources.generation import Ads, AdsVideos, FaceSwap, Images, ReferenceAnalysis, Videos
+from .resources.jobs import Jobs
+from .resources.uploads import Uploads
 
-if TYPE_CHECKING:
-    from ._client import AsyncSume
-    from .resources.account import Account, Credits
-    from .resources.assets import Assets
-    from .resources.avatars import Avatars
-    from .resources.brand import Brand
-    from .resources.generation import AdsVideos, FaceSwap, Images, ReferenceAnalysis, Videos
-    from .resources.jobs import Jobs
-    from .resources.uploads import Uploads
+
+class _Resources(Protocol):
+    """What the views wrap: the resources of an ``AsyncSume``."""
+
+    account: Account
+    credits: Credits
+    brand: Brand
+    avatars: Avatars
+    jobs: Jobs
+    images: Images
+    videos: Videos
+    ads: Ads
+    face_swap: FaceSwap
+    reference_analysis: ReferenceAnalysis
+    uploads: Uploads
+    assets: Assets
 
 
 class AccountWithRawResponse:
@@ -90,7 +104,7 @@ class AssetsWithRawResponse:
 
 
 class AsyncSumeWithRawResponse:
-    def __init__(self, client: AsyncSume) -> None:
+    def __init__(self, client: _Resources) -> None:
         self.account = AccountWithRawResponse(client.account)
         self.credits = CreditsWithRawResponse(client.credits)
         self.brand = BrandWithRawResponse(client.brand)

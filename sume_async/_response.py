@@ -2,7 +2,7 @@
 
 ``sume.with_raw_response.jobs.get(job_id)`` runs ``sume.jobs.get(job_id)`` and returns a
 :class:`RawResponse` (as openai-python's ``with_raw_response``). The wrapper puts a
-:class:`Capture` in the call's context; the requester stores the final 2xx response there.
+``Capture`` in the call's context; the requester stores the final 2xx response there.
 Calls made without the wrapper carry no capture and pay nothing for the feature.
 """
 
@@ -16,22 +16,10 @@ from typing import Any, Generic, ParamSpec, TypeVar
 import attrs
 import httpx
 
-from ._options import CallContext, current_call
+from ._options import CallContext, Capture, current_call
 
 T = TypeVar("T")
 P = ParamSpec("P")
-
-
-@attrs.define
-class Capture:
-    """Filled by the requester: the last successful response of the call and its attempt."""
-
-    response: httpx.Response | None = None
-    attempts: int = 0
-    elapsed: float = 0.0
-
-    def record(self, response: httpx.Response, attempts: int, elapsed: float) -> None:
-        self.response, self.attempts, self.elapsed = response, attempts, elapsed
 
 
 @attrs.frozen(repr=False)

@@ -55,10 +55,8 @@ def client_for(
         )
     if base_url is not None:
         return AsyncSume(api_key, base_url=base_url, **options)
-    if "http_client" in options:
-        raise TypeError("client_for: pass base_url= with http_client=, or neither")
+    if "http_client" in options or "transport" in options:
+        raise TypeError("client_for: pass base_url= with http_client= or transport=, or none of them")
     options.setdefault("allow_insecure_http", True)  # nothing leaves the process
-    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=mock.app), follow_redirects=False)
-    sume = AsyncSume(api_key, base_url=ASGI_HOST + mock.base_path, http_client=http, **options)
-    sume._requester.pool.owns_http = True  # the in-process transport is this client's to close
-    return sume
+    transport = httpx.ASGITransport(app=mock.app)
+    return AsyncSume(api_key, base_url=ASGI_HOST + mock.base_path, transport=transport, **options)

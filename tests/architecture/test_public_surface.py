@@ -57,6 +57,8 @@ SUME_ASYNC = [
     "PermissionDeniedError",
     "PollPolicy",
     "RateLimitError",
+    "RawResponse",
+    "RequestOptions",
     "RetryPolicy",
     "SumeError",
     "UnprocessableEntityError",
@@ -81,7 +83,9 @@ TESTING = [
     "MockSume",
     "ScaledClock",
     "UploadView",
+    "client_for",
     "serve",
+    "speed_of",
 ]
 
 #: Public (non-underscore) modules and packages directly under ``sume_async``.

@@ -284,3 +284,12 @@ async def test_result_of_a_running_job_raises_conflict() -> None:
         with pytest.raises(ConflictError) as info:
             await sume.jobs.result(created)
         assert info.value.code == "job_not_completed"
+
+
+async def test_transport_goes_to_the_sdk_owned_client_and_excludes_http_client() -> None:
+    rec = Recorder(ok_job)
+    async with AsyncSume(KEY, transport=httpx.MockTransport(rec)) as sume:
+        await sume.jobs.get("job_1")
+    assert len(rec.requests) == 1 and sume.is_closed
+    with pytest.raises(InvalidInputError, match="transport"):
+        AsyncSume(KEY, transport=httpx.MockTransport(rec), http_client=httpx.AsyncClient())
