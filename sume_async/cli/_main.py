@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
-from . import _account
+from . import _account, _agents, _generate, _jobs, _library
 from ._app import SumeGroup, json_option, show_urls_option
 
 
@@ -26,3 +26,7 @@ def main() -> None:
 
 
 _account.register(main)
+_jobs.register(main)
+_generate.register(main)
+_library.register(main)
+_agents.register(main)

@@ -63,6 +63,8 @@ class Output:
     show_urls: bool = False
     stdout: IO[str] = attrs.field(factory=lambda: sys.stdout)
     stderr: IO[str] = attrs.field(factory=lambda: sys.stderr)
+    #: Ids of jobs this command created: every error report names them, so nobody pays twice.
+    created: list[str] = attrs.field(factory=list)
 
     @property
     def interactive(self) -> bool:
@@ -123,6 +125,8 @@ class Output:
     def error(self, exc: BaseException, *, option_for: dict[str, str] | None = None) -> ExitCode:
         """Report ``exc`` on stderr and return its exit code (see ``_exit``)."""
         obj = self.safe(error_object(exc, option_for=option_for))
+        if self.created:
+            obj["job_ids"] = list(self.created)
         if self.json:
             self.stderr.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
         else:
@@ -130,6 +134,9 @@ class Output:
             rid = f" (request_id {obj['request_id']})" if obj.get("request_id") else ""
             console = self._console(self.stderr)
             console.print(f"Error{extra}: {obj['message']}{rid}", style="bold red", markup=False, highlight=False)
+            if self.created:
+                ids = " ".join(self.created)
+                console.print(f"Created jobs go on; to see them through: sume-async jobs wait {ids}", markup=False)
         self.stderr.flush()
         return exit_code_for(exc)
 

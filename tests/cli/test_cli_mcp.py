@@ -1,0 +1,124 @@
+"""``sume-async mcp`` driven by the official MCP client over stdio, against the loopback mock."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+import pytest
+from conftest import KEY, Cli
+from mcp.client.session import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+
+from sume_async.cli._tools import CATALOGUE
+
+pytestmark = pytest.mark.anyio
+
+READ = {
+    "account.me",
+    "credits.get",
+    "brand.list",
+    "brand.current",
+    "avatars.list",
+    "avatars.get",
+    "jobs.list",
+    "jobs.get",
+    "jobs.result",
+    "jobs.wait",
+    "assets.search",
+    "assets.get",
+}
+WRITE = {"uploads.asset_video", "jobs.download"}
+PAID = {"images.generate", "videos.generate", "ads.videos.create", "face-swap.create", "reference-analysis.create"}
+
+
+@asynccontextmanager
+async def session(cli: Cli, *flags: str) -> AsyncIterator[ClientSession]:
+    params = StdioServerParameters(command=sys.executable, args=["-m", "sume_async.cli", "mcp", *flags], env=cli.env())
+    with open("/dev/null", "w") as errlog:
+        async with stdio_client(params, errlog=errlog) as (read, write), ClientSession(read, write) as client:
+            await client.initialize()
+            yield client
+
+
+def payload(result: Any) -> Any:
+    text = result.content[0].text
+    assert KEY not in text
+    return json.loads(text)
+
+
+def test_catalogue_matches_the_issue() -> None:
+    assert {t.name for t in CATALOGUE if t.access == "read"} == READ
+    assert {t.name for t in CATALOGUE if t.access == "write"} == WRITE
+    assert {t.name for t in CATALOGUE if t.access == "paid"} == PAID
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [((), READ), (("--allow-write",), READ | WRITE), (("--allow-paid", "--allow-write"), READ | WRITE | PAID)],
+)
+async def test_tool_list_per_gate(cli: Cli, flags: tuple[str, ...], expected: set[str]) -> None:
+    async with session(cli, *flags) as client:
+        tools = (await client.list_tools()).tools
+        assert {t.name for t in tools} == expected
+        # The schemas carry the SDK's constraints.
+        by_name = {t.name: t for t in tools}
+        limit = by_name["jobs.list"].input_schema["properties"]["limit"]
+        assert (limit["minimum"], limit["maximum"]) == (1, 100)
+        if "videos.generate" in by_name:
+            props = by_name["videos.generate"].input_schema["properties"]
+            assert {"480p", "720p"} == set(props["resolution"]["anyOf"][0]["enum"])
+            assert props["duration"]["anyOf"][0]["minimum"] == 4
+            url = by_name["reference-analysis.create"].input_schema["properties"]["url"]
+            assert url["pattern"].startswith("^https://")
+        # A paid tool is refused without --allow-paid, even when called by name.
+        if "images.generate" not in by_name:
+            refused = await client.call_tool("images.generate", {"prompt": "x"})
+            assert refused.is_error
+
+
+async def test_paid_flow_errors_and_a_cancelled_wait(cli: Cli) -> None:
+    before = len(cli.mock.jobs)
+    async with session(cli, "--allow-paid") as client:
+        listed = payload(await client.call_tool("jobs.list", {"limit": 5}))
+        assert set(listed) == {"data", "next_cursor"}
+
+        job = payload(await client.call_tool("images.generate", {"prompt": "a red bicycle", "aspect_ratio": "1:1"}))
+        assert job["status"] == "queued" and len(cli.mock.jobs) == before + 1
+        progress: list[float] = []
+
+        async def on_progress(value: float, total: float | None, message: str | None) -> None:
+            progress.append(value)
+
+        done = await client.call_tool("jobs.wait", {"job_id": job["id"]}, progress_callback=on_progress)
+        assert not done.is_error
+        result = payload(done)
+        assert result["status"] == "completed" and result["result"]["outputs"][0]["url"].startswith("http")
+
+        # Invalid arguments: tool errors, nothing created.
+        bad = await client.call_tool("videos.generate", {"prompt": "x", "duration": 99})
+        assert bad.is_error and "duration" in bad.content[0].text
+        bad_url = await client.call_tool("reference-analysis.create", {"url": "http://insecure.example/reel"})
+        assert bad_url.is_error
+        api_error = await client.call_tool("jobs.get", {"job_id": "job_missing"})
+        assert api_error.is_error and payload(api_error)["code"] == "not_found"
+        assert payload(api_error)["request_id"]
+        assert len(cli.mock.jobs) == before + 1
+
+        # A wait that would take forever, cancelled by the client: the server stops polling and lives on.
+        slow = payload(await client.call_tool("videos.generate", {"prompt": "slow", "duration": 4}))
+        cli.mock.set_job_duration(slow["id"], 1e6)
+        progress.clear()
+        with anyio.move_on_after(2.5):
+            await client.call_tool("jobs.wait", {"job_id": slow["id"]}, progress_callback=on_progress)
+            pytest.fail("the wait should have been cancelled")
+        assert progress, "a long wait reports progress"
+        polls = cli.mock.route_counts
+        await anyio.sleep(1.5)
+        assert cli.mock.route_counts["GET /jobs/{jobId}"] == polls["GET /jobs/{jobId}"], "still polling"
+        me = payload(await client.call_tool("account.me", {}))
+        assert me["workspace"]["id"]
