@@ -7,7 +7,8 @@
 
 Steps: load the new document (over HTTPS, or ``--from``); check that it is OpenAPI 3.x
 and passes openapi-spec-validator (``--lenient`` skips the latter); print what changed
-against the current snapshot (``scripts/schema_diff.py``); write the snapshot in its
+against the current snapshot (``sume_async/_schema_diff.py``, shared with
+``sume-async schema check``); write the snapshot in its
 stable format; regenerate ``generated/`` with ``scripts/generate.py``. ``--snapshot``
 and ``--target`` point the writes elsewhere (the tests use them).
 
@@ -29,86 +30,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import httpx
-from schema_diff import diff_schemas, has_breaking, render_text
+from sume_async._schema_diff import diff_schemas, has_breaking, render_text
+from sume_async._schema_source import LIVE_URL, TIMEOUT_SECONDS, check_openapi3, fetch_schema, read_schema
+from sume_async._schema_source import SchemaError as UpdateError
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "openapi" / "openapi.json"
-LIVE_URL = "https://www.sume.so/api/v1/openapi.json"
-TIMEOUT_SECONDS = 30.0
 EXIT_OK, EXIT_ERROR, EXIT_BREAKING = 0, 1, 3
-
-
-class UpdateError(Exception):
-    """A failure to report in one line, without a traceback."""
 
 
 def format_schema(doc: Mapping[str, Any]) -> str:
     """The snapshot's stable text: sorted keys, two-space indent, UTF-8 kept, final newline."""
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def fetch_schema(
-    url: str = LIVE_URL, *, timeout: float = TIMEOUT_SECONDS, transport: httpx.BaseTransport | None = None
-) -> Any:
-    """GET ``url`` and parse it as JSON. ``transport`` lets tests answer without a network."""
-    headers = {"Accept": "application/json", "User-Agent": "sume-async update-schema"}
-    try:
-        with httpx.Client(timeout=timeout, follow_redirects=True, transport=transport) as client:
-            response = client.get(url, headers=headers)
-    except httpx.TimeoutException as exc:
-        raise UpdateError(f"fetching {url} timed out after {timeout:g} s ({type(exc).__name__})") from exc
-    except httpx.HTTPError as exc:
-        raise UpdateError(f"could not fetch {url}: {type(exc).__name__}: {exc}") from exc
-    if response.status_code != 200:
-        raise UpdateError(f"fetching {url} returned HTTP {response.status_code}, expected 200")
-    try:
-        return response.json()
-    except ValueError as exc:
-        kind = response.headers.get("content-type", "unknown content type")
-        raise UpdateError(f"{url} did not return JSON ({kind}): {exc}") from exc
-
-
-def read_schema(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UpdateError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except ValueError as exc:
-        raise UpdateError(f"{path} is not valid JSON: {exc}") from exc
-
-
-def check_openapi3(doc: Any, *, strict: bool = True) -> None:
-    """Raise ``UpdateError`` unless ``doc`` is an OpenAPI 3.x document.
-
-    The shape check always runs; with ``strict`` the whole document must also pass
-    openapi-spec-validator.
-    """
-    if not isinstance(doc, dict):
-        raise UpdateError(f"the schema is a JSON {type(doc).__name__}, not an object")
-    version = doc.get("openapi")
-    if not isinstance(version, str) or not version.startswith("3."):
-        found = f"openapi: {version!r}" if "openapi" in doc else f"swagger: {doc.get('swagger')!r}"
-        raise UpdateError(f"not an OpenAPI 3.x document ({found})")
-    if not isinstance(doc.get("info"), dict):
-        raise UpdateError("not an OpenAPI 3.x document: `info` is missing")
-    if not isinstance(doc.get("paths"), dict) or not doc["paths"]:
-        raise UpdateError("the schema has no `paths`: refusing to replace the snapshot with it")
-    if strict:
-        from openapi_spec_validator import validate
-
-        try:
-            validate(doc)
-        except Exception as exc:  # validation errors, and unresolvable $refs from `referencing`
-            where = "/".join(str(p) for p in getattr(exc, "path", ())) or "document"
-            text = getattr(exc, "message", None) or (f"cannot resolve {exc.ref}" if hasattr(exc, "ref") else exc)
-            message = _shorten(str(text))
-            raise UpdateError(f"invalid OpenAPI {version} at {where}: {message} (--lenient skips this)") from exc
-
-
-def _shorten(text: str, limit: int = 200) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else "?"
-    return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
 def write_schema(doc: Mapping[str, Any], path: Path) -> bool:
@@ -176,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         check_openapi3(new, strict=not args.lenient)
         old = read_schema(snapshot) if snapshot.exists() else {}
     except UpdateError as exc:
-        print(f"update-schema: error: {exc}", file=sys.stderr)
+        hint = " (--lenient skips this)" if str(exc).startswith("invalid OpenAPI") else ""
+        print(f"update-schema: error: {exc}{hint}", file=sys.stderr)
         return EXIT_ERROR
     if not old:
         print(f"{_label(snapshot)} does not exist yet: everything is new.")

@@ -176,7 +176,8 @@ class SumeGroup(click.Group):
     """The root group: with ``--json`` anywhere on the command line, usage errors are JSON too."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        argv = list(args[0]) if args and args[0] is not None else sys.argv[1:]
+        given = args[0] if args else kwargs.get("args")
+        argv = list(given) if given is not None else sys.argv[1:]
         wants_json = "--json" in (argv[: argv.index("--")] if "--" in argv else argv)
         kwargs.setdefault("standalone_mode", True)
         if not wants_json or not kwargs["standalone_mode"]:

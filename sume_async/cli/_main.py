@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
-from . import _account, _agents, _generate, _jobs, _library
+from . import _account, _agents, _generate, _jobs, _library, _schema
 from ._app import SumeGroup, json_option, show_urls_option
 
 
@@ -30,3 +30,4 @@ _jobs.register(main)
 _generate.register(main)
 _library.register(main)
 _agents.register(main)
+_schema.register(main)

@@ -30,6 +30,7 @@ from pydantic import Field
 
 from .. import AsyncSume, JobStatus, JobType, SumeError
 from .. import _validation as validation
+from .._pagination import AsyncPager
 from .._version import __version__
 from .._waiting import DEFAULT
 from ..resources.assets import SEARCH_MODES, SORTS
@@ -125,12 +126,8 @@ def _sume(ctx: Context[AsyncSume, Any]) -> AsyncSume:
     return ctx.request_context.lifespan_context
 
 
-async def _page(pager: Any, cursor: str | None) -> dict[str, Any]:
-    from .._pagination import AsyncPager
-
-    if cursor is not None:
-        pager = AsyncPager(pager._fetch, cursor=cursor)
-    page = await pager.first_page()
+async def _page(pager: AsyncPager[Any], cursor: str | None) -> dict[str, Any]:
+    page = await pager.starting_at(cursor).first_page()
     return {"data": list(page.data), "next_cursor": page.next_cursor if page.has_more else None}
 
 

@@ -51,7 +51,7 @@ class Cli:
     """Runs ``sume-async`` against the mock and checks each run for secrets."""
 
     server: LoopbackServer
-    secrets: set[str] = field(default_factory=lambda: {KEY})
+    secrets: set[str] = field(default_factory=lambda: {KEY})  # never printed, whatever the flags
 
     @property
     def mock(self) -> MockSume:
@@ -73,13 +73,29 @@ class Cli:
             check=False,
         )
         result = Result(tuple(args), proc.returncode, proc.stdout, proc.stderr)
+        # Media URLs asked for (--show-urls) may embed an object key in their path; nothing else may.
+        self.assert_no_secrets(result.stdout + result.stderr, object_keys="--show-urls" not in args)
+        return result
+
+    def in_process(self, *args: str) -> Result:
+        """The same command run in this process (click's runner): for the many quick refusals."""
+        from click.testing import CliRunner
+
+        from sume_async.cli import main
+
+        runner = CliRunner()
+        outcome = runner.invoke(main, list(args), env=self.env(), prog_name="sume-async")
+        if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
+            raise outcome.exception
+        result = Result(tuple(args), outcome.exit_code, outcome.stdout, outcome.stderr)
         self.assert_no_secrets(result.stdout + result.stderr)
         return result
 
-    def assert_no_secrets(self, text: str) -> None:
-        for upload in self.mock.uploads.values():
-            self.secrets.add(upload.object_key)
-        for secret in self.secrets:
+    def assert_no_secrets(self, text: str, *, object_keys: bool = True) -> None:
+        secrets = set(self.secrets)
+        if object_keys:
+            secrets.update(upload.object_key for upload in self.mock.uploads.values())
+        for secret in secrets:
             assert secret not in text, "a secret was printed"
         assert "X-Amz-Signature" not in text and "upload_token" not in text.replace('"upload_token"', "")
 

@@ -43,6 +43,7 @@ def test_wheel_holds_both_packages_and_their_markers(wheel: zipfile.ZipFile) -> 
     for required in (
         "sume_async/__init__.py",
         "sume_async/py.typed",
+        "sume_async/openapi.json",  # the snapshot `sume-async schema check` compares with
         "sume_api_client/__init__.py",
         "sume_api_client/py.typed",
         "sume_api_client/client.py",
