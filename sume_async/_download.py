@@ -26,7 +26,7 @@ import anyio
 import anyio.to_thread
 import httpx
 
-from ._errors import DownloadError, InvalidInputError
+from ._errors import DownloadError, InvalidInputError, SumeError
 from ._retries import is_retryable_status
 from ._transport import Requester
 
@@ -123,15 +123,25 @@ async def download_outputs(
     paths: list[Path] = [Path()] * len(outputs)
     slots = anyio.CapacityLimiter(max_concurrency)
 
-    async def one(index: int, url: str, content_type: str | None) -> None:
-        async with slots:
-            paths[index] = await _download_one(
-                requester, job_id, index, url, content_type, Path(dest_dir), cap, on_progress
-            )
+    failure: SumeError | None = None
+
+    async def one(index: int, url: str, content_type: str | None, scope: anyio.CancelScope) -> None:
+        nonlocal failure
+        try:
+            async with slots:
+                paths[index] = await _download_one(
+                    requester, job_id, index, url, content_type, Path(dest_dir), cap, on_progress
+                )
+        except SumeError as exc:  # the first failure ends the others, and reaches the caller as itself
+            if failure is None:
+                failure = exc
+            scope.cancel()
 
     async with anyio.create_task_group() as tg:
         for index, (url, content_type) in enumerate(outputs):
-            tg.start_soon(one, index, url, content_type)
+            tg.start_soon(one, index, url, content_type, tg.cancel_scope)
+    if failure is not None:
+        raise failure
     return paths
 
 
@@ -242,7 +252,7 @@ async def _save(
             if on_progress is not None:
                 on_progress(final, 0, declared)
             try:
-                async for chunk in response.aiter_raw(CHUNK):
+                async for chunk in response.aiter_bytes(CHUNK):
                     received += len(chunk)
                     if received > cap:
                         raise DownloadError(f"{what}: over the {cap}-byte cap")

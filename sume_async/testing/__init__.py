@@ -23,7 +23,7 @@ from ._errors import ConnectionDropped
 from ._faults import Faults
 from ._mock import DEFAULT_API_KEY, FEATURES, MockSume
 from ._server import LoopbackServer, serve
-from ._views import JobView, UploadView
+from ._views import JobView, MediaView, UploadView
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -34,6 +34,7 @@ __all__ = [
     "JobView",
     "LoopbackServer",
     "ManualClock",
+    "MediaView",
     "MockSume",
     "ScaledClock",
     "UploadView",

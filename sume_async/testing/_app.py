@@ -23,6 +23,8 @@ from ._context import Call, Handler
 from ._errors import ApiError, ConnectionDropped, error_body
 from ._faults import NO_FAULT, FaultReply
 from ._handlers import account, assets, generation, jobs, uploads
+from ._lifecycle import MEDIA_PREFIX
+from ._media import MEDIA_ROUTE, MediaRoute
 from ._redact import REDACTED, redact_headers
 from ._runtime import Runtime
 from ._signer import STORAGE_PREFIX, STORAGE_ROUTE
@@ -100,6 +102,7 @@ class MockApp:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.storage = StorageRoute(runtime)
+        self.media = MediaRoute(runtime)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -112,6 +115,10 @@ class MockApp:
         root = scope.get("root_path", "")
         if root and path.startswith(root):
             path = path[len(root) :]
+        if path.startswith(MEDIA_PREFIX + "jobs/"):
+            served = await self.media(scope, receive, send, request_id)
+            self._log(scope, path, MEDIA_ROUTE, _Outcome(served), request_id)
+            return
         if path.startswith(STORAGE_PREFIX):
             status = await self.storage(scope, receive, send, request_id)
             self._log(scope, "/storage/{uploadId}", STORAGE_ROUTE, _Outcome(status, status is None), request_id)

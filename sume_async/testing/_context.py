@@ -105,7 +105,7 @@ class Call:
         return job
 
     def render_job(self, job: JobRecord) -> dict[str, Any]:
-        return render_job(job, self.now, self.runtime.clock)
+        return render_job(job, self.now, self.runtime.clock, self.origin)
 
 
 Handler = Callable[[Call], Reply]

@@ -20,10 +20,12 @@ __all__ = [
     "JOB_STATUSES",
     "JOB_TYPES",
     "MEDIA_BASE",
+    "MEDIA_PREFIX",
     "QUEUED_FRACTION",
     "TERMINAL_STATUSES",
     "is_terminal",
     "job_state",
+    "media_url",
     "render_job",
     "render_job_with_result",
 ]
@@ -51,6 +53,9 @@ FAILED_ERROR: dict[str, str] = {
 #: Host of generated and uploaded media URLs (``.test`` never resolves).
 MEDIA_BASE = "https://media.sume.test"
 
+#: Where the mock serves generated job outputs on its own origin (``{origin}/media/jobs/...``).
+MEDIA_PREFIX = "/media/"
+
 
 def is_terminal(status: str) -> bool:
     """Terminal per the contract; any other (including unknown) status is still running."""
@@ -70,8 +75,16 @@ def job_state(job: JobRecord, now: float) -> tuple[str, float, dict[str, str] | 
     return "queued", job.created, None
 
 
-def render_job(job: JobRecord, now: float, clock: Clock) -> dict[str, Any]:
-    """The contract's Job object."""
+def media_url(url: str, origin: str | None) -> str:
+    """A generated output's URL as served by the mock's media route at ``origin`` (unchanged without one)."""
+    prefix = f"{MEDIA_BASE}/jobs/"
+    if origin is None or not url.startswith(prefix):
+        return url
+    return f"{origin}{MEDIA_PREFIX}jobs/{url[len(prefix) :]}"
+
+
+def render_job(job: JobRecord, now: float, clock: Clock, origin: str | None = None) -> dict[str, Any]:
+    """The contract's Job object (media URLs on ``origin``'s media route when given)."""
     status, since, error = job_state(job, now)
     return {
         "id": job.id,
@@ -81,13 +94,26 @@ def render_job(job: JobRecord, now: float, clock: Clock) -> dict[str, Any]:
         "created_at": isoformat(wall_time(clock, job.created)),
         "updated_at": isoformat(wall_time(clock, since)),
         "error": dict(error) if error is not None else None,
-        "result_url": job.result_url if status == "completed" else None,
+        "result_url": media_url(job.result_url, origin) if status == "completed" and job.result_url else None,
         "request_id": job.request_id,
     }
 
 
-def render_job_with_result(job: JobRecord, now: float, clock: Clock) -> dict[str, Any]:
-    """Job plus ``result``: the result object once completed, ``null`` otherwise."""
-    body = render_job(job, now, clock)
-    body["result"] = dict(job.result) if body["status"] == "completed" else None
+def render_job_with_result(job: JobRecord, now: float, clock: Clock, origin: str | None = None) -> dict[str, Any]:
+    """Job plus ``result``: the result object once completed, ``null`` otherwise.
+
+    With ``origin``, output URLs point at the mock's own media route there, so they can be
+    downloaded (``{origin}/media/jobs/{job_id}/{name}``).
+    """
+    body = render_job(job, now, clock, origin)
+    if body["status"] != "completed":
+        body["result"] = None
+        return body
+    result = dict(job.result)
+    outputs = result.get("outputs")
+    if origin is not None and isinstance(outputs, list):
+        result["outputs"] = [
+            {**o, "url": media_url(o["url"], origin)} if isinstance(o.get("url"), str) else o for o in outputs
+        ]
+    body["result"] = result
     return body

@@ -15,6 +15,7 @@ from ._clock import Clock, ScaledClock, wall_time
 from ._connections import ConnectionTracker
 from ._faults import Faults
 from ._lifecycle import DEFAULT_COSTS, DEFAULT_DURATIONS, FAILED_ERROR, JOB_TYPES, is_terminal, job_state
+from ._media import media_file
 from ._runtime import Runtime, Settings
 from ._signer import UploadSigner
 from ._state import (
@@ -27,7 +28,7 @@ from ._state import (
     UploadRecord,
     Workspace,
 )
-from ._views import JobView, UploadView
+from ._views import JobView, MediaView, UploadView
 
 __all__ = ["DEFAULT_API_KEY", "FEATURES", "MockSume"]
 
@@ -247,6 +248,20 @@ class MockSume:
         """Remaining credits of ``api_key``'s workspace."""
         with self.store.lock:
             return self._workspace(api_key).remaining_credits
+
+    def media(self, job_id: str) -> list[MediaView]:
+        """The outputs the media route serves for a job (``[]`` for jobs without media outputs).
+
+        Each carries the size and SHA-256 that a complete download of it must have.
+        """
+        with self.store.lock:
+            outputs = list(self.store.jobs[job_id].result.get("outputs", []))
+        views = []
+        for index, output in enumerate(outputs):
+            name = str(output["url"]).rsplit("/", 1)[-1]
+            size, sha256 = media_file(job_id, name, str(output["content_type"]))
+            views.append(MediaView(job_id, index, name, str(output["content_type"]), size, sha256))
+        return views
 
     def set_credits(self, credits: int, api_key: str = DEFAULT_API_KEY) -> None:
         """Set the remaining credits of ``api_key``'s workspace (e.g. to provoke ``402``)."""

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JobView", "UploadView"]
+__all__ = ["JobView", "MediaView", "UploadView"]
 
 
 @dataclass(frozen=True)
@@ -64,3 +64,15 @@ class UploadView:
             f"UploadView(size_bytes={self.size_bytes}, received_bytes={self.received_bytes}, "
             f"complete={self.complete}, finalized={self.finalized})"
         )
+
+
+@dataclass(frozen=True)
+class MediaView:
+    """One output of a completed job as the mock serves it: what a complete download must match."""
+
+    job_id: str
+    index: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str

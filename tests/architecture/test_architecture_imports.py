@@ -20,7 +20,7 @@ MOCK = "sume_async.testing."
 MOCK_LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("server", frozenset({"_server", "__main__", "_client"})),
     ("mock", frozenset({"_mock", "_views"})),
-    ("app", frozenset({"_app", "_storage", "_idempotency"})),
+    ("app", frozenset({"_app", "_storage", "_media", "_idempotency"})),
     (
         "handlers",
         frozenset(

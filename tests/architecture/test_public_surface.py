@@ -80,6 +80,7 @@ TESTING = [
     "JobView",
     "LoopbackServer",
     "ManualClock",
+    "MediaView",
     "MockSume",
     "ScaledClock",
     "UploadView",

@@ -37,7 +37,7 @@ async def test_image_lifecycle(client: Api, clock: ManualClock) -> None:
     result = (await client.get(f"/jobs/{job_id}/result")).json()
     outputs = result["result"]["outputs"]
     assert len(outputs) == 2
-    assert outputs[0]["url"].startswith("https://media.sume.test/") and outputs[0]["content_type"] == "image/png"
+    assert outputs[0]["url"].startswith("http://testserver/media/jobs/") and outputs[0]["content_type"] == "image/png"
     assert (outputs[0]["width"], outputs[0]["height"]) == (1024, 1820)
     assert done["result_url"] == outputs[0]["url"]
 

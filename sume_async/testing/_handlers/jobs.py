@@ -65,4 +65,4 @@ def get_job_result(call: Call) -> Reply:
     status = job_state(job, call.now)[0]
     if not is_terminal(status):
         raise ApiError(409, "job_not_completed", "The job has not finished yet.", {"status": status})
-    return Reply(200, render_job_with_result(job, call.now, call.runtime.clock))
+    return Reply(200, render_job_with_result(job, call.now, call.runtime.clock, call.origin))
