@@ -1,6 +1,6 @@
 """``python -m benchmarks [name ...] [--quick] [--runs N]``: run benchmarks, print tables, save results.
 
-Names: overhead, waiting, upload, imports, pagination (default: all, in that order).
+Names: overhead, waiting, upload, imports, pagination, models (default: all, in that order).
 Results merge into ``benchmarks/results.json`` (one entry per benchmark, plus machine
 info and a timestamp), so running a subset updates only its own entries.
 """
@@ -21,6 +21,7 @@ BENCHMARKS = {
     "upload": "Upload: 1 GiB file, SDK vs raw streaming PUT",
     "imports": "Import time: sume_async vs httpx",
     "pagination": "Pagination: 50,000 items over 500 pages",
+    "models": "Model parsing: Job.from_dict and a 100-job page vs json.loads",
 }
 
 

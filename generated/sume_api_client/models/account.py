@@ -50,43 +50,43 @@ class Account:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        api_key = pop("api_key", UNSET)
-        if api_key is UNSET:
-            api_key = None
-        elif api_key is None:
-            null_keys.append("api_key")
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        account = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        value = pop("api_key", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("api_key",)
         else:
-            api_key = ApiKeyInfo.from_dict(api_key)
-        object_ = pop("object", UNSET)
-        if object_ is UNSET:
-            object_ = None
-        elif object_ is None:
-            null_keys.append("object")
-        user = pop("user", UNSET)
-        if user is UNSET:
-            user = None
-        elif user is None:
-            null_keys.append("user")
+            value = ApiKeyInfo.from_dict(value)
+        account.api_key = value
+        value = pop("object", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("object",)
+        account.object_ = value
+        value = pop("user", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("user",)
         else:
-            user = AccountUser.from_dict(user)
-        workspace = pop("workspace", UNSET)
-        if workspace is UNSET:
-            workspace = None
-        elif workspace is None:
-            null_keys.append("workspace")
+            value = AccountUser.from_dict(value)
+        account.user = value
+        value = pop("workspace", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("workspace",)
         else:
-            workspace = Workspace.from_dict(workspace)
-        account = cls(
-            api_key,
-            object_,
-            user,
-            workspace,
-        )
-        if null_keys:
-            account._null_keys = tuple(null_keys)
+            value = Workspace.from_dict(value)
+        account.workspace = value
+        account._null_keys = null_keys
 
         account.additional_properties = d
         return account

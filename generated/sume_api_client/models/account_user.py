@@ -39,27 +39,26 @@ class AccountUser:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        id = pop("id")
-        email = pop("email", UNSET)
-        if email is UNSET:
-            email = None
-        elif email is None:
-            null_keys.append("email")
-        name = pop("name", UNSET)
-        if name is UNSET:
-            name = None
-        elif name is None:
-            null_keys.append("name")
-        account_user = cls(
-            id,
-            email,
-            name,
-        )
-        if null_keys:
-            account_user._null_keys = tuple(null_keys)
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        account_user = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        account_user.id = pop("id")
+        value = pop("email", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("email",)
+        account_user.email = value
+        value = pop("name", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("name",)
+        account_user.name = value
+        account_user._null_keys = null_keys
 
         account_user.additional_properties = d
         return account_user

@@ -45,33 +45,33 @@ class AdsVideoResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        job = pop("job", UNSET)
-        if job is UNSET:
-            job = None
-        elif job is None:
-            null_keys.append("job")
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        ads_video_response = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        value = pop("job", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("job",)
         else:
-            job = Job.from_dict(job)
-        job_id = pop("job_id", UNSET)
-        if job_id is UNSET:
-            job_id = None
-        elif job_id is None:
-            null_keys.append("job_id")
-        object_ = pop("object", UNSET)
-        if object_ is UNSET:
-            object_ = None
-        elif object_ is None:
-            null_keys.append("object")
-        ads_video_response = cls(
-            job,
-            job_id,
-            object_,
-        )
-        if null_keys:
-            ads_video_response._null_keys = tuple(null_keys)
+            value = Job.from_dict(value)
+        ads_video_response.job = value
+        value = pop("job_id", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("job_id",)
+        ads_video_response.job_id = value
+        value = pop("object", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("object",)
+        ads_video_response.object_ = value
+        ads_video_response._null_keys = null_keys
 
         ads_video_response.additional_properties = d
         return ads_video_response

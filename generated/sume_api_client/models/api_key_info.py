@@ -39,25 +39,25 @@ class ApiKeyInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        prefix = pop("prefix", UNSET)
-        if prefix is UNSET:
-            prefix = None
-        elif prefix is None:
-            null_keys.append("prefix")
-        scopes = pop("scopes", UNSET)
-        if scopes is UNSET:
-            scopes = None
-        elif scopes is None:
-            null_keys.append("scopes")
-        api_key_info = cls(
-            prefix,
-            scopes,
-        )
-        if null_keys:
-            api_key_info._null_keys = tuple(null_keys)
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        api_key_info = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        value = pop("prefix", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("prefix",)
+        api_key_info.prefix = value
+        value = pop("scopes", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("scopes",)
+        api_key_info.scopes = value
+        api_key_info._null_keys = null_keys
 
         api_key_info.additional_properties = d
         return api_key_info

@@ -82,79 +82,78 @@ class Asset:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        id = pop("id")
-        clip_url = pop("clip_url", UNSET)
-        if clip_url is UNSET:
-            clip_url = None
-        elif clip_url is None:
-            null_keys.append("clip_url")
-        end_time_seconds = pop("end_time_seconds", UNSET)
-        if end_time_seconds is UNSET:
-            end_time_seconds = None
-        elif end_time_seconds is None:
-            null_keys.append("end_time_seconds")
-        media_url = pop("media_url", UNSET)
-        if media_url is UNSET:
-            media_url = None
-        elif media_url is None:
-            null_keys.append("media_url")
-        metadata = pop("metadata", UNSET)
-        if metadata is UNSET:
-            metadata = None
-        elif metadata is None:
-            null_keys.append("metadata")
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        asset = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        asset.id = pop("id")
+        value = pop("clip_url", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("clip_url",)
+        asset.clip_url = value
+        value = pop("end_time_seconds", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("end_time_seconds",)
+        asset.end_time_seconds = value
+        value = pop("media_url", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("media_url",)
+        asset.media_url = value
+        value = pop("metadata", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("metadata",)
         else:
-            metadata = AssetMetadata.from_dict(metadata)
-        object_ = pop("object", UNSET)
-        if object_ is UNSET:
-            object_ = None
-        elif object_ is None:
-            null_keys.append("object")
-        search = pop("search", UNSET)
-        if search is UNSET:
-            search = None
-        elif search is None:
-            null_keys.append("search")
+            value = AssetMetadata.from_dict(value)
+        asset.metadata = value
+        value = pop("object", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("object",)
+        asset.object_ = value
+        value = pop("search", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("search",)
         else:
-            search = AssetSearch.from_dict(search)
-        source_media_url = pop("source_media_url", UNSET)
-        if source_media_url is UNSET:
-            source_media_url = None
-        elif source_media_url is None:
-            null_keys.append("source_media_url")
-        start_time_seconds = pop("start_time_seconds", UNSET)
-        if start_time_seconds is UNSET:
-            start_time_seconds = None
-        elif start_time_seconds is None:
-            null_keys.append("start_time_seconds")
-        thumbnail_url = pop("thumbnail_url", UNSET)
-        if thumbnail_url is UNSET:
-            thumbnail_url = None
-        elif thumbnail_url is None:
-            null_keys.append("thumbnail_url")
-        title = pop("title", UNSET)
-        if title is UNSET:
-            title = None
-        elif title is None:
-            null_keys.append("title")
-        asset = cls(
-            id,
-            clip_url,
-            end_time_seconds,
-            media_url,
-            metadata,
-            object_,
-            search,
-            source_media_url,
-            start_time_seconds,
-            thumbnail_url,
-            title,
-        )
-        if null_keys:
-            asset._null_keys = tuple(null_keys)
+            value = AssetSearch.from_dict(value)
+        asset.search = value
+        value = pop("source_media_url", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("source_media_url",)
+        asset.source_media_url = value
+        value = pop("start_time_seconds", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("start_time_seconds",)
+        asset.start_time_seconds = value
+        value = pop("thumbnail_url", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("thumbnail_url",)
+        asset.thumbnail_url = value
+        value = pop("title", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("title",)
+        asset.title = value
+        asset._null_keys = null_keys
 
         asset.additional_properties = d
         return asset

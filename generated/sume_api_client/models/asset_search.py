@@ -44,31 +44,31 @@ class AssetSearch:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        mode = pop("mode", UNSET)
-        if mode is UNSET:
-            mode = None
-        elif mode is None:
-            null_keys.append("mode")
-        query = pop("query", UNSET)
-        if query is UNSET:
-            query = None
-        elif query is None:
-            null_keys.append("query")
-        score = pop("score", UNSET)
-        if score is UNSET:
-            score = None
-        elif score is None:
-            null_keys.append("score")
-        asset_search = cls(
-            mode,
-            query,
-            score,
-        )
-        if null_keys:
-            asset_search._null_keys = tuple(null_keys)
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        asset_search = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        value = pop("mode", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("mode",)
+        asset_search.mode = value
+        value = pop("query", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("query",)
+        asset_search.query = value
+        value = pop("score", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("score",)
+        asset_search.score = value
+        asset_search._null_keys = null_keys
 
         asset_search.additional_properties = d
         return asset_search

@@ -48,39 +48,39 @@ class AssetUploadResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        asset_id = pop("asset_id", UNSET)
-        if asset_id is UNSET:
-            asset_id = None
-        elif asset_id is None:
-            null_keys.append("asset_id")
-        job = pop("job", UNSET)
-        if job is UNSET:
-            job = None
-        elif job is None:
-            null_keys.append("job")
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        asset_upload_response = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        value = pop("asset_id", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("asset_id",)
+        asset_upload_response.asset_id = value
+        value = pop("job", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("job",)
         else:
-            job = Job.from_dict(job)
-        job_id = pop("job_id", UNSET)
-        if job_id is UNSET:
-            job_id = None
-        elif job_id is None:
-            null_keys.append("job_id")
-        object_ = pop("object", UNSET)
-        if object_ is UNSET:
-            object_ = None
-        elif object_ is None:
-            null_keys.append("object")
-        asset_upload_response = cls(
-            asset_id,
-            job,
-            job_id,
-            object_,
-        )
-        if null_keys:
-            asset_upload_response._null_keys = tuple(null_keys)
+            value = Job.from_dict(value)
+        asset_upload_response.job = value
+        value = pop("job_id", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("job_id",)
+        asset_upload_response.job_id = value
+        value = pop("object", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("object",)
+        asset_upload_response.object_ = value
+        asset_upload_response._null_keys = null_keys
 
         asset_upload_response.additional_properties = d
         return asset_upload_response

@@ -57,49 +57,48 @@ class Avatar:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        id = pop("id")
-        capabilities = pop("capabilities", UNSET)
-        if capabilities is UNSET:
-            capabilities = None
-        elif capabilities is None:
-            null_keys.append("capabilities")
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        avatar = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        avatar.id = pop("id")
+        value = pop("capabilities", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("capabilities",)
         else:
-            capabilities = AvatarCapabilities.from_dict(capabilities)
-        name = pop("name", UNSET)
-        if name is UNSET:
-            name = None
-        elif name is None:
-            null_keys.append("name")
-        object_ = pop("object", UNSET)
-        if object_ is UNSET:
-            object_ = None
-        elif object_ is None:
-            null_keys.append("object")
-        preview_url = pop("preview_url", UNSET)
-        if preview_url is UNSET:
-            preview_url = None
-        elif preview_url is None:
-            null_keys.append("preview_url")
-        visibility = pop("visibility", UNSET)
-        if visibility is UNSET:
-            visibility = None
-        elif visibility is None:
-            null_keys.append("visibility")
+            value = AvatarCapabilities.from_dict(value)
+        avatar.capabilities = value
+        value = pop("name", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("name",)
+        avatar.name = value
+        value = pop("object", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("object",)
+        avatar.object_ = value
+        value = pop("preview_url", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("preview_url",)
+        avatar.preview_url = value
+        value = pop("visibility", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("visibility",)
         else:
-            visibility = _AvatarVisibility_by_value.get(visibility) or AvatarVisibility(visibility)
-        avatar = cls(
-            id,
-            capabilities,
-            name,
-            object_,
-            preview_url,
-            visibility,
-        )
-        if null_keys:
-            avatar._null_keys = tuple(null_keys)
+            value = _AvatarVisibility_by_value.get(value) or AvatarVisibility(value)
+        avatar.visibility = value
+        avatar._null_keys = null_keys
 
         avatar.additional_properties = d
         return avatar

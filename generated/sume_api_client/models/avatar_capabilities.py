@@ -42,31 +42,31 @@ class AvatarCapabilities:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        face_swap = pop("face_swap", UNSET)
-        if face_swap is UNSET:
-            face_swap = None
-        elif face_swap is None:
-            null_keys.append("face_swap")
-        talking_head = pop("talking_head", UNSET)
-        if talking_head is UNSET:
-            talking_head = None
-        elif talking_head is None:
-            null_keys.append("talking_head")
-        ugc_ad = pop("ugc_ad", UNSET)
-        if ugc_ad is UNSET:
-            ugc_ad = None
-        elif ugc_ad is None:
-            null_keys.append("ugc_ad")
-        avatar_capabilities = cls(
-            face_swap,
-            talking_head,
-            ugc_ad,
-        )
-        if null_keys:
-            avatar_capabilities._null_keys = tuple(null_keys)
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        avatar_capabilities = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        value = pop("face_swap", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("face_swap",)
+        avatar_capabilities.face_swap = value
+        value = pop("talking_head", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("talking_head",)
+        avatar_capabilities.talking_head = value
+        value = pop("ugc_ad", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("ugc_ad",)
+        avatar_capabilities.ugc_ad = value
+        avatar_capabilities._null_keys = null_keys
 
         avatar_capabilities.additional_properties = d
         return avatar_capabilities

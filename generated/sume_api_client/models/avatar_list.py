@@ -44,30 +44,28 @@ class AvatarList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        data = pop("data")
-        data = [Avatar.from_dict(item) for item in data]
-        has_more = pop("has_more")
-        next_cursor = pop("next_cursor", UNSET)
-        if next_cursor is UNSET:
-            next_cursor = None
-        elif next_cursor is None:
-            null_keys.append("next_cursor")
-        object_ = pop("object", UNSET)
-        if object_ is UNSET:
-            object_ = None
-        elif object_ is None:
-            null_keys.append("object")
-        avatar_list = cls(
-            data,
-            has_more,
-            next_cursor,
-            object_,
-        )
-        if null_keys:
-            avatar_list._null_keys = tuple(null_keys)
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        avatar_list = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        value = pop("data")
+        avatar_list.data = [Avatar.from_dict(item) for item in value]
+        avatar_list.has_more = pop("has_more")
+        value = pop("next_cursor", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("next_cursor",)
+        avatar_list.next_cursor = value
+        value = pop("object", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("object",)
+        avatar_list.object_ = value
+        avatar_list._null_keys = null_keys
 
         avatar_list.additional_properties = d
         return avatar_list

@@ -71,65 +71,64 @@ class Brand:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        id = pop("id")
-        domain = pop("domain", UNSET)
-        if domain is UNSET:
-            domain = None
-        elif domain is None:
-            null_keys.append("domain")
-        images = pop("images", UNSET)
-        if images is UNSET:
-            images = None
-        elif images is None:
-            null_keys.append("images")
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        brand = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        brand.id = pop("id")
+        value = pop("domain", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("domain",)
+        brand.domain = value
+        value = pop("images", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("images",)
         else:
-            images = [BrandImage.from_dict(item) for item in images]
-        name = pop("name", UNSET)
-        if name is UNSET:
-            name = None
-        elif name is None:
-            null_keys.append("name")
-        object_ = pop("object", UNSET)
-        if object_ is UNSET:
-            object_ = None
-        elif object_ is None:
-            null_keys.append("object")
-        overview = pop("overview", UNSET)
-        if overview is UNSET:
-            overview = None
-        elif overview is None:
-            null_keys.append("overview")
-        palette = pop("palette", UNSET)
-        if palette is UNSET:
-            palette = None
-        elif palette is None:
-            null_keys.append("palette")
-        tagline = pop("tagline", UNSET)
-        if tagline is UNSET:
-            tagline = None
-        elif tagline is None:
-            null_keys.append("tagline")
-        tone = pop("tone", UNSET)
-        if tone is UNSET:
-            tone = None
-        elif tone is None:
-            null_keys.append("tone")
-        brand = cls(
-            id,
-            domain,
-            images,
-            name,
-            object_,
-            overview,
-            palette,
-            tagline,
-            tone,
-        )
-        if null_keys:
-            brand._null_keys = tuple(null_keys)
+            value = [BrandImage.from_dict(item) for item in value]
+        brand.images = value
+        value = pop("name", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("name",)
+        brand.name = value
+        value = pop("object", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("object",)
+        brand.object_ = value
+        value = pop("overview", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("overview",)
+        brand.overview = value
+        value = pop("palette", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("palette",)
+        brand.palette = value
+        value = pop("tagline", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("tagline",)
+        brand.tagline = value
+        value = pop("tone", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("tone",)
+        brand.tone = value
+        brand._null_keys = null_keys
 
         brand.additional_properties = d
         return brand

@@ -35,21 +35,20 @@ class BrandImage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        reference_url = pop("reference_url")
-        kind = pop("kind", UNSET)
-        if kind is UNSET:
-            kind = None
-        elif kind is None:
-            null_keys.append("kind")
-        brand_image = cls(
-            reference_url,
-            kind,
-        )
-        if null_keys:
-            brand_image._null_keys = tuple(null_keys)
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        brand_image = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        brand_image.reference_url = pop("reference_url")
+        value = pop("kind", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("kind",)
+        brand_image.kind = value
+        brand_image._null_keys = null_keys
 
         brand_image.additional_properties = d
         return brand_image

@@ -64,55 +64,55 @@ class Credits:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        active_generations = pop("active_generations", UNSET)
-        if active_generations is UNSET:
-            active_generations = None
-        elif active_generations is None:
-            null_keys.append("active_generations")
-        bonus_credits = pop("bonus_credits", UNSET)
-        if bonus_credits is UNSET:
-            bonus_credits = None
-        elif bonus_credits is None:
-            null_keys.append("bonus_credits")
-        max_concurrent_generations = pop("max_concurrent_generations", UNSET)
-        if max_concurrent_generations is UNSET:
-            max_concurrent_generations = None
-        elif max_concurrent_generations is None:
-            null_keys.append("max_concurrent_generations")
-        monthly_credits = pop("monthly_credits", UNSET)
-        if monthly_credits is UNSET:
-            monthly_credits = None
-        elif monthly_credits is None:
-            null_keys.append("monthly_credits")
-        object_ = pop("object", UNSET)
-        if object_ is UNSET:
-            object_ = None
-        elif object_ is None:
-            null_keys.append("object")
-        plan = pop("plan", UNSET)
-        if plan is UNSET:
-            plan = None
-        elif plan is None:
-            null_keys.append("plan")
-        remaining_credits = pop("remaining_credits", UNSET)
-        if remaining_credits is UNSET:
-            remaining_credits = None
-        elif remaining_credits is None:
-            null_keys.append("remaining_credits")
-        credits_ = cls(
-            active_generations,
-            bonus_credits,
-            max_concurrent_generations,
-            monthly_credits,
-            object_,
-            plan,
-            remaining_credits,
-        )
-        if null_keys:
-            credits_._null_keys = tuple(null_keys)
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        credits_ = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        value = pop("active_generations", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("active_generations",)
+        credits_.active_generations = value
+        value = pop("bonus_credits", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("bonus_credits",)
+        credits_.bonus_credits = value
+        value = pop("max_concurrent_generations", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("max_concurrent_generations",)
+        credits_.max_concurrent_generations = value
+        value = pop("monthly_credits", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("monthly_credits",)
+        credits_.monthly_credits = value
+        value = pop("object", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("object",)
+        credits_.object_ = value
+        value = pop("plan", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("plan",)
+        credits_.plan = value
+        value = pop("remaining_credits", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("remaining_credits",)
+        credits_.remaining_credits = value
+        credits_._null_keys = null_keys
 
         credits_.additional_properties = d
         return credits_

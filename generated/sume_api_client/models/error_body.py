@@ -41,25 +41,23 @@ class ErrorBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        code = pop("code")
-        message = pop("message")
-        details = pop("details", UNSET)
-        if details is UNSET:
-            details = None
-        elif details is None:
-            null_keys.append("details")
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        error_body = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        error_body.code = pop("code")
+        error_body.message = pop("message")
+        value = pop("details", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("details",)
         else:
-            details = ErrorBodyDetails.from_dict(details)
-        error_body = cls(
-            code,
-            message,
-            details,
-        )
-        if null_keys:
-            error_body._null_keys = tuple(null_keys)
+            value = ErrorBodyDetails.from_dict(value)
+        error_body.details = value
+        error_body._null_keys = null_keys
 
         error_body.additional_properties = d
         return error_body

@@ -37,22 +37,21 @@ class ErrorEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        error = pop("error")
-        error = ErrorBody.from_dict(error)
-        request_id = pop("request_id", UNSET)
-        if request_id is UNSET:
-            request_id = None
-        elif request_id is None:
-            null_keys.append("request_id")
-        error_envelope = cls(
-            error,
-            request_id,
-        )
-        if null_keys:
-            error_envelope._null_keys = tuple(null_keys)
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        error_envelope = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        value = pop("error")
+        error_envelope.error = ErrorBody.from_dict(value)
+        value = pop("request_id", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("request_id",)
+        error_envelope.request_id = value
+        error_envelope._null_keys = null_keys
 
         error_envelope.additional_properties = d
         return error_envelope

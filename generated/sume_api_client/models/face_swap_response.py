@@ -49,39 +49,39 @@ class FaceSwapResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        job_id = pop("job_id", UNSET)
-        if job_id is UNSET:
-            job_id = None
-        elif job_id is None:
-            null_keys.append("job_id")
-        job_ids = pop("job_ids", UNSET)
-        if job_ids is UNSET:
-            job_ids = None
-        elif job_ids is None:
-            null_keys.append("job_ids")
-        jobs = pop("jobs", UNSET)
-        if jobs is UNSET:
-            jobs = None
-        elif jobs is None:
-            null_keys.append("jobs")
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        face_swap_response = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        value = pop("job_id", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("job_id",)
+        face_swap_response.job_id = value
+        value = pop("job_ids", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("job_ids",)
+        face_swap_response.job_ids = value
+        value = pop("jobs", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("jobs",)
         else:
-            jobs = [Job.from_dict(item) for item in jobs]
-        object_ = pop("object", UNSET)
-        if object_ is UNSET:
-            object_ = None
-        elif object_ is None:
-            null_keys.append("object")
-        face_swap_response = cls(
-            job_id,
-            job_ids,
-            jobs,
-            object_,
-        )
-        if null_keys:
-            face_swap_response._null_keys = tuple(null_keys)
+            value = [Job.from_dict(item) for item in value]
+        face_swap_response.jobs = value
+        value = pop("object", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("object",)
+        face_swap_response.object_ = value
+        face_swap_response._null_keys = null_keys
 
         face_swap_response.additional_properties = d
         return face_swap_response

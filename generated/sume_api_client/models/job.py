@@ -76,68 +76,66 @@ class Job:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        id = pop("id")
-        status = pop("status")
-        status = _JobStatus_by_value.get(status) or JobStatus(status)
-        created_at = pop("created_at", UNSET)
-        if created_at is UNSET:
-            created_at = None
-        elif created_at is None:
-            null_keys.append("created_at")
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        job = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        job.id = pop("id")
+        value = pop("status")
+        job.status = _JobStatus_by_value.get(value) or JobStatus(value)
+        value = pop("created_at", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("created_at",)
         else:
-            created_at = datetime.datetime.fromisoformat(created_at)
-        error = pop("error", UNSET)
-        if error is UNSET:
-            error = None
-        elif error is None:
-            null_keys.append("error")
+            value = datetime.datetime.fromisoformat(value)
+        job.created_at = value
+        value = pop("error", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("error",)
         else:
-            error = JobErrorInfo.from_dict(error)
-        object_ = pop("object", UNSET)
-        if object_ is UNSET:
-            object_ = None
-        elif object_ is None:
-            null_keys.append("object")
-        request_id = pop("request_id", UNSET)
-        if request_id is UNSET:
-            request_id = None
-        elif request_id is None:
-            null_keys.append("request_id")
-        result_url = pop("result_url", UNSET)
-        if result_url is UNSET:
-            result_url = None
-        elif result_url is None:
-            null_keys.append("result_url")
-        type_ = pop("type", UNSET)
-        if type_ is UNSET:
-            type_ = None
-        elif type_ is None:
-            null_keys.append("type")
+            value = JobErrorInfo.from_dict(value)
+        job.error = value
+        value = pop("object", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("object",)
+        job.object_ = value
+        value = pop("request_id", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("request_id",)
+        job.request_id = value
+        value = pop("result_url", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("result_url",)
+        job.result_url = value
+        value = pop("type", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("type",)
         else:
-            type_ = _JobType_by_value.get(type_) or JobType(type_)
-        updated_at = pop("updated_at", UNSET)
-        if updated_at is UNSET:
-            updated_at = None
-        elif updated_at is None:
-            null_keys.append("updated_at")
+            value = _JobType_by_value.get(value) or JobType(value)
+        job.type_ = value
+        value = pop("updated_at", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("updated_at",)
         else:
-            updated_at = datetime.datetime.fromisoformat(updated_at)
-        job = cls(
-            id,
-            status,
-            created_at,
-            error,
-            object_,
-            request_id,
-            result_url,
-            type_,
-            updated_at,
-        )
-        if null_keys:
-            job._null_keys = tuple(null_keys)
+            value = datetime.datetime.fromisoformat(value)
+        job.updated_at = value
+        job._null_keys = null_keys
 
         job.additional_properties = d
         return job

@@ -31,14 +31,13 @@ class JobErrorInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        code = pop("code")
-        message = pop("message")
-        job_error_info = cls(
-            code,
-            message,
-        )
+        value: Any
+        job_error_info = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        job_error_info.code = pop("code")
+        job_error_info.message = pop("message")
 
         job_error_info.additional_properties = d
         return job_error_info

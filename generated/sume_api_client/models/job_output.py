@@ -51,39 +51,38 @@ class JobOutput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        url = pop("url")
-        content_type = pop("content_type", UNSET)
-        if content_type is UNSET:
-            content_type = None
-        elif content_type is None:
-            null_keys.append("content_type")
-        duration_seconds = pop("duration_seconds", UNSET)
-        if duration_seconds is UNSET:
-            duration_seconds = None
-        elif duration_seconds is None:
-            null_keys.append("duration_seconds")
-        height = pop("height", UNSET)
-        if height is UNSET:
-            height = None
-        elif height is None:
-            null_keys.append("height")
-        width = pop("width", UNSET)
-        if width is UNSET:
-            width = None
-        elif width is None:
-            null_keys.append("width")
-        job_output = cls(
-            url,
-            content_type,
-            duration_seconds,
-            height,
-            width,
-        )
-        if null_keys:
-            job_output._null_keys = tuple(null_keys)
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        job_output = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        job_output.url = pop("url")
+        value = pop("content_type", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("content_type",)
+        job_output.content_type = value
+        value = pop("duration_seconds", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("duration_seconds",)
+        job_output.duration_seconds = value
+        value = pop("height", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("height",)
+        job_output.height = value
+        value = pop("width", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("width",)
+        job_output.width = value
+        job_output._null_keys = null_keys
 
         job_output.additional_properties = d
         return job_output

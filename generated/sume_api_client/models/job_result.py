@@ -34,21 +34,21 @@ class JobResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        outputs = pop("outputs", UNSET)
-        if outputs is UNSET:
-            outputs = None
-        elif outputs is None:
-            null_keys.append("outputs")
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        job_result = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        value = pop("outputs", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("outputs",)
         else:
-            outputs = [JobOutput.from_dict(item) for item in outputs]
-        job_result = cls(
-            outputs,
-        )
-        if null_keys:
-            job_result._null_keys = tuple(null_keys)
+            value = [JobOutput.from_dict(item) for item in value]
+        job_result.outputs = value
+        job_result._null_keys = null_keys
 
         job_result.additional_properties = d
         return job_result

@@ -50,39 +50,39 @@ class ReferenceAnalysisResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        job = pop("job", UNSET)
-        if job is UNSET:
-            job = None
-        elif job is None:
-            null_keys.append("job")
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        reference_analysis_response = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        value = pop("job", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("job",)
         else:
-            job = Job.from_dict(job)
-        job_id = pop("job_id", UNSET)
-        if job_id is UNSET:
-            job_id = None
-        elif job_id is None:
-            null_keys.append("job_id")
-        object_ = pop("object", UNSET)
-        if object_ is UNSET:
-            object_ = None
-        elif object_ is None:
-            null_keys.append("object")
-        required_credits = pop("required_credits", UNSET)
-        if required_credits is UNSET:
-            required_credits = None
-        elif required_credits is None:
-            null_keys.append("required_credits")
-        reference_analysis_response = cls(
-            job,
-            job_id,
-            object_,
-            required_credits,
-        )
-        if null_keys:
-            reference_analysis_response._null_keys = tuple(null_keys)
+            value = Job.from_dict(value)
+        reference_analysis_response.job = value
+        value = pop("job_id", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("job_id",)
+        reference_analysis_response.job_id = value
+        value = pop("object", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("object",)
+        reference_analysis_response.object_ = value
+        value = pop("required_credits", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("required_credits",)
+        reference_analysis_response.required_credits = value
+        reference_analysis_response._null_keys = null_keys
 
         reference_analysis_response.additional_properties = d
         return reference_analysis_response

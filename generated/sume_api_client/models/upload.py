@@ -56,46 +56,43 @@ class Upload:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        object_key = pop("object_key")
-        required_headers = pop("required_headers")
-        required_headers = UploadRequiredHeaders.from_dict(required_headers)
-        upload_url = pop("upload_url")
-        expires_at = pop("expires_at", UNSET)
-        if expires_at is UNSET:
-            expires_at = None
-        elif expires_at is None:
-            null_keys.append("expires_at")
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        upload = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        upload.object_key = pop("object_key")
+        value = pop("required_headers")
+        upload.required_headers = UploadRequiredHeaders.from_dict(value)
+        upload.upload_url = pop("upload_url")
+        value = pop("expires_at", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("expires_at",)
         else:
-            expires_at = datetime.datetime.fromisoformat(expires_at)
-        media_url = pop("media_url", UNSET)
-        if media_url is UNSET:
-            media_url = None
-        elif media_url is None:
-            null_keys.append("media_url")
-        method = pop("method", UNSET)
-        if method is UNSET:
-            method = None
-        elif method is None:
-            null_keys.append("method")
-        object_ = pop("object", UNSET)
-        if object_ is UNSET:
-            object_ = None
-        elif object_ is None:
-            null_keys.append("object")
-        upload = cls(
-            object_key,
-            required_headers,
-            upload_url,
-            expires_at,
-            media_url,
-            method,
-            object_,
-        )
-        if null_keys:
-            upload._null_keys = tuple(null_keys)
+            value = datetime.datetime.fromisoformat(value)
+        upload.expires_at = value
+        value = pop("media_url", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("media_url",)
+        upload.media_url = value
+        value = pop("method", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("method",)
+        upload.method = value
+        value = pop("object", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("object",)
+        upload.object_ = value
+        upload._null_keys = null_keys
 
         upload.additional_properties = d
         return upload

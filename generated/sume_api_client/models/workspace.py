@@ -34,21 +34,20 @@ class Workspace:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object as sent by the API (``__init__`` is not called)."""
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
         pop = d.pop
-        null_keys: list[str] = []
-        id = pop("id")
-        name = pop("name", UNSET)
-        if name is UNSET:
-            name = None
-        elif name is None:
-            null_keys.append("name")
-        workspace = cls(
-            id,
-            name,
-        )
-        if null_keys:
-            workspace._null_keys = tuple(null_keys)
+        value: Any
+        null_keys: tuple[str, ...] = ()
+        workspace = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        workspace.id = pop("id")
+        value = pop("name", UNSET)
+        if value is UNSET:
+            value = None
+        elif value is None:
+            null_keys += ("name",)
+        workspace.name = value
+        workspace._null_keys = null_keys
 
         workspace.additional_properties = d
         return workspace
