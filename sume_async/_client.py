@@ -18,6 +18,7 @@ from ._endpoint_caller import EndpointCaller
 from ._errors import InvalidInputError
 from ._logs import configure_from_env, install_library_filters
 from ._options import NOT_GIVEN, NotGiven, check_headers, check_timeout
+from ._poll_gate import PollBudget, PollGate
 from ._raw_views import AsyncSumeWithRawResponse
 from ._retries import RetryPolicy
 from ._transport import Requester, SharedPool
@@ -124,21 +125,21 @@ class AsyncSume:
         )
         self._attach(
             requester,
-            poll_slots=anyio.Semaphore(max_concurrent_polls, fast_acquire=True),
+            poll_gate=PollGate(max_concurrent_polls, PollBudget(None)),
             poll_policy=poll_policy or PollPolicy(),
         )
 
-    def _attach(self, requester: Requester, *, poll_slots: anyio.Semaphore, poll_policy: PollPolicy) -> None:
-        """Build the resources over ``requester``; waits share ``poll_slots``."""
+    def _attach(self, requester: Requester, *, poll_gate: PollGate, poll_policy: PollPolicy) -> None:
+        """Build the resources over ``requester``; waits share ``poll_gate``."""
         self._requester = requester
-        self._poll_slots = poll_slots
+        self._poll_gate = poll_gate
         self.poll_policy = poll_policy
         caller = EndpointCaller(requester)
         self.account = Account(caller)
         self.credits = Credits(caller)
         self.brand = Brand(caller)
         self.avatars = Avatars(caller)
-        self.jobs = Jobs(caller, poll_slots=poll_slots, poll_policy=poll_policy)
+        self.jobs = Jobs(caller, poll_gate=poll_gate, poll_policy=poll_policy)
         self.images = Images(caller)
         self.videos = Videos(caller)
         self.ads = Ads(caller)
@@ -203,7 +204,7 @@ class AsyncSume:
         derived.base_url = self.base_url
         derived.auth = self.auth
         derived._owns_pool = False
-        derived._attach(requester, poll_slots=self._poll_slots, poll_policy=poll_policy or self.poll_policy)
+        derived._attach(requester, poll_gate=self._poll_gate, poll_policy=poll_policy or self.poll_policy)
         return derived
 
     @functools.cached_property

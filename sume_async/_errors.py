@@ -207,9 +207,7 @@ class JobFailedError(JobError):
     """The job reached a terminal state other than ``completed``."""
 
     def __init__(self, job: Job) -> None:
-        from ._job_states import job_error_fields
-
-        code, message = job_error_fields(job)
+        code, message = _job_error_fields(job)
         self.job = job
         self.job_id = job.id
         self.status = str(job.status)
@@ -217,6 +215,19 @@ class JobFailedError(JobError):
         self.error_message = message
         detail = f": {code}: {message}" if code or message else ""
         super().__init__(f"Job {job.id} ended {self.status}{detail}")
+
+
+def _job_error_fields(job: Job) -> tuple[str | None, str | None]:
+    """The sanitized ``(code, message)`` of a failed job, whatever shape the server gave ``error``.
+
+    An object with string fields gives both; a bare string is the message; anything else
+    (a list, a number, null, absent) gives neither.
+    """
+    error: object = getattr(job, "error", None)
+    if isinstance(error, str):
+        return None, error
+    code, message = getattr(error, "code", None), getattr(error, "message", None)
+    return (code if isinstance(code, str) else None), (message if isinstance(message, str) else None)
 
 
 class JobTimeoutError(JobError):

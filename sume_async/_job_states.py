@@ -35,11 +35,3 @@ def type_of(job: Job) -> str | None:
 def is_short(job_type: str | JobType | None) -> bool:
     """Whether a job of this type is expected to finish in seconds rather than minutes."""
     return job_types.info(job_type).short
-
-
-def job_error_fields(job: Job) -> tuple[str | None, str | None]:
-    """The sanitized ``(code, message)`` of a failed job, when the server gave one."""
-    error = job.error
-    if error is None:
-        return None, None
-    return error.code, error.message

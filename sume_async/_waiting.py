@@ -1,39 +1,52 @@
 """Awaiting jobs: adaptive polling, one bounded scheduler, an overall deadline.
 
-Every wait — one job or ten thousand — runs through :class:`JobWatch`. It keeps the
-jobs in a heap ordered by their next poll time and polls the due ones with at most
-``max_concurrent_polls`` requests in flight (a bound shared by all the client's
-waits), so a large batch never opens a connection per job.
+Every wait — one job or ten thousand — is a :class:`Schedule` (plain bookkeeping: which job
+to poll next and when, what each answer means, when the deadline passed; no event loop)
+driven by a :class:`JobWatch` (the async part: it sleeps until the next poll is due and sends
+it through the client's :class:`~sume_async._poll_gate.PollGate`, which bounds the polls in
+flight and their rate across all the client's waits, most overdue first).
 
-Polling starts about a second after creation and backs off geometrically, with
-jitter, up to a cap that fits the job type: image jobs finish in seconds and are
-polled more often than video-like jobs, which take minutes.
+Polling starts about a second after the job's creation (its ``created_at`` when known, so a
+job reloaded by id is polled at once) and backs off geometrically, with jitter, up to a cap
+that fits the job type: image jobs finish in seconds and are polled more often than
+video-like jobs, which take minutes.
 
-There are no background tasks. The scheduler runs inside the caller's
-``__anext__``/``wait`` call, in a task group that ends before the call returns, so
-cancelling a wait (or breaking out of ``as_completed``) leaves nothing running.
+The plain ``async for`` loop keeps no background task: polling happens inside the caller's
+``__anext__``/``wait_all`` call, in a task group that ends before the call returns, so
+cancelling a wait (or breaking out of ``as_completed``) leaves nothing running. Only the
+``async with`` form of :class:`JobStream` runs the scheduler in a task, for the block's length.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import itertools
 import math
 import random
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
-from typing import Generic, Self, TypeVar, cast
+from typing import Any, Generic, Self, TypeVar, cast
 
 import anyio
 import attrs
 from anyio.abc import TaskGroup
-from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from sume_api_client.models import Job
 
 from . import _job_states as job_states
 from . import _job_types as job_types
-from ._errors import APIConnectionError, APIStatusError, ClientClosedError, JobFailedError, JobTimeoutError, SumeError
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    ClientClosedError,
+    InvalidInputError,
+    JobFailedError,
+    JobTimeoutError,
+    SumeError,
+)
+from ._poll_gate import PollGate
 
 
 class _Default:
@@ -47,26 +60,49 @@ DEFAULT = _Default()
 Timeout = float | None | _Default
 
 
+def _positive(field: str) -> Callable[[Any, Any, Any], None]:
+    def check(instance: Any, attribute: Any, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+            raise InvalidInputError(f"PollPolicy.{field}", "must be a finite number above 0")
+
+    return check
+
+
+def _jitter(instance: Any, attribute: Any, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+        raise InvalidInputError("PollPolicy.jitter", "must be a number in [0, 1)")
+
+
+def _factor(instance: Any, attribute: Any, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 1:
+        raise InvalidInputError("PollPolicy.factor", "must be a finite number of at least 1")
+
+
 @attrs.frozen
 class PollPolicy:
     """How often to poll a job.
 
     The n-th poll comes ``min(cap, first * factor**n)`` seconds after the previous one,
     times a random factor in ``[1 - jitter, 1 + jitter]`` so that a batch created at
-    once does not poll in lockstep.
+    once does not poll in lockstep. The cap is ``short_cap`` for image jobs and
+    ``long_cap`` for the others.
     """
 
-    first: float = 1.0
-    factor: float = 1.5
-    short_cap: float = 3.0
-    long_cap: float = 6.0
-    jitter: float = 0.2
+    first: float = attrs.field(default=1.0, validator=_positive("first"))
+    factor: float = attrs.field(default=1.5, validator=_factor)
+    short_cap: float = attrs.field(default=3.0, validator=_positive("short_cap"))
+    long_cap: float = attrs.field(default=6.0, validator=_positive("long_cap"))
+    jitter: float = attrs.field(default=0.2, validator=_jitter)
     #: How long to wait after a poll failed for a transient reason (429, 5xx, network).
-    error_delay: float = 5.0
+    error_delay: float = attrs.field(default=5.0, validator=_positive("error_delay"))
 
     def interval(self, polls: int, job_type: str | None, rng: random.Random) -> float:
         cap = self.short_cap if job_states.is_short(job_type) else self.long_cap
-        base = min(cap, self.first * self.factor**polls)
+        # ``first * factor**polls`` overflows a float after ~1,750 polls: stop growing at the cap.
+        if self.first >= cap or (self.factor > 1 and polls * math.log(self.factor) >= math.log(cap / self.first)):
+            base = cap
+        else:
+            base = self.first * self.factor**polls
         return base * rng.uniform(1 - self.jitter, 1 + self.jitter)
 
     def scaled(self, factor: float) -> PollPolicy:
@@ -87,6 +123,19 @@ def default_timeout(jobs: Sequence[Job | str]) -> float:
     return max(job_types.info(job_states.type_of(j) if isinstance(j, Job) else None).default_timeout for j in jobs)
 
 
+def _age(job: Job | str, wall_now: float) -> float:
+    """Seconds since the job was created, by its ``created_at`` (0 when unknown or in the future)."""
+    created = getattr(job, "created_at", None)
+    if not isinstance(created, dt.datetime):
+        return 0.0
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=dt.UTC)
+    return max(0.0, wall_now - created.timestamp())
+
+
+# ---------------------------------------------------------------- the bookkeeping
+
+
 @attrs.define(eq=False)
 class _Entry:
     due: float
@@ -101,17 +150,148 @@ class _Entry:
         return (self.due, self.order) < (other.due, other.order)
 
 
-#: Index of an outcome that ends the whole wait (the client was closed), not one job's.
-FATAL = -1
-
 #: ``(index in the input, the job or the error that ended its wait)``.
-Outcome = tuple[int, Job | SumeError]
+_Outcome = tuple[int, Job | SumeError]
+
+
+class Schedule:
+    """The bookkeeping of one wait, without an event loop: every time is passed in.
+
+    Keeps the jobs in a heap by their next poll time; :meth:`pop` hands out the next one to
+    poll, :meth:`polled`/:meth:`poll_failed` record what came back (a job finished, failed,
+    or is polled again later), :meth:`expire` ends the jobs left when the deadline passed.
+    Outcomes queue in completion order for :meth:`take`.
+    """
+
+    def __init__(
+        self,
+        jobs: Sequence[Job | str],
+        *,
+        now: float,
+        wall_now: float,
+        timeout: float | None,
+        policy: PollPolicy,
+        fixed_interval: float | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.timeout = timeout
+        self.deadline = None if timeout is None else now + timeout
+        self._policy = policy
+        self._fixed = fixed_interval
+        self._rng = rng or random.Random()
+        self._heap: list[_Entry] = []
+        self._in_flight: set[_Entry] = set()
+        self._ready: deque[_Outcome] = deque()
+        #: An error that ends the whole wait, not one job's (the client was closed).
+        self.fatal: SumeError | None = None
+        order = itertools.count()
+        for index, job in enumerate(jobs):
+            if isinstance(job, Job):
+                entry = _Entry(0.0, next(order), index, job.id, job_states.type_of(job), job_states.status_of(job))
+            else:
+                entry = _Entry(0.0, next(order), index, job, None)
+            # Counted from the job's creation when known: a job created long ago is polled at once.
+            entry.due = now + max(0.0, self._interval(entry) - _age(job, wall_now))
+            self._heap.append(entry)
+        heapq.heapify(self._heap)
+        self.pending = len(self._heap)
+
+    # -- what to poll next
+
+    def next_due(self) -> float | None:
+        """When the next poll is due (``None``: nothing left to poll, maybe some in flight)."""
+        return self._heap[0].due if self._heap else None
+
+    def pop(self) -> _Entry:
+        """The most overdue job, now counted as in flight."""
+        entry = heapq.heappop(self._heap)
+        self._in_flight.add(entry)
+        return entry
+
+    def requeue_in_flight(self) -> None:
+        """Polls cut short (deadline, cancellation, a stop) go back in the queue as they were."""
+        for entry in self._in_flight:
+            heapq.heappush(self._heap, entry)
+        self._in_flight.clear()
+
+    @property
+    def finished(self) -> bool:
+        """Nothing left to poll nor in flight."""
+        return not self._heap and not self._in_flight
+
+    # -- what came back
+
+    def polled(self, entry: _Entry, job: Job, now: float) -> None:
+        self._in_flight.discard(entry)
+        entry.polls += 1
+        entry.last_status = job_states.status_of(job)
+        entry.job_type = job_states.type_of(job) or entry.job_type
+        if not job_states.is_terminal(job):
+            entry.due = now + self._interval(entry)
+            heapq.heappush(self._heap, entry)
+        elif job_states.is_failed(job):
+            self._ready.append((entry.index, JobFailedError(job)))
+        else:
+            self._ready.append((entry.index, job))
+
+    def poll_failed(self, entry: _Entry, error: SumeError, now: float) -> None:
+        self._in_flight.discard(entry)
+        if isinstance(error, ClientClosedError):
+            self.fatal = error
+            self._in_flight.add(entry)  # as if cut short: the wait ends here
+        elif _is_transient(error):
+            entry.due = now + self._policy.error_delay * self._rng.uniform(0.8, 1.2)
+            heapq.heappush(self._heap, entry)
+        else:
+            self._ready.append((entry.index, error))
+
+    # -- the deadline
+
+    def deadline_passed(self, now: float) -> bool:
+        return self.deadline is not None and now >= self.deadline
+
+    def expire(self) -> None:
+        """End every job still waiting with ``JobTimeoutError``, in input order."""
+        self.requeue_in_flight()
+        for entry in sorted(self._heap, key=lambda e: e.index):
+            error = JobTimeoutError(entry.job_id, last_status=entry.last_status, timeout=self.timeout)
+            self._ready.append((entry.index, error))
+        self._heap.clear()
+
+    # -- outcomes
+
+    @property
+    def has_outcome(self) -> bool:
+        return bool(self._ready)
+
+    def take(self) -> _Outcome | None:
+        """The next outcome in completion order, if any."""
+        if not self._ready:
+            return None
+        self.pending -= 1
+        return self._ready.popleft()
+
+    def _interval(self, entry: _Entry) -> float:
+        if self._fixed is not None:
+            return self._fixed
+        return self._policy.interval(entry.polls, entry.job_type, self._rng)
+
+
+def _is_transient(exc: SumeError) -> bool:
+    """Worth polling again later: network trouble, 408, 429, 5xx (after the request's own retries)."""
+    if isinstance(exc, APIStatusError):
+        return exc.status_code in (408, 429) or exc.status_code >= 500
+    return isinstance(exc, APIConnectionError)
+
+
+# ---------------------------------------------------------------- the driver
 
 
 class JobWatch:
-    """Polls a set of jobs until each is terminal or the deadline passes.
+    """Runs a :class:`Schedule`: sleeps until a poll is due, polls through the gate.
 
-    Outcomes come out in completion order as ``(input index, job or error)``.
+    Two modes: :meth:`next_outcome` (pull: polls only while the caller waits for the next
+    outcome) and :meth:`drain` (continuous: hands each outcome to a callback at once).
     ``fixed_interval`` replaces the adaptive schedule with a constant one.
     """
 
@@ -121,130 +301,127 @@ class JobWatch:
         jobs: Sequence[Job | str],
         *,
         timeout: float | None,
-        poll_slots: anyio.Semaphore,
+        gate: PollGate,
         policy: PollPolicy,
         fixed_interval: float | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self._fetch = fetch
-        self._slots = poll_slots
+        self._jobs = jobs
+        self._gate = gate
+        self._timeout = timeout
         self._policy = policy
         self._fixed = fixed_interval
-        self._rng = rng or random.Random()
-        self._timeout = timeout
-        self._deadline: float | None = None
-        self._heap: list[_Entry] = []
-        self._ready: deque[Outcome] = deque()
-        self._polling: set[_Entry] = set()
-        self._started = False
-        #: An error that ends the whole wait, not one job's (the client was closed).
-        self._fatal: SumeError | None = None
+        self._rng = rng
+        self._schedule: Schedule | None = None
         self._wake = anyio.Event()
-        order = itertools.count()
-        self._pending = 0
-        for index, job in enumerate(jobs):
-            if isinstance(job, Job):
-                entry = _Entry(0.0, next(order), index, job.id, job_states.type_of(job), job_states.status_of(job))
-            else:
-                entry = _Entry(0.0, next(order), index, job, None)
-            self._heap.append(entry)
-            self._pending += 1
 
     @property
-    def pending(self) -> int:
-        """Jobs not yet reported."""
-        return self._pending
+    def size(self) -> int:
+        return len(self._jobs)
 
-    def _start_clock(self) -> None:
-        now = anyio.current_time()
-        self._deadline = None if self._timeout is None else now + self._timeout
-        for entry in self._heap:
-            entry.due = now + self._next_interval(entry)
-        heapq.heapify(self._heap)
+    def _start(self) -> Schedule:
+        if self._schedule is None:
+            self._schedule = Schedule(
+                self._jobs,
+                now=anyio.current_time(),
+                wall_now=time.time(),
+                timeout=self._timeout,
+                policy=self._policy,
+                fixed_interval=self._fixed,
+                rng=self._rng,
+            )
+        return self._schedule
 
-    def _next_interval(self, entry: _Entry) -> float:
-        if self._fixed is not None:
-            return self._fixed
-        return self._policy.interval(entry.polls, entry.job_type, self._rng)
-
-    def _ensure_started(self) -> None:
-        if not self._started:
-            self._start_clock()
-            self._started = True
-
-    async def next_outcome(self) -> Outcome:
+    async def next_outcome(self) -> _Outcome:
         """Pull mode: poll until the next job finishes; ``StopAsyncIteration`` when none is left.
 
         Nothing runs between calls: polling happens inside this call only.
         """
-        self._ensure_started()
-        if not self._ready and self._pending:
-            await self._pump()
-        if not self._ready:
+        schedule = self._start()
+        if not schedule.has_outcome and schedule.pending:
+            await self._pump(schedule, None)
+        outcome = schedule.take()
+        if outcome is None:
             raise StopAsyncIteration
-        self._pending -= 1
-        return self._ready.popleft()
+        return outcome
 
-    async def run(self, send: MemoryObjectSendStream[Outcome]) -> None:
-        """Continuous mode: poll until every job is reported, sending each outcome at once.
+    async def drain(self, emit: Callable[[_Outcome], bool]) -> None:
+        """Continuous mode: poll until every job is reported, passing each outcome to ``emit``.
 
-        Meant to run as a task for as long as the caller consumes ``send``'s other end;
-        an error that ends the whole wait is sent as ``(FATAL, error)``.
+        ``emit`` returns ``False`` to stop the wait (polls in flight are cancelled). An error
+        that ends the whole wait (the client was closed) is raised.
         """
-        self._ensure_started()
-        async with send:
-            try:
-                await self._pump(emit=send.send_nowait)
-            except ClientClosedError as exc:
-                send.send_nowait((FATAL, exc))
-                return
-            while self._ready:
-                send.send_nowait(self._ready.popleft())
+        schedule = self._start()
+        await self._pump(schedule, emit)
 
-    async def _pump(self, emit: Callable[[Outcome], None] | None = None) -> None:
+    async def collect(self, *, return_exceptions: bool) -> list[Job | SumeError]:
+        """Every job's outcome, in input order (``wait_all``)."""
+        results: list[Job | SumeError | None] = [None] * self.size
+        failure: list[SumeError] = []
+
+        def keep(outcome: _Outcome) -> bool:
+            index, value = outcome
+            if _should_raise(value, return_exceptions):
+                failure.append(cast(SumeError, value))
+                return False
+            results[index] = value
+            return True
+
+        await self.drain(keep)
+        if failure:
+            raise failure[0]
+        return [r for r in results if r is not None]
+
+    async def _pump(self, schedule: Schedule, emit: Callable[[_Outcome], bool] | None) -> None:
         """Poll until an outcome is ready (pull mode) or, with ``emit``, until none is left."""
-        remaining = math.inf if self._deadline is None else self._deadline - anyio.current_time()
+        stopped = False
+        deadline = math.inf if schedule.deadline is None else schedule.deadline
         try:
-            with anyio.move_on_after(remaining):
+            with anyio.CancelScope(deadline=deadline):
                 async with anyio.create_task_group() as tg:
                     cutoff: float | None = None
-                    while self._fatal is None:
+                    while schedule.fatal is None:
                         now = anyio.current_time()
                         if emit is not None:
-                            while self._ready:
-                                emit(self._ready.popleft())
-                            if not self._heap and not self._polling:
+                            if not _emit_ready(schedule, emit):
+                                stopped = True
+                                tg.cancel_scope.cancel()
                                 break
-                        elif self._ready:
-                            # A result is in: start only the polls already due by now, so
-                            # they are not delayed by the caller, then hand the result over.
+                            if schedule.finished:
+                                break
+                        elif schedule.has_outcome:
+                            # A result is in: start only the polls already due by now (if the
+                            # gate lets them through at once), then hand the result over.
                             cutoff = now if cutoff is None else cutoff
-                            if not self._heap or self._heap[0].due > cutoff:
+                            due = schedule.next_due()
+                            if due is None or due > cutoff or not self._gate.try_acquire(due):
                                 break
-                        if not self._heap:
+                            tg.start_soon(self._poll, schedule, schedule.pop())
+                            continue
+                        due = schedule.next_due()
+                        if due is None:
                             # Everything left is being polled right now; wait for a result.
                             await self._wait_for_wake(math.inf)
                             continue
-                        if self._heap[0].due > now:
-                            await self._wait_for_wake(self._heap[0].due - now)
+                        if due > now:
+                            await self._wait_for_wake(due - now)
                             continue
-                        await self._slots.acquire()
-                        entry = heapq.heappop(self._heap)
-                        self._polling.add(entry)
-                        tg.start_soon(self._poll, entry)
-                    # The task group lets the polls in flight finish; their results are
-                    # kept for the next call.
+                        await self._gate.acquire(due)
+                        tg.start_soon(self._poll, schedule, schedule.pop())
+                    # In pull mode the task group lets the polls in flight finish; their
+                    # results are kept for the next call.
         finally:
-            # Polls cut short by the deadline or a cancellation go back in the queue.
-            for entry in self._polling:
-                heapq.heappush(self._heap, entry)
-            self._polling.clear()
-        if self._fatal is not None:
-            raise self._fatal
-        deadline_passed = self._deadline is not None and anyio.current_time() >= self._deadline
-        # In pull mode a result already in hand is handed over first; the next call expires.
-        if self._heap and deadline_passed and (emit is not None or not self._ready):
-            self._expire()
+            schedule.requeue_in_flight()
+        if schedule.fatal is not None:
+            raise schedule.fatal
+        if stopped:
+            return
+        if schedule.deadline_passed(anyio.current_time()) and (emit is not None or not schedule.has_outcome):
+            # In pull mode a result already in hand is handed over first; the next call expires.
+            schedule.expire()
+            if emit is not None:
+                _emit_ready(schedule, emit)
 
     async def _wait_for_wake(self, delay: float) -> None:
         with anyio.move_on_after(delay):
@@ -252,50 +429,34 @@ class JobWatch:
         if self._wake.is_set():
             self._wake = anyio.Event()
 
-    async def _poll(self, entry: _Entry) -> None:
+    async def _poll(self, schedule: Schedule, entry: _Entry) -> None:
+        # Never let an error escape into the task group: it would reach the caller wrapped in
+        # an ExceptionGroup instead of as the SumeError it is.
         try:
             job = await self._fetch(entry.job_id)
-        except ClientClosedError as exc:
-            self._fatal = exc
         except SumeError as exc:
-            # Never let an error escape into the task group: it would reach the caller
-            # wrapped in an ExceptionGroup instead of as the SumeError it is.
-            self._polling.discard(entry)
-            if _is_transient(exc):
-                entry.due = anyio.current_time() + self._policy.error_delay * self._rng.uniform(0.8, 1.2)
-                heapq.heappush(self._heap, entry)
-            else:
-                self._ready.append((entry.index, exc))
+            schedule.poll_failed(entry, exc, anyio.current_time())
         else:
-            self._polling.discard(entry)
-            entry.polls += 1
-            entry.last_status = job_states.status_of(job)
-            entry.job_type = job_states.type_of(job) or entry.job_type
-            if not job_states.is_terminal(job):
-                entry.due = anyio.current_time() + self._next_interval(entry)
-                heapq.heappush(self._heap, entry)
-            elif job_states.is_failed(job):
-                self._ready.append((entry.index, JobFailedError(job)))
-            else:
-                self._ready.append((entry.index, job))
+            schedule.polled(entry, job, anyio.current_time())
         finally:
-            self._slots.release()
+            self._gate.release()
             self._wake.set()
 
-    def _expire(self) -> None:
-        for entry in sorted(self._heap, key=lambda e: e.index):  # stable, input order
-            self._ready.append(
-                (entry.index, JobTimeoutError(entry.job_id, last_status=entry.last_status, timeout=self._timeout))
-            )
-        self._heap.clear()
+
+def _emit_ready(schedule: Schedule, emit: Callable[[_Outcome], bool]) -> bool:
+    """Hand every ready outcome to ``emit``; ``False`` as soon as it asks to stop."""
+    while (outcome := schedule.take()) is not None:
+        if not emit(outcome):
+            return False
+    return True
 
 
-def _is_transient(exc: SumeError) -> bool:
-    """Worth polling again later: network trouble, 408, 429, 5xx (after the request's own retries)."""
-    if isinstance(exc, APIStatusError):
-        return exc.status_code in (408, 429) or exc.status_code >= 500
-    return isinstance(exc, APIConnectionError)
+def _should_raise(value: Job | SumeError, return_exceptions: bool) -> bool:
+    """The one rule of batch waits: an error ends the wait unless the caller asked to collect it."""
+    return isinstance(value, SumeError) and not return_exceptions
 
+
+# ---------------------------------------------------------------- as_completed
 
 T = TypeVar("T")
 
@@ -321,45 +482,62 @@ class JobStream(Generic[T]):
     def __init__(self, watch: JobWatch, *, return_exceptions: bool) -> None:
         self._watch = watch
         self._return_exceptions = return_exceptions
-        self._receive: MemoryObjectReceiveStream[Outcome] | None = None
         self._tg: TaskGroup | None = None
+        # The ``async with`` form: outcomes the task found, and how the task ended.
+        self._buffer: deque[_Outcome] = deque()
+        self._arrived = anyio.Event()
+        self._ended = False
+        self._error: SumeError | None = None
 
     def __aiter__(self) -> Self:
         return self
 
     async def __anext__(self) -> T:
-        if self._receive is None:
-            index, outcome = await self._watch.next_outcome()
+        if self._tg is None:
+            _, outcome = await self._watch.next_outcome()
         else:
-            try:
-                index, outcome = await self._receive.receive()
-            except anyio.EndOfStream:
-                raise StopAsyncIteration from None
-        if isinstance(outcome, SumeError) and (index == FATAL or not self._return_exceptions):
-            raise outcome
+            while not self._buffer:
+                if self._ended:
+                    if self._error is not None:
+                        raise self._error
+                    raise StopAsyncIteration
+                await self._arrived.wait()
+                self._arrived = anyio.Event()
+            _, outcome = self._buffer.popleft()
+        if _should_raise(outcome, self._return_exceptions):
+            raise cast(SumeError, outcome)
         return cast(T, outcome)
+
+    def _deliver(self, outcome: _Outcome) -> bool:
+        self._buffer.append(outcome)
+        self._arrived.set()
+        return True
+
+    async def _run(self) -> None:
+        # The task never raises (only its cancellation goes through): the error that ends
+        # the wait is kept for the reader, who raises it as itself.
+        try:
+            await self._watch.drain(self._deliver)
+        except SumeError as exc:
+            self._error = exc
+        finally:
+            self._ended = True
+            self._arrived.set()
 
     async def __aenter__(self) -> Self:
         if self._tg is not None:
             raise RuntimeError("this stream is already open")
-        send, self._receive = anyio.create_memory_object_stream[Outcome](math.inf)
         self._tg = anyio.create_task_group()
         await self._tg.__aenter__()
-        self._tg.start_soon(self._watch.run, send)
+        self._tg.start_soon(self._run)
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> bool | None:
-        assert self._tg is not None and self._receive is not None
+        assert self._tg is not None
         self._tg.cancel_scope.cancel()
-        try:
-            return await self._tg.__aexit__(exc_type, exc, tb)
-        except BaseExceptionGroup as group:
-            # The task group wraps an error raised in the block (a JobFailedError from this
-            # stream, or the caller's own); let it out as itself, not as a group.
-            if exc is not None and all(error is exc for error in group.exceptions):
-                return False
-            raise
-        finally:
-            self._receive.close()
+        # The block's own exception (a JobFailedError from this stream, or the caller's) is
+        # not handed to the task group, which would wrap it in a group: it goes on as itself.
+        await self._tg.__aexit__(None, None, None)
+        return None

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import builtins
-import math
 import os
 import random
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal, Unpack, overload
 
-import anyio
 from sume_api_client.api.jobs import get_job, get_job_result, list_jobs
 from sume_api_client.models import Job, JobList, JobStatus, JobType, JobWithResult
 
@@ -21,16 +19,17 @@ from .._endpoint_caller import EndpointCaller
 from .._errors import InvalidInputError, JobFailedError, SumeError
 from .._options import RequestOptions
 from .._pagination import AsyncPager
-from .._waiting import DEFAULT, FATAL, JobStream, JobWatch, Outcome, PollPolicy, Timeout, default_timeout
+from .._poll_gate import PollGate
+from .._waiting import DEFAULT, JobStream, JobWatch, PollPolicy, Timeout, default_timeout
 from ._common import pager
 
 JobRef = Job | str
 
 
 class Jobs:
-    def __init__(self, caller: EndpointCaller, *, poll_slots: anyio.Semaphore, poll_policy: PollPolicy) -> None:
+    def __init__(self, caller: EndpointCaller, *, poll_gate: PollGate, poll_policy: PollPolicy) -> None:
         self._caller = caller
-        self._poll_slots = poll_slots
+        self._poll_gate = poll_gate
         self._poll_policy = poll_policy
         self._rng = random.Random()
 
@@ -194,22 +193,11 @@ class Jobs:
         ``JobFailedError``/``JobTimeoutError`` in the list instead of raising.
         """
         watch = self._watch(jobs, timeout, poll_interval)
-        results: builtins.list[Job | SumeError | None] = [None] * watch.pending
-        failure: SumeError | None = None
-        send, receive = anyio.create_memory_object_stream[Outcome](math.inf)
-        async with anyio.create_task_group() as tg, receive:
-            tg.start_soon(watch.run, send)
-            async for index, outcome in receive:
-                if isinstance(outcome, SumeError) and (index == FATAL or not return_exceptions):
-                    failure = outcome
-                    tg.cancel_scope.cancel()
-                    break
-                results[index] = outcome
-        if failure is not None:
-            raise failure
-        return [r for r in results if r is not None]
+        return await watch.collect(return_exceptions=return_exceptions)
 
     def _watch(self, jobs: Iterable[JobRef], timeout: Timeout, poll_interval: float | None) -> JobWatch:
+        if isinstance(jobs, str | bytes | Job) or not isinstance(jobs, Iterable):
+            raise InvalidInputError("jobs", "must be a list of jobs or job ids")
         refs: Sequence[JobRef] = list(jobs)
         for i, ref in enumerate(refs):
             if not isinstance(ref, Job):
@@ -228,7 +216,7 @@ class Jobs:
             self.get,
             refs,
             timeout=limit,
-            poll_slots=self._poll_slots,
+            gate=self._poll_gate,
             policy=self._poll_policy,
             fixed_interval=poll_interval,
             rng=self._rng,

@@ -99,7 +99,7 @@ def pool_is_idle(sume: AsyncSume) -> bool:
 
 
 def permits_are_back(sume: AsyncSume) -> bool:
-    return sume.jobs._poll_slots.value == POLLS and sume._requester.limiter.value == REQUESTS
+    return sume.jobs._poll_gate.in_flight == 0 and sume._requester.limiter.value == REQUESTS
 
 
 def total_requests(mock: MockSume) -> int:

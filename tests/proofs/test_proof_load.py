@@ -170,7 +170,7 @@ async def test_2000_concurrent_waits_share_the_poll_bound(anyio_backend: str) ->
                         assert not outcomes
                         mock.complete_all()
 
-                    assert sume.jobs._poll_slots.value == POLL_BOUND
+                    assert sume.jobs._poll_gate.in_flight == 0
                     assert sume._requester.limiter.value == 64
                     peak = mock.peak_connections
                 await wait_until(lambda: mock.open_connections == 0)

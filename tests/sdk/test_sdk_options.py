@@ -200,7 +200,7 @@ async def test_with_options_waits_share_the_poll_slots() -> None:
     mock = MockSume(speed=200)
     async with client_for(mock, max_concurrent_polls=1) as sume:
         derived = sume.with_options(poll_policy=PollPolicy().scaled(1 / 200))
-        assert derived.jobs._poll_slots is sume.jobs._poll_slots
+        assert derived.jobs._poll_gate is sume.jobs._poll_gate
         jobs = [await sume.images.generate(prompt=f"p{i}") for i in range(3)]
         done = await derived.jobs.wait_all(jobs, timeout=30)
         assert [j.status for j in done] == ["completed"] * 3

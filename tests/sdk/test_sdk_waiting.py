@@ -251,3 +251,14 @@ async def test_waits_on_a_closed_client_raise_client_closed_error() -> None:
         async with sume.jobs.as_completed(["job_1"]) as finished:
             async for _ in finished:
                 pass
+
+
+@pytest.mark.parametrize("jobs", ["job_abc", b"job_abc", 42, None])
+async def test_batch_waits_refuse_a_single_string_or_non_list(jobs: object) -> None:
+    from sume_async import InvalidInputError
+
+    async with make(Scripted({})) as sume:
+        with pytest.raises(InvalidInputError, match="jobs"):
+            await sume.jobs.wait_all(jobs)  # type: ignore[arg-type]
+        with pytest.raises(InvalidInputError, match="jobs"):
+            sume.jobs.as_completed(jobs)  # type: ignore[arg-type]

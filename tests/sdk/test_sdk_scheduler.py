@@ -1,0 +1,254 @@
+"""The wait scheduler's bookkeeping, driven without an event loop (every time is passed in).
+
+``Schedule`` (one wait's heap, deadline and outcomes) and ``PollBudget`` (the client's poll
+rate) are plain objects: these tests step a simulated clock through them, so fairness and the
+budget are proven exactly, with no timed assertion. ``PollGate``'s order is checked with tasks
+that only wait on each other (no sleeping).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+from collections import Counter, defaultdict
+
+import anyio
+import pytest
+from sdk_helpers import job
+
+from sume_async import InvalidInputError, Job, JobFailedError, JobTimeoutError, NotFoundError, PollPolicy
+from sume_async._poll_gate import PollBudget, PollGate
+from sume_async._waiting import Schedule
+
+FLAT = PollPolicy(first=1.0, factor=1.0, short_cap=1.0, long_cap=1.0, jitter=0.0, error_delay=5.0)
+WALL = 1_800_000_000.0  # a fixed wall-clock instant for created_at arithmetic
+
+
+def running(job_id: str) -> Job:
+    return Job.from_dict(job(job_id, "processing"))
+
+
+def schedule(jobs: list[Job | str], policy: PollPolicy = FLAT, **kwargs: object) -> Schedule:
+    return Schedule(jobs, now=0.0, wall_now=WALL, timeout=None, policy=policy, rng=random.Random(0), **kwargs)  # type: ignore[arg-type]
+
+
+# -- the poll policy
+
+
+def test_poll_intervals_never_overflow_however_long_a_job_runs() -> None:
+    rng = random.Random(0)
+    policy = PollPolicy(jitter=0.0)
+    assert [policy.interval(n, None, rng) for n in (1_750, 10_000, 10**9)] == [6.0, 6.0, 6.0]
+    assert policy.interval(10**9, "image_generation", rng) == 3.0
+    slow = PollPolicy(first=0.001, factor=1.000001, jitter=0.0)
+    assert slow.interval(10**9, None, rng) == 6.0
+    # A wait on a job still running after thousands of polls keeps its cap.
+    plan = schedule(["job_1"], PollPolicy(jitter=0.0))
+    now = 0.0
+    for _ in range(3_000):
+        entry = plan.pop()
+        now = entry.due
+        plan.polled(entry, running("job_1"), now)
+    assert plan.next_due() == now + 3.0  # the job turned out to be an image job
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("first", 0), ("first", -1.0), ("first", float("nan")), ("factor", 0.5), ("short_cap", float("inf")),
+     ("long_cap", "3"), ("jitter", 1.0), ("jitter", -0.1), ("error_delay", True)],
+)  # fmt: skip
+def test_poll_policy_refuses_bad_values(field: str, value: object) -> None:
+    with pytest.raises(InvalidInputError, match=f"PollPolicy.{field}"):
+        PollPolicy(**{field: value})  # type: ignore[arg-type]
+
+
+# -- one wait's schedule
+
+
+def test_the_most_overdue_job_is_polled_first_and_outcomes_come_in_completion_order() -> None:
+    plan = schedule(["job_a", "job_b", "job_c"])
+    assert plan.next_due() == 1.0
+    first = plan.pop()
+    plan.polled(first, running(first.job_id), now=1.5)  # next due 2.5
+    order = [plan.pop().job_id, plan.pop().job_id]
+    assert order == ["job_b", "job_c"] and plan.next_due() == 2.5
+    assert plan.take() is None and not plan.finished
+    again = plan.pop()
+    assert again.job_id == "job_a" and again.polls == 1
+
+
+def test_answers_become_outcomes_reschedules_or_errors() -> None:
+    plan = schedule(["job_a", "job_b", "job_c", "job_d"])
+    a, b, c, d = (plan.pop() for _ in range(4))
+    plan.polled(c, Job.from_dict(job("job_c", "completed")), now=1.0)
+    plan.polled(b, Job.from_dict(job("job_b", "failed", error={"code": "policy", "message": "Refused."})), now=1.0)
+    plan.poll_failed(d, NotFoundError(status_code=404, code="not_found", message="gone"), now=1.0)
+    from sume_async import InternalServerError
+
+    plan.poll_failed(a, InternalServerError(status_code=503, code=None, message="busy"), now=1.0)
+    assert plan.next_due() == pytest.approx(6.0, rel=0.2)  # a transient error: polled again later
+    outcomes = [plan.take() for _ in range(3)]
+    assert [o[0] for o in outcomes if o] == [2, 1, 3]
+    failed = outcomes[1][1]  # type: ignore[index]
+    assert isinstance(failed, JobFailedError) and (failed.error_code, failed.error_message) == ("policy", "Refused.")
+    assert isinstance(outcomes[2][1], NotFoundError)  # type: ignore[index]
+    assert plan.pending == 1
+
+
+@pytest.mark.parametrize("error", ["boom", ["a", "b"], 42, None, {"code": 7, "message": None}, {"code": "x"}])
+def test_a_failed_job_with_any_error_shape_gives_job_failed_error(error: object) -> None:
+    # The parser refuses such bodies (APIResponseValidationError); a Job built by hand may
+    # still carry anything, and reading its error never raises.
+    from sume_async import JobStatus
+
+    failed = JobFailedError(Job(id="job_1", status=JobStatus.FAILED, error=error))  # type: ignore[arg-type]
+    assert failed.job_id == "job_1" and failed.status == "failed"
+    assert failed.error_code in (None, "x") and isinstance(failed.error_message, str | None)
+
+
+def test_the_deadline_ends_every_job_left_in_input_order_with_its_last_status() -> None:
+    plan = Schedule(["job_a", "job_b", "job_c"], now=0.0, wall_now=WALL, timeout=10.0, policy=FLAT)
+    a = plan.pop()
+    plan.polled(a, running("job_a"), now=1.0)
+    in_flight = plan.pop()
+    assert not plan.deadline_passed(9.99) and plan.deadline_passed(10.0)
+    plan.expire()
+    outcomes = [plan.take() for _ in range(3)]
+    assert [o[0] for o in outcomes if o] == [0, 1, 2] and in_flight.job_id == "job_b"
+    assert all(isinstance(o[1], JobTimeoutError) for o in outcomes if o)
+    assert outcomes[0][1].last_status == "processing"  # type: ignore[index,union-attr]
+    assert plan.finished and plan.pending == 0
+
+
+def test_polling_is_scheduled_from_the_jobs_created_at() -> None:
+    def created(seconds_ago: float) -> Job:
+        when = dt.datetime.fromtimestamp(WALL - seconds_ago, dt.UTC)
+        return Job.from_dict(job(f"job_{seconds_ago}", "processing", created_at=when.isoformat()))
+
+    plan = schedule([created(3600), created(0.25), created(-30), "job_id_only"])
+    dues = sorted((e.due, e.job_id) for e in (plan.pop() for _ in range(4)))
+    # Reloaded an hour later: polled at once. 0.25 s old: 0.75 s to go. Clock skew (created "in
+    # the future") or no created_at: a full first interval.
+    assert dues == [(0.0, "job_3600"), (0.75, "job_0.25"), (1.0, "job_-30"), (1.0, "job_id_only")]
+
+
+def test_a_fixed_interval_replaces_the_policy() -> None:
+    plan = schedule(["job_a"], fixed_interval=0.25)
+    entry = plan.pop()
+    assert entry.due == 0.25
+    plan.polled(entry, running("job_a"), now=7.0)
+    assert plan.next_due() == 7.25
+
+
+# -- the budget and fairness under overload
+
+
+def test_the_budget_never_lets_more_than_its_rate_into_any_second() -> None:
+    for per_second in (0.5, 1, 7.5, 40, 1000):
+        budget = PollBudget(per_second)
+        starts: list[float] = []
+        t = 0.0
+        while t < 20.0:
+            if budget.delay(t) == 0:
+                budget.spend(t)
+                starts.append(t)
+            else:
+                t = min(t + 0.0007, t + budget.delay(t))  # wake at the time asked, or a little after
+                continue
+            t += 0.0003
+        # Every window of one second, starting at each poll: never above the rate.
+        j = 0
+        for i, start in enumerate(starts):
+            while j < len(starts) and starts[j] < start + 1.0:
+                j += 1
+            assert j - i <= max(1, int(per_second)), per_second
+        # ...and the budget is used: at least 90% of it over the run.
+        assert len(starts) >= 0.9 * per_second * 20 - 1, per_second
+
+
+def test_an_unlimited_budget_never_delays() -> None:
+    budget = PollBudget(None)
+    for _ in range(10_000):
+        assert budget.delay(0.0) == 0
+        budget.spend(0.0)
+
+
+def test_over_budget_the_most_overdue_job_goes_first_and_no_job_starves() -> None:
+    """200 jobs that want a poll every second under a budget of 20/s: ten times too many."""
+    jobs = [f"job_{i}" for i in range(200)]
+    policy = PollPolicy(first=1.0, factor=1.0, short_cap=1.0, long_cap=1.0, jitter=0.1)
+    plan = Schedule(jobs, now=0.0, wall_now=WALL, timeout=None, policy=policy, rng=random.Random(1))
+    budget = PollBudget(20)
+    t = 0.0
+    polls: dict[str, list[float]] = defaultdict(list)
+    lateness: list[float] = []
+    while t < 120.0:
+        due = plan.next_due()
+        assert due is not None
+        t = max(t, due, t + budget.delay(t))
+        if budget.delay(t) > 0:
+            continue
+        budget.spend(t)
+        entry = plan.pop()
+        assert entry.due == min([entry.due] + [e.due for e in plan._heap])  # the most overdue
+        lateness.append(t - entry.due)
+        polls[entry.job_id].append(t)
+        plan.polled(entry, running(entry.job_id), now=t)
+    counts = Counter({k: len(v) for k, v in polls.items()})
+    assert len(counts) == 200  # nobody starved
+    assert max(counts.values()) - min(counts.values()) <= 1  # everyone gets the same share
+    gaps = [b - a for times in polls.values() for a, b in itertools.pairwise(times)]
+    assert max(gaps) <= 200 / 20 * 1.15  # each job's turn comes every ~N/budget seconds
+    # Lateness grows smoothly to its steady state (N/budget minus the interval), never jumps.
+    steady = 200 / 20 - 1.0
+    assert max(lateness) <= steady * 1.15
+    assert all(b - a <= 0.2 for a, b in itertools.pairwise(lateness))
+
+
+@pytest.mark.anyio
+async def test_the_gate_admits_the_most_overdue_waiter_first_across_waits() -> None:
+    gate = PollGate(1, PollBudget(None))
+    gate.try_acquire(0.0)
+    admitted: list[float] = []
+
+    async def poll(due: float) -> None:
+        await gate.acquire(due)
+        admitted.append(due)
+
+    async with anyio.create_task_group() as tg:
+        for due in (5.0, 3.0, 4.0, 1.0, 2.0):
+            tg.start_soon(poll, due)
+        while gate.waiting < 5:
+            await anyio.sleep(0)
+        for _ in range(5):
+            gate.release()
+            while gate.in_flight == 0 or len(admitted) < 5 - gate.waiting:
+                await anyio.sleep(0)
+    assert admitted == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert gate.try_acquire(9.0) is False  # the last one still holds the only slot
+    gate.release()
+    assert gate.in_flight == 0 and gate.waiting == 0
+
+
+@pytest.mark.anyio
+async def test_a_cancelled_gate_waiter_leaves_the_queue_and_passes_its_turn_on() -> None:
+    gate = PollGate(1, PollBudget(None))
+    gate.try_acquire(0.0)
+    admitted: list[float] = []
+
+    async def poll(due: float) -> None:
+        await gate.acquire(due)
+        admitted.append(due)
+
+    async with anyio.create_task_group() as tg:
+        with anyio.CancelScope() as first:
+            tg.start_soon(poll, 2.0)
+            async with anyio.create_task_group() as inner:
+                inner.start_soon(poll, 1.0)
+                while gate.waiting < 2:
+                    await anyio.sleep(0)
+                inner.cancel_scope.cancel()
+        assert not first.cancel_called and gate.waiting == 1
+        gate.release()
+    assert admitted == [2.0] and gate.in_flight == 1
