@@ -10,51 +10,37 @@ from pathlib import Path
 
 import pytest
 from import_graph import Reach, cycles, imports, module_files, private_reaches
+from layers import layers
 
 MODULES = module_files()
 GRAPH = imports(MODULES)
 
-#: The mock server, top to bottom: a module may import only from its own layer or below.
-#: Modules not named here (new ones) are held only by the circle test.
+#: The layers, top to bottom, as ARCHITECTURE.md draws them: a module may import only from its
+#: own layer or below, and every module has a layer (so the page stays true).
 MOCK = "sume_async.testing."
-MOCK_LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("server", frozenset({"_server", "__main__", "_client"})),
-    ("mock", frozenset({"_mock", "_views"})),
-    ("app", frozenset({"_app", "_storage", "_media", "_idempotency"})),
-    (
-        "handlers",
-        frozenset(
-            {
-                "_context",
-                "_handlers",
-                "_handlers.account",
-                "_handlers.assets",
-                "_handlers.generation",
-                "_handlers.jobs",
-                "_handlers.uploads",
-                "_validation",
-                "_pagination",
-                "_search",
-                "_catalog",
-            }
-        ),
-    ),
-    ("runtime", frozenset({"_runtime"})),
-    (
-        "state",
-        frozenset({"_state", "_clock", "_faults", "_signer", "_connections", "_lifecycle", "_errors", "_redact"}),
-    ),
-)
+MOCK_LAYERS = layers("## The mock server")
+SDK = "sume_async."
+SDK_LAYERS = layers("## The SDK")
+
+
+def _rank(module: str, prefix: str, layers: tuple[tuple[str, frozenset[str]], ...]) -> int | None:
+    if module != prefix[:-1] and not module.startswith(prefix):
+        return None
+    short = module.removeprefix(prefix) if module != prefix[:-1] else ""
+    for rank, (_, members) in enumerate(layers):
+        if short in members or any(m.endswith(".*") and (short + ".").startswith(m[:-1]) for m in members):
+            return rank
+    return None
 
 
 def _layer_of(module: str) -> int | None:
-    if not module.startswith(MOCK):
+    return _rank(module, MOCK, MOCK_LAYERS)
+
+
+def _sdk_layer_of(module: str) -> int | None:
+    if module.startswith(MOCK) or module == MOCK[:-1]:
         return None
-    short = module.removeprefix(MOCK)
-    for rank, (_, members) in enumerate(MOCK_LAYERS):
-        if short in members:
-            return rank
-    return None
+    return _rank(module, SDK, SDK_LAYERS)
 
 
 def test_the_graph_sees_every_module_and_real_edges() -> None:
@@ -119,21 +105,53 @@ def test_private_reach_finder_sees_attribute_and_import_reaches(tmp_path: Path) 
     ]
 
 
-@pytest.mark.parametrize("module", sorted(m for m in MODULES if _layer_of(m) is not None))
-def test_mock_modules_import_only_their_layer_or_below(module: str) -> None:
-    rank = _layer_of(module)
-    assert rank is not None
-    upward = sorted(
-        f"{target} ({MOCK_LAYERS[target_rank][0]})"
-        for target in GRAPH[module]
-        if (target_rank := _layer_of(target)) is not None and target_rank < rank
-    )
-    assert not upward, f"{module} ({MOCK_LAYERS[rank][0]}) imports from above: {upward}"
+def _layer(module: str) -> tuple[str, int] | None:
+    """``(layer name, rank)`` of a module in ARCHITECTURE.md's tables (rank 0 is the top)."""
+    for rank_of, table in ((_layer_of, MOCK_LAYERS), (_sdk_layer_of, SDK_LAYERS)):
+        rank = rank_of(module)
+        if rank is not None:
+            return table[rank][0], rank
+    return None
 
 
-def test_every_mock_module_has_a_layer() -> None:
-    """A new mock module gets a place in ``MOCK_LAYERS`` (and in ARCHITECTURE.md)."""
-    unplaced = sorted(
-        m.removeprefix(MOCK) for m in MODULES if m.startswith(MOCK) and _layer_of(m) is None and m != MOCK[:-1]
-    )
-    assert not unplaced, f"mock modules without a layer in MOCK_LAYERS: {unplaced}"
+def upward_imports(module: str, graph: dict[str, set[str]]) -> list[str]:
+    """Imports of ``module`` that go up a layer (within the same table)."""
+    here = _layer(module)
+    if here is None:
+        return []
+    found = []
+    for target in sorted(graph[module]):
+        there = _layer(target)
+        same_table = target.startswith(MOCK) == module.startswith(MOCK)
+        if there is not None and same_table and there[1] < here[1]:
+            found.append(f"{target} ({there[0]})")
+    return found
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_modules_import_only_their_layer_or_below(module: str) -> None:
+    upward = upward_imports(module, GRAPH)
+    assert not upward, f"{module} ({_layer(module)}) imports from above: {upward}"
+
+
+def test_the_layer_check_sees_an_upward_import() -> None:
+    graph = {name: set(targets) for name, targets in GRAPH.items()}
+    graph["sume_async._errors"].add("sume_async._client")
+    graph["sume_async.testing._state"].add("sume_async.testing._mock")
+    assert upward_imports("sume_async._errors", graph) == ["sume_async._client (client)"]
+    assert upward_imports("sume_async.testing._state", graph) == ["sume_async.testing._mock (mock)"]
+
+
+def test_every_module_has_a_layer_in_architecture_md() -> None:
+    """A new module gets its row in ARCHITECTURE.md, so the page keeps matching the code."""
+    unplaced = sorted(m for m in MODULES if _layer(m) is None)
+    assert not unplaced, f"modules without a layer in ARCHITECTURE.md: {unplaced}"
+
+
+def test_layer_tables_name_only_modules_that_exist() -> None:
+    for prefix, table in ((SDK, SDK_LAYERS), (MOCK, MOCK_LAYERS)):
+        assert len(table) >= 5
+        for layer, members in table:
+            for member in members:
+                name = prefix[:-1] if member == "" else prefix + member.removesuffix(".*")
+                assert name in MODULES, f"ARCHITECTURE.md ({layer}) names {member or '__init__.py'}: no such module"
