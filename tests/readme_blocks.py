@@ -29,3 +29,12 @@ def blocks(path: Path) -> list[Block]:
 def python_blocks(path: Path) -> list[Block]:
     """Every block fenced as ``python`` (``py`` too; extra words after the language are kept in ``info``)."""
     return [b for b in blocks(path) if b.info.split(" ")[0] in ("python", "py")]
+
+
+def is_fragment(code: str) -> bool:
+    """Whether the block only makes sense inside an ``async def`` (top-level ``await``/``async``)."""
+    try:
+        compile(code, "<block>", "exec", dont_inherit=True)
+    except SyntaxError:
+        return True
+    return False

@@ -16,7 +16,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from readme_blocks import python_blocks
+from readme_blocks import is_fragment, python_blocks
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -36,15 +36,6 @@ upload: UploadedFile
 async def _example() -> None:
 """
 _CONTEXT_LINES = FRAGMENT_CONTEXT.count("\n")
-
-
-def is_fragment(code: str) -> bool:
-    """Whether the block only makes sense inside an ``async def`` (top-level ``await``/``async``)."""
-    try:
-        compile(code, "<block>", "exec", dont_inherit=True)
-    except SyntaxError:
-        return True
-    return False
 
 
 def as_module(code: str) -> str:
