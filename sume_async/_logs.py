@@ -17,6 +17,9 @@ from typing import Any
 import httpx
 
 logger = logging.getLogger("sume_async")
+# A library's records reach handlers only when the application (or SUME_LOG) configures
+# logging; without this, Python's last-resort handler would print WARNINGs to stderr.
+logger.addHandler(logging.NullHandler())
 
 REDACTED = "<redacted>"
 
