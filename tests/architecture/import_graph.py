@@ -150,8 +150,9 @@ def _own_names(tree: ast.AST) -> set[str]:
 def private_reaches(modules: dict[str, Path]) -> list[Reach]:
     """Private names of one of our modules used from another (as far as the source shows).
 
-    ``from .x import _name`` of a non-module name, and ``obj._name`` where ``obj`` is not
-    ``self``/``cls``/``super()`` and this module defines no ``_name`` of its own. Private
+    ``from .x import _name`` of a non-module name, ``obj._name`` where ``obj`` is not
+    ``self``/``cls``/``super()`` and ``getattr(obj, "_name")``, when this module defines no
+    ``_name`` of its own. Private
     *modules* (``from . import _client``) are the package's own layout, not a reach.
     """
     found: list[Reach] = []
@@ -166,6 +167,17 @@ def private_reaches(modules: dict[str, Path]) -> list[Reach]:
                 for alias in node.names:
                     if _private(alias.name) and f"{source}.{alias.name}" not in modules:
                         found.append(Reach(name, node.lineno, f"imports {alias.name} from {source}"))
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("getattr", "setattr", "hasattr", "delattr")
+                and len(node.args) >= 2
+                and isinstance(node.args[1], ast.Constant)
+                and isinstance(node.args[1].value, str)
+                and _private(node.args[1].value)
+                and node.args[1].value not in own
+            ):
+                found.append(Reach(name, node.lineno, ast.unparse(node)))
             elif isinstance(node, ast.Attribute) and _private(node.attr) and node.attr not in own:
                 value = node.value
                 if isinstance(value, ast.Name) and value.id in ("self", "cls"):
