@@ -17,6 +17,7 @@ as narrow as the caller needs::
     │   └── InternalServerError (5xx, including CDN codes 520-524)
     ├── UploadError                the storage host refused the upload
     ├── DownloadError              a job's output could not be downloaded
+    ├── ClusterError               the Dask cluster of a batch could not start or be reached
     └── JobError
         ├── JobFailedError         the job ended failed, canceled or expired
         └── JobTimeoutError        the wait's deadline passed
@@ -40,6 +41,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ClientClosedError",
+    "ClusterError",
     "ConflictError",
     "DownloadError",
     "InsufficientCreditsError",
@@ -197,6 +199,13 @@ class DownloadError(SumeError):
     def __init__(self, message: str, *, status_code: int | None = None) -> None:
         super().__init__(message if status_code is None else f"{message} (status {status_code})")
         self.status_code = status_code
+
+
+class ClusterError(SumeError):
+    """The Dask cluster a batch runs on could not start, be reached, or set up its workers.
+
+    Nothing was journaled as done that was not; the batch resumes on the next run.
+    """
 
 
 class JobError(SumeError):

@@ -16,7 +16,8 @@ job ids are journaled (SQLite, WAL) the moment its create returns, and a rerun s
 rows, waits for created ones by id and creates only the rest.
 """
 
-from ._batch import DEFAULT_MAX_IN_FLIGHT, Batch, BatchRun, ParamsChangedError, Plan, plan_rows
+from ._batch import DEFAULT_MAX_IN_FLIGHT, Batch, BatchRun, Engine, ParamsChangedError, Plan, plan_rows
+from ._dask import DaskEngine
 from ._journal import Journal, JournalRow
 from ._keys import fingerprint, idempotency_key
 from ._pacing import LocalPacer, Pacer, RateLimitGate
@@ -28,7 +29,9 @@ __all__ = [
     "KINDS",
     "Batch",
     "BatchRun",
+    "DaskEngine",
     "DownloadOptions",
+    "Engine",
     "Journal",
     "JournalRow",
     "LocalPacer",

@@ -13,7 +13,7 @@ import math
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import anyio
 import anyio.to_thread
@@ -27,9 +27,19 @@ from . import _journal as journal_states
 from ._journal import Journal, JournalRow
 from ._keys import fingerprint, idempotency_key
 from ._rows import Row, parse_row
-from ._runner import DownloadOptions, OutputFile, Progress, RowOutcome, RunEnd, WorkItem, file_sha256, run_items
+from ._runner import (
+    DownloadOptions,
+    OutputFile,
+    Progress,
+    Reporter,
+    RowOutcome,
+    RunEnd,
+    WorkItem,
+    file_sha256,
+    run_items,
+)
 
-__all__ = ["DEFAULT_MAX_IN_FLIGHT", "Batch", "BatchRun", "ParamsChangedError", "plan_rows"]
+__all__ = ["DEFAULT_MAX_IN_FLIGHT", "Batch", "BatchRun", "Engine", "ParamsChangedError", "plan_rows"]
 
 #: Unfinished jobs at once when neither the caller nor ``GET /credits`` says.
 DEFAULT_MAX_IN_FLIGHT = 10
@@ -147,6 +157,29 @@ async def plan_rows(
     return Plan(tuple(items), tuple(finished), tuple(new_rows), len(parsed))
 
 
+class Engine(Protocol):
+    """Where a batch's work items run: :class:`Batch` plans and journals, an engine runs the items.
+
+    The default (``engine=None``) is :func:`run_items` in this process;
+    :class:`~sume_async.batch.DaskEngine` runs them on a Dask cluster. ``reporter`` is the
+    journal: an engine reports every job id and outcome to it, on the caller's event loop.
+    """
+
+    async def run(
+        self,
+        client: AsyncSume,
+        items: Sequence[WorkItem],
+        reporter: Reporter,
+        *,
+        max_in_flight: int,
+        download: DownloadOptions | None = None,
+        progress: Progress | None = None,
+        on_progress: Callable[[Progress], object] | None = None,
+        base_dir: Path | None = None,
+        wait_timeout: float | None = None,
+    ) -> RunEnd | None: ...
+
+
 class _JournalReporter:
     def __init__(self, journal: Journal, send: MemoryObjectSendStream[RowOutcome]) -> None:
         self.journal = journal
@@ -177,7 +210,8 @@ class Batch:
     the workspace's ``max_concurrent_generations``, else 10). ``download_dir`` downloads every
     finished row's outputs there. ``base_dir`` resolves relative face swap ``source`` paths.
     ``wait_timeout`` bounds each row's wait (default: per job type, as ``jobs.wait``); a row
-    that runs out of it stays journaled and is waited for again by the next run.
+    that runs out of it stays journaled and is waited for again by the next run. ``engine``
+    runs the items elsewhere (``DaskEngine(...)``: on a Dask cluster); the journal stays here.
     """
 
     def __init__(
@@ -195,6 +229,7 @@ class Batch:
         base_dir: str | Path | None = None,
         wait_timeout: float | None = None,
         on_progress: Callable[[Progress], object] | None = None,
+        engine: Engine | None = None,
     ) -> None:
         if not isinstance(name, str) or not name.strip() or len(name) > 200:
             raise InvalidInputError("name", "must be a non-empty string of at most 200 characters")
@@ -220,6 +255,7 @@ class Batch:
         self.base_dir = None if base_dir is None else Path(base_dir)
         self.wait_timeout = wait_timeout
         self.on_progress = on_progress
+        self.engine = engine
 
     def run(self, rows: Iterable[Row | Mapping[str, Any]]) -> BatchRun:
         """``async with batch.run(rows) as outcomes: async for outcome in outcomes: ...``"""
@@ -282,7 +318,8 @@ class BatchRun:
             if not plan.items:
                 return
             limit, before = await self._capacity()
-            self.stopped = await run_items(
+            run = run_items if batch.engine is None else batch.engine.run
+            self.stopped = await run(
                 batch.client,
                 plan.items,
                 _JournalReporter(self.journal, send),
@@ -333,9 +370,21 @@ class BatchRun:
         if exc is not None:
             self._tg.cancel_scope.cancel()
         else:
-            # Drain what the caller did not read, so the run can finish.
-            async for _ in self._receive:
-                pass
+            # Drain what the caller did not read, so the run can finish. A run that fails
+            # cancels this wait: the task group must still be exited, and says why.
+            try:
+                async for _ in self._receive:
+                    pass
+            except BaseException as error:
+                if not await self._exit_group(type(error), error, error.__traceback__):
+                    raise
+                return None
+        return await self._exit_group(exc_type, exc, tb)
+
+    async def _exit_group(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
+        assert self._tg is not None and self._receive is not None and self.journal is not None
         try:
             return await self._tg.__aexit__(exc_type, exc, tb)
         except BaseExceptionGroup as group:

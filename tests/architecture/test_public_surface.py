@@ -36,6 +36,7 @@ SUME_ASYNC = [
     "Brand",
     "BrandImage",
     "ClientClosedError",
+    "ClusterError",
     "ConflictError",
     "Credits",
     "DownloadError",
@@ -96,6 +97,8 @@ PUBLIC_MODULES = ["batch", "cli", "resources", "testing"]
 #: ``sume_async.batch``: batch pipelines (runner, journal, keys) and the seam for distributed engines.
 BATCH = [
     "DEFAULT_MAX_IN_FLIGHT",
+    "DaskEngine",
+    "Engine",
     "KINDS",
     "Batch",
     "BatchRun",

@@ -1,0 +1,334 @@
+"""The Dask engine on a LocalCluster of 2 worker processes, against the mock on loopback.
+
+Proofs: a worker SIGKILLed mid-batch costs no job twice; the workspace limit holds across
+workers; a 402 stops every worker and the rerun finishes without a duplicate; the API key
+never appears in a task's arguments, results, events or the scheduler's plugins.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import anyio.to_thread
+import psutil
+import pytest
+
+pytest.importorskip("distributed", reason="the dask extra is not installed")
+
+from batch_helpers import image_rows
+from dask_helpers import RunningCluster, dask_cluster
+from distributed.diagnostics.plugin import SchedulerPlugin, WorkerPlugin
+
+from sume_async import AsyncSume, ClusterError, InvalidInputError, PollPolicy
+from sume_async.batch import Batch, DaskEngine, Progress, RowOutcome
+from sume_async.testing import DEFAULT_API_KEY, LoopbackServer, MockSume, serve
+
+pytestmark = pytest.mark.filterwarnings("ignore:Closing semaphore:RuntimeWarning")
+
+POLL = PollPolicy(first=0.02, factor=1.5, short_cap=0.1, long_cap=0.1, error_delay=0.05)
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[RunningCluster]:
+    with dask_cluster(2, env={"SUME_API_KEY": DEFAULT_API_KEY}) as running:
+        yield running
+
+
+@pytest.fixture
+def workers(cluster: RunningCluster) -> RunningCluster:
+    """The module's cluster with both workers up (a previous test may have killed one)."""
+    cluster.wait_for_workers(2)
+    return cluster
+
+
+def engine(cluster: RunningCluster, **kwargs: Any) -> DaskEngine:
+    kwargs.setdefault("chunk_size", 10)
+    return DaskEngine(scheduler=cluster.address, poll_policy=POLL, **kwargs)
+
+
+async def run_batch(
+    base_url: str, state: Path, rows: list[dict[str, Any]], eng: DaskEngine, **kwargs: Any
+) -> tuple[list[RowOutcome], Any]:
+    outcomes = []
+    async with AsyncSume(DEFAULT_API_KEY, base_url=base_url) as sume:
+        batch = Batch(sume, name="dask", state=state, engine=eng, **kwargs)
+        async with batch.run(rows) as running:
+            async for outcome in running:
+                outcomes.append(outcome)
+    return outcomes, running
+
+
+def jobs_per_key(mock: MockSume) -> collections.Counter[str | None]:
+    return collections.Counter(job.idempotency_key for job in mock.jobs.values())
+
+
+@pytest.mark.anyio
+async def test_a_worker_killed_mid_batch_costs_no_job_twice(workers: RunningCluster, tmp_path: Path) -> None:
+    mock = MockSume(speed=100)
+    rows = image_rows(120)
+    reached = anyio.Event()
+    killed: list[int] = []
+
+    def on_progress(progress: Progress) -> None:
+        if progress.created >= 30:
+            reached.set()
+
+    async def kill_when_reached() -> None:
+        await reached.wait()
+        killed.append(await anyio.to_thread.run_sync(workers.kill_worker))
+
+    async with serve(mock) as base_url:
+        with anyio.fail_after(90):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(kill_when_reached)
+                outcomes, running = await run_batch(
+                    base_url, tmp_path / "s.db", rows, engine(workers), max_in_flight=16, on_progress=on_progress
+                )
+                tg.cancel_scope.cancel()
+    assert killed, "the batch ended before a worker could be killed"
+    assert running.stopped is None
+    assert sorted(o.row_id for o in outcomes) == sorted(r["id"] for r in rows)
+    assert {o.status for o in outcomes} == {"completed"}
+    per_key = jobs_per_key(mock)
+    assert len(per_key) == len(rows) and set(per_key.values()) == {1}
+    assert mock.balance() == 10_000 - 4 * len(rows)  # charged once per row
+
+
+@pytest.mark.anyio
+async def test_the_workspace_limit_holds_across_workers(workers: RunningCluster, tmp_path: Path) -> None:
+    mock = MockSume(speed=50)
+    rows = image_rows(24)
+    async with serve(mock) as base_url:
+        with anyio.fail_after(60):
+            outcomes, _ = await run_batch(
+                base_url, tmp_path / "s.db", rows, engine(workers, chunk_size=4), max_in_flight=3
+            )
+    assert len(outcomes) == len(rows)
+    # Every job was alive on the server from its creation to its completion; at most 3 at once.
+    edges = sorted(
+        [(job.created_at, 1) for job in mock.jobs.values()] + [(job.updated_at, -1) for job in mock.jobs.values()],
+        key=lambda edge: (edge[0], edge[1]),
+    )
+    alive = peak = 0
+    for _, step in edges:
+        alive += step
+        peak = max(peak, alive)
+    assert 1 < peak <= 3
+
+
+@pytest.mark.anyio
+async def test_402_stops_every_worker_and_the_rerun_finishes_without_a_duplicate(
+    workers: RunningCluster, tmp_path: Path
+) -> None:
+    mock = MockSume(speed=100, credits=4 * 25)
+    rows = image_rows(60)
+    state = tmp_path / "s.db"
+    async with serve(mock) as base_url:
+        with anyio.fail_after(60):
+            first, running = await run_batch(base_url, state, rows, engine(workers), max_in_flight=8)
+        assert running.stopped is not None and running.stopped.reason == "insufficient_credits"
+        assert len(mock.jobs) == 25 and {o.status for o in first} == {"completed"}
+        mock.set_credits(10_000)
+        with anyio.fail_after(60):
+            second, running = await run_batch(base_url, state, rows, engine(workers), max_in_flight=8)
+    assert running.stopped is None
+    assert sorted(o.row_id for o in second) == sorted(r["id"] for r in rows)
+    assert sum(o.from_journal for o in second) == 25
+    per_key = jobs_per_key(mock)
+    assert len(per_key) == len(rows) and set(per_key.values()) == {1}
+
+
+class _RecordGraph(SchedulerPlugin):
+    """Keeps every task's pickled run spec (arguments), every event, as the scheduler sees them."""
+
+    name = "record-graph"
+
+    def __init__(self) -> None:
+        self.specs: list[bytes] = []
+        self.events: list[bytes] = []
+        self.scheduler: Any = None
+
+    async def start(self, scheduler: Any) -> None:
+        self.scheduler = scheduler
+
+    def transition(self, key: Any, start: str, finish: str, *args: Any, **kwargs: Any) -> None:
+        task = self.scheduler.tasks.get(key)
+        if finish == "processing" and task is not None:
+            self.specs.append(pickle.dumps(task.run_spec) + repr(task.run_spec).encode())
+
+    def log_event(self, topic: str, msg: Any) -> None:
+        self.events.append(pickle.dumps((topic, msg)))
+
+
+class _RecordResults(WorkerPlugin):
+    """Keeps every task result a worker holds, pickled."""
+
+    name = "record-results"
+
+    def setup(self, worker: Any) -> None:
+        self.worker = worker
+        self.results: list[bytes] = []
+
+    def transition(self, key: Any, start: str, finish: str, **kwargs: Any) -> None:
+        if finish == "memory" and key in self.worker.data:
+            self.results.append(pickle.dumps(self.worker.data[key]))
+
+
+def _secret_fragments(key: str) -> list[bytes]:
+    return [key.encode(), key[-16:].encode()]
+
+
+@pytest.mark.anyio
+async def test_the_api_key_is_never_in_task_arguments_results_or_events(
+    workers: RunningCluster, tmp_path: Path
+) -> None:
+    client = workers.client
+    await anyio.to_thread.run_sync(lambda: client.register_plugin(_RecordGraph()))
+    await anyio.to_thread.run_sync(lambda: client.register_plugin(_RecordResults()))
+    mock = MockSume(speed=100)
+    rows = image_rows(30)
+    try:
+        async with serve(mock) as base_url:
+            with anyio.fail_after(60):
+                outcomes, _ = await run_batch(base_url, tmp_path / "s.db", rows, engine(workers), max_in_flight=8)
+        assert len(outcomes) == len(rows)
+
+        def scheduler_side(dask_scheduler: Any) -> dict[str, Any]:
+            plugin = dask_scheduler.plugins["record-graph"]
+            return {
+                "specs": plugin.specs,
+                "events": plugin.events,
+                "worker_plugins": [pickle.dumps(p) for p in dask_scheduler.worker_plugins.values()],
+            }
+
+        def worker_side(dask_worker: Any) -> list[bytes]:
+            return list(dask_worker.plugins["record-results"].results)
+
+        seen = await anyio.to_thread.run_sync(lambda: client.run_on_scheduler(scheduler_side))
+        results = await anyio.to_thread.run_sync(lambda: client.run(worker_side))
+    finally:
+        await anyio.to_thread.run_sync(lambda: client.unregister_worker_plugin("record-results"))
+        await anyio.to_thread.run_sync(lambda: client.unregister_scheduler_plugin("record-graph"))
+    chunk_specs = [spec for spec in seen["specs"] if b"sume-chunk-" in spec]
+    chunk_results = [blob for blobs in results.values() for blob in blobs if b"outcomes" in blob]
+    assert chunk_specs and chunk_results and seen["events"] and seen["worker_plugins"]  # the net caught something
+    assert any(b"Product shot" in spec for spec in chunk_specs)  # ... and would see arguments
+    for blob in [*chunk_specs, *seen["events"], *seen["worker_plugins"], *chunk_results]:
+        for fragment in _secret_fragments(DEFAULT_API_KEY):
+            assert fragment not in blob
+
+
+@pytest.mark.anyio
+async def test_workers_without_the_key_fail_the_run_with_a_clear_error(workers: RunningCluster, tmp_path: Path) -> None:
+    mock = MockSume(speed=100)
+    async with serve(mock) as base_url:
+        with anyio.fail_after(60), pytest.raises(ClusterError, match="SUME_TEST_NO_SUCH_KEY is not set"):
+            await run_batch(
+                base_url, tmp_path / "s.db", image_rows(3), engine(workers, api_key_env="SUME_TEST_NO_SUCH_KEY")
+            )
+    assert not mock.jobs
+
+
+@pytest.mark.anyio
+async def test_an_unreachable_scheduler_is_a_cluster_error(tmp_path: Path) -> None:
+    mock = MockSume(speed=100)
+    eng = DaskEngine(scheduler="tcp://127.0.0.1:9", startup_timeout=1.5)
+    async with serve(mock) as base_url:
+        with anyio.fail_after(30), pytest.raises(ClusterError, match="scheduler"):
+            await run_batch(base_url, tmp_path / "s.db", image_rows(3), eng)
+    assert not mock.jobs
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"scheduler": "localhost"}, "scheduler"),
+        ({"scheduler": "tcp://h:1", "local_workers": 2}, "local_workers"),
+        ({"local_workers": 0}, "local_workers"),
+        ({"local_workers": True}, "local_workers"),
+        ({"chunk_size": 0}, "chunk_size"),
+        ({"threads_per_worker": 1.5}, "threads_per_worker"),
+        ({"startup_timeout": 0}, "startup_timeout"),
+        ({"startup_timeout": float("nan")}, "startup_timeout"),
+        ({"poll_policy": 1.0}, "poll_policy"),
+        ({"api_key_env": "NOT A NAME"}, "api_key_env"),
+        ({"api_key": ""}, "api_key"),
+    ],
+)
+def test_bad_engine_settings_are_refused(kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        DaskEngine(**kwargs)
+    assert caught.value.field == field if hasattr(caught.value, "field") else field in str(caught.value)
+
+
+def test_the_engine_repr_hides_the_key() -> None:
+    assert "sume_live" not in repr(DaskEngine(api_key="sume_live_secret_value"))
+
+
+DRIVER = Path(__file__).with_name("dask_driver.py")
+
+
+def _driver(rows_file: Path, state: Path, base_url: str, out: Any) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "SUME_API_KEY": DEFAULT_API_KEY, "SUME_API_BASE_URL": base_url}
+    return subprocess.Popen([sys.executable, str(DRIVER), str(rows_file), str(state)], env=env, stdout=out, stderr=out)
+
+
+def test_the_driver_killed_with_sigkill_and_rerun_costs_no_job_twice(tmp_path: Path) -> None:
+    mock = MockSume(speed=50)
+    rows = image_rows(80)
+    rows_file, state = tmp_path / "rows.json", tmp_path / "s.db"
+    rows_file.write_text(json.dumps(rows))
+    server = LoopbackServer(mock)
+    server.start()
+    try:
+        server.wait_started()
+        with (tmp_path / "first.log").open("wb") as log:
+            first = _driver(rows_file, state, server.base_url, log)
+            try:
+                deadline = time.monotonic() + 90
+                while len(mock.jobs) < 20 and first.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                assert first.poll() is None, "the driver ended before it could be killed"
+                assert len(mock.jobs) >= 20
+                family = psutil.Process(first.pid).children(recursive=True)
+                assert family, "no worker processes"
+                os.kill(first.pid, signal.SIGKILL)
+                first.wait(10)
+            finally:
+                if first.poll() is None:
+                    first.kill()
+            # The local cluster's worker processes notice their driver is gone and exit.
+            _, alive = psutil.wait_procs(family, timeout=30)
+            for proc in alive:
+                proc.kill()
+            assert not alive, f"worker processes outlived their driver: {alive}"
+        assert len(mock.jobs) < len(rows), "the first run finished before it was killed"
+        with (tmp_path / "second.log").open("wb") as log:
+            second = _driver(rows_file, state, server.base_url, log)
+            try:
+                assert second.wait(120) == 0, (tmp_path / "second.log").read_text()[-3000:]
+            finally:
+                if second.poll() is None:
+                    second.kill()
+        lines = [
+            json.loads(line) for line in (tmp_path / "second.log").read_text().splitlines() if line.startswith("{")
+        ]
+    finally:
+        server.stop()
+    outcomes = [line for line in lines if "id" in line]
+    assert sorted(o["id"] for o in outcomes) == sorted(r["id"] for r in rows)
+    assert {o["status"] for o in outcomes} == {"completed"}
+    per_key = jobs_per_key(mock)
+    assert len(per_key) == len(rows) and set(per_key.values()) == {1}
+    assert mock.balance() == 10_000 - 4 * len(rows)
