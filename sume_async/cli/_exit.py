@@ -12,7 +12,7 @@ code   name         when
 4      REJECTED     the API refused the request: 400, 404, 409 (job not completed, key reused), 422
 5      TIMEOUT      the ``--timeout`` of a wait passed; the job goes on (``jobs wait ID`` resumes)
 6      UNAVAILABLE  no usable answer: network, timeouts, 429 or 5xx after retries, a malformed
-                    response, the storage host refusing an upload
+                    response, the storage host refusing an upload, a download that failed
 70     INTERNAL     a bug in sume-async (please report it)
 130    INTERRUPTED  Ctrl-C or SIGTERM
 =====  ===========  ==================================================================
@@ -24,7 +24,7 @@ With ``--json`` the error goes to stderr as one JSON object on one line::
 ``code`` is the API's error code when it gave one, otherwise one of the SDK's own
 (``invalid_input``, ``usage_error``, ``job_failed``, ``job_canceled``, ``job_expired``,
 ``job_timeout``, ``connection_error``, ``timeout``, ``invalid_response``,
-``upload_failed``, ``interrupted``, ``internal_error``); ``request_id`` is null when
+``upload_failed``, ``download_failed``, ``interrupted``, ``internal_error``); ``request_id`` is null when
 there was no API response. Some errors add keys: ``field`` and ``option`` (invalid input),
 ``job_id`` and ``job_error`` (jobs), ``status_code`` (HTTP).
 """
@@ -43,6 +43,7 @@ from .._errors import (
     APITimeoutError,
     AuthenticationError,
     ClientClosedError,
+    DownloadError,
     InsufficientCreditsError,
     InvalidInputError,
     JobFailedError,
@@ -96,7 +97,9 @@ def exit_code_for(exc: BaseException) -> ExitCode:
         return ExitCode.FAILED
     if isinstance(exc, JobTimeoutError):
         return ExitCode.TIMEOUT
-    if isinstance(exc, APIConnectionError | APIResponseValidationError | UploadError | ClientClosedError):
+    if isinstance(
+        exc, APIConnectionError | APIResponseValidationError | UploadError | DownloadError | ClientClosedError
+    ):
         return ExitCode.UNAVAILABLE
     if isinstance(exc, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
@@ -148,6 +151,8 @@ def error_object(exc: BaseException, *, option_for: dict[str, str] | None = None
         out = {"code": "connection_error", "message": str(exc), "request_id": None}
     elif isinstance(exc, UploadError):
         out = {"code": "upload_failed", "message": str(exc), "request_id": None}
+    elif isinstance(exc, DownloadError):
+        out = {"code": "download_failed", "message": str(exc), "request_id": None}
     elif isinstance(exc, ClientClosedError):
         out = {"code": "client_closed", "message": str(exc), "request_id": None}
     elif isinstance(exc, KeyboardInterrupt):

@@ -6,9 +6,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+import anyio
 import click
 
-from .. import AsyncSume, Job
+from .. import AsyncSume, Job, JobWithResult
 from .._waiting import DEFAULT
 from ._app import Output, client_from_env, output_options, runs_async
 from ._paging import list_options, print_page
@@ -81,26 +82,10 @@ async def wait_and_fetch(
     return records
 
 
-async def save_outputs(sume: AsyncSume, result: Any, directory: Path) -> list[dict[str, Any]]:
-    """Download a finished job's outputs into ``directory`` with the SDK's downloader."""
-    downloader = getattr(sume.jobs, "download", None)
-    if downloader is None:  # pragma: no cover: the SDK's downloader ships with this CLI
-        from ._exit import CliError
-
-        raise CliError("unsupported", "this version of sume-async cannot download outputs")
-    saved = await downloader(result, directory)
-    return [_file_record(item) for item in saved]
-
-
-def _file_record(item: Any) -> dict[str, Any]:
-    if isinstance(item, str | Path):
-        path = Path(item)
-        return {"path": str(path), "bytes": path.stat().st_size if path.exists() else None}
-    where = getattr(item, "path", None)
-    size = getattr(item, "size_bytes", None) or getattr(item, "size", None)
-    if where is not None and size is None:
-        size = Path(where).stat().st_size
-    return {"path": str(where), "bytes": size}
+async def save_outputs(sume: AsyncSume, result: JobWithResult, directory: Path) -> list[dict[str, Any]]:
+    """Save a finished job's outputs into ``directory`` (the SDK's downloader: atomic, skips complete files)."""
+    paths = await sume.jobs.download(result, directory)
+    return [{"path": str(path), "bytes": (await anyio.Path(path).stat()).st_size} for path in paths]
 
 
 @click.group()

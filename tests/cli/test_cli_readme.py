@@ -1,0 +1,53 @@
+"""The README's command-line and MCP sections name commands and options that exist."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sume_async.cli import main
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+
+def _section(title: str) -> str:
+    start = README.index(f"## {title}\n")
+    end = README.find("\n## ", start + 1)
+    return README[start : end if end != -1 else None]
+
+
+def _blocks(text: str, lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", text, flags=re.DOTALL)
+
+
+def _resolves(args: list[str]) -> None:
+    result = CliRunner().invoke(main, [*args, "--help"], env={"SUME_API_KEY": "", "NO_COLOR": "1"})
+    assert result.exit_code == 0, (args, result.output)
+
+
+def test_every_command_line_in_the_readme_exists() -> None:
+    lines = [line for block in _blocks(_section("Command line"), "sh") for line in block.splitlines()]
+    commands = [shlex.split(line) for line in lines if line.startswith("sume-async ")]
+    assert len(commands) >= 15
+    for argv in commands:
+        _resolves(argv[1:])
+
+
+def test_the_mcp_client_configuration_is_valid_and_runs_our_server() -> None:
+    (snippet,) = _blocks(_section("For agents (MCP)"), "json")
+    server = json.loads(snippet)["mcpServers"]["sume"]
+    assert server["command"] == "sume-async" and server["args"][0] == "mcp"
+    assert set(server["env"]) == {"SUME_API_KEY"}
+    _resolves(server["args"])
+
+
+def test_the_mcp_section_names_every_tool_of_the_catalogue() -> None:
+    from sume_async.cli._tools import CATALOGUE
+
+    text = _section("For agents (MCP)")
+    named = set(re.findall(r"`([a-z-]+(?:\.[a-z_]+)+)`", text))
+    assert named == {spec.name for spec in CATALOGUE}
