@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import signal
 import subprocess
@@ -185,3 +186,31 @@ def test_interrupt_names_the_created_job(cli: Cli) -> None:
     error = json.loads(err.strip().splitlines()[-1])
     assert error["code"] == "interrupted" and error["job_ids"] == [job_id] and out == ""
     cli.assert_no_secrets(out + err)
+
+
+def _assert_downloaded(cli: Cli, job_id: str, files: list[dict[str, object]], directory: Path) -> None:
+    expected = cli.mock.media(job_id)
+    assert expected and len(files) == len(expected)
+    for record, media in zip(files, expected, strict=True):
+        path = Path(str(record["path"]))
+        assert path.parent == directory and path.name.startswith(job_id)
+        data = path.read_bytes()
+        assert len(data) == media.size == record["bytes"]
+        assert hashlib.sha256(data).hexdigest() == media.sha256
+    assert not [p for p in directory.iterdir() if p.name.startswith(".")], "no temporary file left behind"
+
+
+def test_downloads_land_on_disk(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    made = cli("images", "generate", "--prompt", "a green bicycle", "--download", str(out), "--json")
+    assert made.returncode == 0, made.stderr
+    job_id = made.json["id"]
+    _assert_downloaded(cli, job_id, made.json["files"], out)
+    assert "http" not in made.stdout, "downloading prints paths, not URLs"
+
+    again = tmp_path / "again"
+    fetched = cli("jobs", "result", job_id, "--download", str(again), "--json")
+    assert fetched.returncode == 0, fetched.stderr
+    _assert_downloaded(cli, job_id, fetched.json["files"], again)
+    waited = cli("jobs", "wait", job_id, "--download", str(again))  # complete files are kept, not fetched again
+    assert waited.returncode == 0 and str(again) in waited.stdout

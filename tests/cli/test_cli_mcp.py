@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -80,7 +81,7 @@ async def test_read_only_by_default_over_stdio(cli: Cli) -> None:
         assert set(listed) == {"data", "next_cursor"}
 
 
-async def test_paid_flow_errors_and_a_cancelled_wait(cli: Cli) -> None:
+async def test_paid_flow_errors_and_a_cancelled_wait(cli: Cli, tmp_path: Path, anyio_backend: str) -> None:
     before = len(cli.mock.jobs)
     async with session(cli, "--allow-paid", "--allow-write") as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
@@ -126,3 +127,10 @@ async def test_paid_flow_errors_and_a_cancelled_wait(cli: Cli) -> None:
         assert cli.mock.route_counts["GET /jobs/{jobId}"] == polls["GET /jobs/{jobId}"], "still polling"
         me = payload(await client.call_tool("account.me", {}))
         assert me["workspace"]["id"]
+
+        # --allow-write: jobs.download saves the outputs where the agent says.
+        target = tmp_path / f"dl-{anyio_backend}"
+        saved = payload(await client.call_tool("jobs.download", {"job_id": job["id"], "directory": str(target)}))
+        media = cli.mock.media(job["id"])
+        assert [f["bytes"] for f in saved["files"]] == [m.size for m in media]
+        assert all(Path(f["path"]).parent == target for f in saved["files"])
