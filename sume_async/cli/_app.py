@@ -17,6 +17,7 @@ end with 130. Invalid input is reported under the name of the option the user ty
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import signal
 import sys
@@ -41,6 +42,7 @@ __all__ = [
     "current_output",
     "exit_with",
     "output_options",
+    "quiet_library_logs",
     "runs_async",
 ]
 
@@ -69,6 +71,17 @@ def client_from_env(**options: Any) -> AsyncSume:
     except InvalidInputError as exc:
         name = _ENV_NAMES.get(exc.field, exc.field)
         raise CliError("invalid_config", f"{name}: {exc.problem}", ExitCode.USAGE, field=name) from None
+
+
+def quiet_library_logs() -> None:
+    """Keep the SDK's own warnings (a give-up after retries) off stderr: the error report says it.
+
+    ``SUME_LOG=info|debug`` still logs to stderr, as asked.
+    """
+    if not os.environ.get("SUME_LOG"):
+        library = logging.getLogger("sume_async")
+        if not any(isinstance(h, logging.NullHandler) for h in library.handlers):
+            library.addHandler(logging.NullHandler())
 
 
 def current_output() -> Output:

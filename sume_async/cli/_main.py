@@ -6,7 +6,7 @@ import click
 
 from .._version import __version__
 from . import _account, _agents, _generate, _jobs, _library, _schema
-from ._app import SumeGroup, json_option, show_urls_option
+from ._app import SumeGroup, json_option, quiet_library_logs, show_urls_option
 
 
 @click.group(cls=SumeGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,6 +23,7 @@ def main() -> None:
     4 request refused by the API, 5 wait timed out (the job goes on), 6 network or
     server trouble, 130 interrupted.
     """
+    quiet_library_logs()
 
 
 _account.register(main)
