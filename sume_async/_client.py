@@ -13,7 +13,6 @@ import attrs
 import httpx
 
 from . import _validation as validation
-from ._download import is_loopback
 from ._endpoint_caller import EndpointCaller
 from ._errors import InvalidInputError
 from ._logs import configure_from_env, install_library_filters
@@ -21,7 +20,7 @@ from ._options import NOT_GIVEN, NotGiven, check_headers, check_timeout
 from ._poll_gate import PollBudget, PollGate
 from ._raw_views import AsyncSumeWithRawResponse
 from ._retries import RetryPolicy
-from ._transport import Requester, SharedPool
+from ._transport import DEFAULT_MAX_RESPONSE_BYTES, Requester, SharedPool
 from ._waiting import PollPolicy
 from .resources.account import Account, Credits
 from .resources.assets import Assets
@@ -45,7 +44,10 @@ class AsyncSume:
         base_url: defaults to ``$SUME_API_BASE_URL``, then production. Must be https,
             except for loopback hosts (a local mock) or with ``allow_insecure_http=True``.
         auth: ``"bearer"`` (``Authorization: Bearer``), or ``"x-api-key"`` for legacy keys.
-        timeout: per-request timeout, seconds or an ``httpx.Timeout`` (default 60 s).
+        timeout: the deadline of each request attempt, in seconds: connect, send and the whole
+            response body (default 60 s; ``APITimeoutError`` when it passes). An
+            ``httpx.Timeout`` sets httpx's per-phase limits as well, and its largest phase is
+            the deadline. ``None``: no deadline.
         max_retries: retries of a failed request (connection errors, 408, 429, 5xx).
         http_client: your own ``httpx.AsyncClient`` (proxies, transports, limits); auth still
             applies, and it is not closed with this client.
@@ -58,7 +60,10 @@ class AsyncSume:
         poll_policy: how job waits space their polls.
         retry_policy: backoff settings; when given, it replaces ``max_retries``.
         default_headers: headers sent with every request (not auth or ``Idempotency-Key``).
-        allow_insecure_http: permit a plain-http, non-loopback ``base_url`` (never in production).
+        allow_insecure_http: permit a plain-http, non-loopback ``base_url`` and upload URL
+            (never in production).
+        max_response_bytes: the largest response body accepted, after decompression (default
+            16 MiB); a larger one is refused while it streams in (``APIResponseValidationError``).
     """
 
     def __init__(
@@ -77,6 +82,7 @@ class AsyncSume:
         retry_policy: RetryPolicy | None = None,
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("SUME_API_KEY")
         if not key:
@@ -84,6 +90,7 @@ class AsyncSume:
         key = validation.text("api_key", key, max_length=1_000)
         if not all(0x21 <= ord(ch) <= 0x7E for ch in key):
             raise InvalidInputError("api_key", "must be visible ASCII characters only")
+        validation.boolean("allow_insecure_http", allow_insecure_http)
         url = base_url or os.environ.get("SUME_API_BASE_URL") or DEFAULT_BASE_URL
         self.base_url = _check_base_url(url, allow_insecure_http=allow_insecure_http)
         if auth == "bearer":
@@ -97,6 +104,13 @@ class AsyncSume:
         validation.integer("max_retries", max_retries, minimum=0, maximum=20)
         validation.integer("max_concurrent_requests", max_concurrent_requests, minimum=1)
         validation.integer("max_concurrent_polls", max_concurrent_polls, minimum=1)
+        validation.integer("max_response_bytes", max_response_bytes, minimum=1024)
+        if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
+            raise InvalidInputError("retry_policy", "must be a RetryPolicy")
+        if poll_policy is not None and not isinstance(poll_policy, PollPolicy):
+            raise InvalidInputError("poll_policy", "must be a PollPolicy")
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise InvalidInputError("http_client", "must be an httpx.AsyncClient")
 
         request_timeout = check_timeout(timeout)
         headers = check_headers("default_headers", default_headers)
@@ -122,6 +136,8 @@ class AsyncSume:
             timeout=request_timeout,
             retry=retry_policy or RetryPolicy(max_retries=max_retries),
             default_headers=headers,
+            max_response_bytes=max_response_bytes,
+            allow_insecure_http=allow_insecure_http,
         )
         self._attach(
             requester,
@@ -243,17 +259,8 @@ class AsyncSume:
 
 
 def _check_base_url(url: str, *, allow_insecure_http: bool) -> str:
-    """https only, except for loopback hosts or an explicit opt-in; no credentials or query."""
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError, ValueError):
-        raise InvalidInputError("base_url", "is not a valid URL") from None
-    if parsed.scheme not in ("https", "http") or not parsed.host:
-        raise InvalidInputError("base_url", "must be an absolute https:// URL")
-    if parsed.userinfo or parsed.query or parsed.fragment:
+    """https only, except for loopback hosts or an explicit opt-in; no credentials, query or fragment."""
+    parsed = validation.service_url("base_url", url, allow_insecure_http=allow_insecure_http)
+    if parsed.query or parsed.fragment:
         raise InvalidInputError("base_url", "must not carry credentials, a query or a fragment")
-    if parsed.scheme == "http" and not (allow_insecure_http or is_loopback(parsed.host)):
-        raise InvalidInputError(
-            "base_url", "must use https (plain http is allowed only for loopback hosts or allow_insecure_http=True)"
-        )
     return str(parsed).rstrip("/")

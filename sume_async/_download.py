@@ -12,7 +12,6 @@ Errors name the job and the output's position, never its URL.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import mimetypes
 import os
 import random
@@ -29,6 +28,7 @@ import httpx
 from ._errors import DownloadError, InvalidInputError, SumeError
 from ._retries import is_retryable_status
 from ._transport import Requester
+from ._validation import is_loopback
 
 __all__ = ["DEFAULT_MAX_BYTES", "DownloadProgress", "Output", "download_outputs", "is_loopback", "output_name"]
 
@@ -56,16 +56,6 @@ _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 #: ``(url, content_type)`` of one output.
 Output = tuple[str, "str | None"]
-
-
-def is_loopback(host: str) -> bool:
-    """``localhost`` or a loopback IP address (where plain http is allowed: a local mock)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def extension(content_type: str | None) -> str:

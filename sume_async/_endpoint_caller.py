@@ -1,8 +1,10 @@
 """Calling a generated endpoint and getting back a model or a :class:`SumeError`.
 
 Every resource method goes through :meth:`EndpointCaller.call`. It is the one place that turns
-whatever the generated parser might raise on a malformed 2xx body (``KeyError``,
-``TypeError``, ``ValueError``, ...) into :class:`APIResponseValidationError`.
+whatever the generated parser raises on a malformed 2xx body (``KeyError``, ``TypeError``,
+``RecursionError``, ...) into :class:`APIResponseValidationError`, and only that: the
+request itself raises ``SumeError`` subclasses alone, and an error before the response
+arrived is a bug in the SDK, left to show as what it is.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sume_api_client.types import Response
 
 from ._errors import APIResponseValidationError, SumeError
 from ._options import RequestOptions, context_for, current_call
-from ._transport import Requester
+from ._transport import Requester, response_received
 
 
 class _Model(Protocol):
@@ -61,6 +63,7 @@ class EndpointCaller:
     async def _call(
         self, endpoint: Callable[..., Awaitable[Response[Any]]], expected: type[M], kwargs: dict[str, Any]
     ) -> M:
+        received = response_received.set(False)
         try:
             response = await endpoint(client=self.generated, **kwargs)
             if isinstance(response.parsed, expected):
@@ -72,8 +75,12 @@ class EndpointCaller:
             return cast(M, cast(_Model, expected).from_dict(body))
         except SumeError:
             raise
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
+        except Exception as exc:
+            if not response_received.get():
+                raise  # not the parse step: a bug in the SDK, not the server's doing
             # The cause is dropped on purpose: its text may quote values from the body.
             raise APIResponseValidationError(
                 f"Sume returned a body that does not match {expected.__name__} ({type(exc).__name__})"
             ) from None
+        finally:
+            response_received.reset(received)

@@ -6,6 +6,7 @@ as narrow as the caller needs::
     SumeError
     ├── InvalidInputError          bad arguments, raised before anything is sent
     ├── ClientClosedError          the client was used after close()
+    ├── EventLoopError             the client was used from a second event loop
     ├── APIConnectionError         no HTTP response (DNS, refused, reset, ...)
     │   └── APITimeoutError
     ├── APIResponseValidationError a 2xx body that does not match the schema
@@ -44,6 +45,7 @@ __all__ = [
     "ClusterError",
     "ConflictError",
     "DownloadError",
+    "EventLoopError",
     "InsufficientCreditsError",
     "InternalServerError",
     "InvalidInputError",
@@ -77,6 +79,16 @@ class ClientClosedError(SumeError, RuntimeError):
 
     def __init__(self) -> None:
         super().__init__("This AsyncSume client is closed; create a new one to make requests.")
+
+
+class EventLoopError(SumeError, RuntimeError):
+    """The client was used from an event loop other than the one it first ran in."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This AsyncSume client belongs to the event loop it was first used in; "
+            "create one client per event loop (per asyncio.run or trio.run)."
+        )
 
 
 class APIConnectionError(SumeError):

@@ -1,4 +1,9 @@
-"""When to retry a request, and how long to wait first.
+"""Whether to retry, and how long to wait first: decided here and nowhere else.
+
+:func:`should_retry` is the one retry decision. API requests, the storage PUT and job
+polls all ask it, so they cannot disagree on what is transient. Whether a *request*
+may be sent again at all (a POST needs an ``Idempotency-Key``, a body must be
+re-readable) is the transport's concern: :func:`may_resend`.
 
 Retrying is safe for every Sume operation: reads are idempotent, and every create
 carries an ``Idempotency-Key`` that stays the same across its retries, so a retried
@@ -11,45 +16,82 @@ import email.utils
 import math
 import random
 import time
+from collections.abc import Mapping
 
 import attrs
 
-#: Statuses worth another try: timeouts, rate limits and server or CDN errors.
+from ._errors import APIConnectionError, APIStatusError, InvalidInputError
+
+#: Statuses below 500 worth another try: request timeout and rate limiting.
 RETRYABLE_STATUSES = frozenset({408, 429})
+
+#: Methods HTTP defines as idempotent: sending one twice has the effect of sending it once.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
 def is_retryable_status(status_code: int) -> bool:
-    """408, 429 and every 5xx (500-504 and CDN codes such as 520-524)."""
-    return status_code in RETRYABLE_STATUSES or 500 <= status_code <= 599
+    """408, 429 and every server error (500-599, CDN codes such as 520-524, and above)."""
+    return status_code in RETRYABLE_STATUSES or status_code >= 500
+
+
+def should_retry(error: BaseException) -> bool:
+    """Whether the failure is transient: worth the same request again, later.
+
+    True for no response at all (connection trouble, timeouts) and for 408, 429 and
+    5xx; False for everything else, including every error that is not a ``SumeError``.
+    """
+    if isinstance(error, APIStatusError):
+        return is_retryable_status(error.status_code)
+    return isinstance(error, APIConnectionError)
+
+
+def may_resend(method: str, headers: Mapping[str, str]) -> bool:
+    """Whether sending this request a second time is safe.
+
+    Idempotent methods are; a POST only with an ``Idempotency-Key`` (the server then
+    answers a repeat with the first result instead of acting twice).
+    """
+    return method.upper() in IDEMPOTENT_METHODS or bool(headers.get("idempotency-key"))
 
 
 _RNG = random.Random()
 
 
+def _check_retries(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise InvalidInputError(attribute.name, "must be an integer from 0 to 100")
+
+
 @attrs.frozen
 class RetryPolicy:
-    """Exponential backoff with full jitter, bounded by ``max_delay``.
+    """Exponential backoff with jitter, bounded by ``max_delay``.
 
     A ``Retry-After`` from the server wins over the computed delay, up to
     ``max_retry_after`` seconds (a misconfigured proxy must not park a batch for hours).
     """
 
-    max_retries: int = attrs.field(default=2, validator=attrs.validators.ge(0))
-    initial_delay: float = 0.5
-    max_delay: float = 8.0
-    max_retry_after: float = 60.0
+    max_retries: int = attrs.field(default=2, validator=_check_retries)
+    initial_delay: float = attrs.field(default=0.5, validator=lambda _i, a, v: _check_number(a.name, v))
+    max_delay: float = attrs.field(default=8.0, validator=lambda _i, a, v: _check_number(a.name, v))
+    max_retry_after: float = attrs.field(default=60.0, validator=lambda _i, a, v: _check_number(a.name, v))
 
     def delay(self, retry: int, retry_after: float | None = None, *, rng: random.Random | None = None) -> float:
         """Seconds to wait before retry number ``retry`` (1-based)."""
         if retry_after is not None:
             return min(max(retry_after, 0.0), self.max_retry_after)
-        ceiling = min(self.initial_delay * 2.0 ** (retry - 1), self.max_delay)
+        # The exponent is capped so that a large retry count cannot overflow the float.
+        ceiling = min(self.initial_delay * 2.0 ** min(retry - 1, 60), self.max_delay)
         # "Equal jitter": never less than half the ceiling, so retries still back off.
         return ceiling / 2 + (rng or _RNG).uniform(0, ceiling / 2)
 
 
+def _check_number(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+        raise InvalidInputError(name, "must be a finite, non-negative number of seconds")
+
+
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """``Retry-After`` as seconds: either delta-seconds or an HTTP date."""
+    """``Retry-After`` as seconds: either delta-seconds or an HTTP date; ``None`` if unreadable."""
     if not value:
         return None
     value = value.strip()
@@ -58,11 +100,9 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     except ValueError:
         try:
             when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+            seconds = when.timestamp() - (time.time() if now is None else now)
+        except (TypeError, ValueError, IndexError, OverflowError, OSError):
             return None
-        if when is None:
-            return None
-        seconds = when.timestamp() - (time.time() if now is None else now)
     if math.isnan(seconds) or math.isinf(seconds):
         return None
     return max(seconds, 0.0)

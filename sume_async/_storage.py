@@ -2,23 +2,27 @@
 
 The PUT is built from scratch (not from the client's defaults) so it carries exactly
 the presign's ``required_headers`` and ``Content-Length``: no Sume ``Authorization``
-or ``X-Api-Key``, no cookies, no client-level auth. Redirects are not followed, so
-the bytes and headers can never be sent on to another host. Errors never mention the
-signed URL or the object key.
+or ``X-Api-Key``, no cookies, no client-level auth. It goes through the same send path
+as API requests (slot, retry decision, typed errors), as a storage request: redirects
+are not followed, so the bytes and headers can never be sent on to another host, and
+its URL never reaches a log. Errors never mention the signed URL or the object key.
+
+The presign answer is checked before anything is sent: the upload URL follows the
+same https rule as ``base_url``, and the headers must be header-safe text.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import AsyncGenerator, Callable, Mapping
 from contextlib import aclosing
+from typing import Any
 
 import anyio
 import httpx
 
-from ._errors import UploadError
+from . import _validation as validation
+from ._errors import APIConnectionError, APIResponseValidationError, APIStatusError, InvalidInputError, UploadError
 from ._logs import logger
-from ._retries import is_retryable_status
 from ._transport import Requester
 from ._upload_source import UploadSource
 
@@ -27,74 +31,83 @@ ProgressCallback = Callable[[int, int], object]
 
 _CREDENTIAL_HEADERS = frozenset({"authorization", "x-api-key", "cookie", "proxy-authorization"})
 
+#: Per-phase limits of the PUT. There is no total deadline (a large file takes as long as
+#: it takes); a stalled network is caught by the write/read timeouts, a stalled source by
+#: ``SOURCE_STALL_TIMEOUT``.
 UPLOAD_TIMEOUT = httpx.Timeout(60.0, read=300.0)
+
+#: How long the source may take to produce its next chunk before the upload fails.
+SOURCE_STALL_TIMEOUT = 300.0
+
+#: What the storage PUT is called in logs and errors: never its URL.
+_LABEL = "<storage>"
+
+
+def storage_target(
+    upload_url: Any, required_headers: Any, *, allow_insecure_http: bool
+) -> tuple[httpx.URL, dict[str, str]]:
+    """The presign's URL and headers, checked; ``APIResponseValidationError`` when they are unusable."""
+    try:
+        url = validation.service_url("upload_url", upload_url, allow_insecure_http=allow_insecure_http)
+    except InvalidInputError as exc:
+        raise APIResponseValidationError(f"Sume returned an unusable upload target ({exc.problem})") from None
+    if not isinstance(required_headers, Mapping):
+        raise APIResponseValidationError("Sume returned upload headers that are not an object")
+    headers: dict[str, str] = {}
+    for name, value in required_headers.items():
+        if not (_header_safe(name) and name and isinstance(value, str) and _header_safe(value, allow_space=True)):
+            raise APIResponseValidationError("Sume returned an upload header that is not header-safe text")
+        if name.lower() not in _CREDENTIAL_HEADERS | {"content-length", "host"}:
+            headers[name] = value
+    return url, headers
+
+
+def _header_safe(value: Any, *, allow_space: bool = False) -> bool:
+    low = 0x20 if allow_space else 0x21
+    return isinstance(value, str) and len(value) <= 8_192 and all(low <= ord(ch) <= 0x7E for ch in value)
 
 
 async def put_object(
     requester: Requester,
     *,
-    upload_url: str,
-    required_headers: Mapping[str, str],
+    upload_url: Any,
+    required_headers: Any,
     source: UploadSource,
     on_progress: ProgressCallback | None = None,
     timeout: httpx.Timeout = UPLOAD_TIMEOUT,
+    stall_timeout: float = SOURCE_STALL_TIMEOUT,
 ) -> None:
-    """Stream ``source`` to ``upload_url``; retry when the source can be read again.
+    """Stream ``source`` to ``upload_url``; retried (by the send path) when the source can be read again.
 
     Shares the client's connection pool and its bound on requests in flight, but none of
     its headers or auth.
     """
-    headers = {k: v for k, v in required_headers.items() if k.lower() not in _CREDENTIAL_HEADERS}
-    headers = {k: v for k, v in headers.items() if k.lower() not in ("content-length", "host")}
+    url, headers = storage_target(upload_url, required_headers, allow_insecure_http=requester.allow_insecure_http)
     headers["Content-Length"] = str(source.size)
-    url = httpx.URL(upload_url)
     # A request given a ``stream`` gets no default headers from httpx, so name the host here.
     headers["Host"] = url.netloc.decode("ascii")
-    retry = requester.retry
-    attempts = retry.max_retries + 1 if source.replayable else 1
-    rng = random.Random()
-    for attempt in range(1, attempts + 1):
-        body = _Body(_counted(source, on_progress))
-        request = httpx.Request(
-            "PUT", upload_url, headers=headers, stream=body, extensions={"timeout": timeout.as_dict()}
-        )
-        started = anyio.current_time()
-        try:
-            async with requester.limiter:
-                requester.ensure_open()
-                response = await requester.http.send(request, auth=None, follow_redirects=False)
-        except httpx.TransportError as exc:
-            requester.ensure_open()  # closed mid-upload: say so, do not retry
-            failure = UploadError(f"Upload failed: {type(exc).__name__}")
-            retryable = True
-        else:
-            elapsed = anyio.current_time() - started
-            logger.debug(
-                "storage PUT %d bytes -> %d attempt=%d elapsed=%.3fs",
-                source.size, response.status_code, attempt, elapsed,
-            )  # fmt: skip
-            if response.is_success:
-                return
-            if response.is_redirect:
-                raise UploadError(
-                    "Storage answered with a redirect; it was not followed", status_code=response.status_code
-                )
-            failure = UploadError("Storage rejected the upload", status_code=response.status_code)
-            retryable = is_retryable_status(response.status_code)
-        finally:
-            # httpx does not close a request body it did not finish (a cancel, an error):
-            # close it here so the source's file is closed now, not at garbage collection.
-            with anyio.CancelScope(shield=True):
-                await body.aclose()
-        if not retryable or attempt == attempts:
-            raise failure
-        delay = retry.delay(attempt, rng=rng)
-        logger.info("retrying storage PUT in %.2fs (attempt %d of %d)", delay, attempt + 1, attempts)
-        await anyio.sleep(delay)
+    extensions = {"timeout": timeout.as_dict()}
+
+    def build() -> httpx.Request:
+        body = _Body(_counted(source, on_progress, stall_timeout))
+        return httpx.Request("PUT", url, headers=headers, stream=body, extensions=extensions)
+
+    try:
+        response = await requester.send(build, label=_LABEL, storage=True, replayable=source.replayable, deadline=None)
+    except APIStatusError as exc:
+        if 300 <= exc.status_code < 400:
+            raise UploadError(
+                "Storage answered with a redirect; it was not followed", status_code=exc.status_code
+            ) from None
+        raise UploadError("Storage rejected the upload", status_code=exc.status_code) from None
+    except APIConnectionError as exc:
+        # The error names no URL: ``_LABEL`` stands in for it.
+        raise UploadError(f"Upload failed: {exc}") from None
+    logger.debug("storage PUT %d bytes -> %d", source.size, response.status_code)
 
 
 class _Body(httpx.AsyncByteStream):
-    """The request body: our own chunk generator, handed to httpx as is so that we can close it."""
+    """The request body: our own chunk generator, handed to httpx as is so that the send path can close it."""
 
     def __init__(self, chunks: AsyncGenerator[bytes]) -> None:
         self._chunks = chunks
@@ -106,13 +119,21 @@ class _Body(httpx.AsyncByteStream):
         await self._chunks.aclose()
 
 
-async def _counted(source: UploadSource, on_progress: ProgressCallback | None) -> AsyncGenerator[bytes]:
-    """The source's chunks, checked against the declared size and reported as they go."""
+async def _counted(
+    source: UploadSource, on_progress: ProgressCallback | None, stall_timeout: float
+) -> AsyncGenerator[bytes]:
+    """The source's chunks, checked against the declared size, timed and reported as they go."""
     sent = 0
     if on_progress is not None:
         on_progress(0, source.size)
     async with aclosing(source.stream()) as chunks:
-        async for chunk in chunks:
+        while True:
+            with anyio.move_on_after(stall_timeout) as waiting:
+                chunk = await anext(chunks, None)
+            if waiting.cancelled_caught:
+                raise UploadError(f"The source produced no data for {stall_timeout:g} s")
+            if chunk is None:
+                break
             sent += len(chunk)
             if sent > source.size:
                 raise UploadError(f"The source yielded more than the declared {source.size} bytes")

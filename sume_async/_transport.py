@@ -1,10 +1,21 @@
-"""Sending one API request: auth, timeout, the concurrency bound, retries, errors, logs.
+"""Sending requests: one path for API calls and the storage PUT.
 
 The generated endpoint functions build the request arguments and parse the 2xx body;
 everything between those two steps happens here. :class:`Requester` stands in for the
 ``httpx.AsyncClient`` that the generated code expects (it only ever calls
-``.request(**kwargs)``), so the generated code never sees an error response, never
-needs ``HTTPStatus(520)``, and auth applies even on a caller-supplied httpx client.
+``.request(method, url, params=, json=, headers=)``), so the generated code never sees
+an error response, never needs ``HTTPStatus(520)``, and auth applies even on a
+caller-supplied httpx client.
+
+:meth:`Requester.send` is the one send path, a chain of small steps:
+
+- a slot: wait for one of ``max_concurrent_requests`` (the wait is not timed);
+- one attempt under the total deadline (connect, send, and the *whole* body);
+- the body read in chunks after decompression, refused once past the cap;
+- the outcome as a ``SumeError``, whatever httpx, the network or the server did;
+- the retry decision (:func:`~sume_async._retries.should_retry`), and whether the
+  request may be sent again at all (:func:`~sume_async._retries.may_resend`: never a POST
+  without an ``Idempotency-Key``, never a body that cannot be read twice).
 """
 
 from __future__ import annotations
@@ -13,27 +24,59 @@ import json
 import logging
 import platform
 import random
-from collections.abc import Mapping
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import httpx
 
 from ._errors import (
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     ClientClosedError,
+    EventLoopError,
     InvalidInputError,
     SumeError,
     status_error_class,
 )
-from ._logs import logger
-from ._options import current_call
-from ._retries import RetryPolicy, is_retryable_status, parse_retry_after
+from ._logs import logger, private_url
+from ._options import Capture, current_call
+from ._retries import RetryPolicy, may_resend, parse_retry_after, should_retry
 from ._version import __version__
 
 USER_AGENT = f"sume-async/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
+
+#: The default cap on a response body, after decompression. Sume's largest answers (a
+#: page of 100 jobs with results) are far below it.
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
+#: How much of an error (non-2xx) body is read: an error envelope is small, the rest of
+#: a CDN's HTML page is not needed.
+ERROR_BODY_BYTES = 64 * 1024
+
+#: The encodings :class:`_Inflater` decodes under the cap (httpx would offer br/zstd too when installed).
+ACCEPT_ENCODING = "gzip, deflate"
+
+#: Client auth (an httpx client's own ``auth=``) applies to API requests, never to storage.
+_CLIENT_AUTH: Any = httpx.USE_CLIENT_DEFAULT
+
+
+#: Set when :meth:`Requester.request` hands a 2xx response to the generated code, so the
+#: caller can tell the parse step's errors from everything before it.
+response_received: ContextVar[bool] = ContextVar("response_received", default=False)
+
+
+def total_deadline(timeout: httpx.Timeout | None) -> float | None:
+    """The deadline of one attempt: the largest of the timeout's phases (``None``: no deadline)."""
+    if timeout is None:
+        return None
+    phases = [t for t in (timeout.connect, timeout.read, timeout.write, timeout.pool) if t is not None]
+    return max(phases) if phases else None
 
 
 class SharedPool:
@@ -45,6 +88,16 @@ class SharedPool:
         self.limiter = limiter
         self.owns_http = owns_http
         self.closed = False
+        #: The event loop the pool's connections belong to (set by the first request).
+        self.loop: anyio.lowlevel.EventLoopToken | None = None
+
+    def check_loop(self) -> None:
+        """``EventLoopError`` when used from another event loop than the first one."""
+        token = anyio.lowlevel.current_token()
+        if self.loop is None:
+            self.loop = token
+        elif token != self.loop:
+            raise EventLoopError()
 
     async def aclose(self) -> None:
         if not self.closed:
@@ -54,12 +107,11 @@ class SharedPool:
 
 
 class Requester:
-    """Sends API requests for one :class:`~sume_async.AsyncSume`.
+    """Sends requests for one :class:`~sume_async.AsyncSume`.
 
-    ``pool.limiter`` bounds the requests in flight. Waiting for a slot here, rather than in
+    ``limiter`` bounds the requests in flight. Waiting for a slot here, rather than in
     httpx's pool, means thousands of concurrent callers queue without hitting the pool
-    timeout, and the number of sockets never exceeds the bound. :meth:`derive` makes a
-    requester with other options over the same pool (``AsyncSume.with_options``).
+    timeout, and the number of sockets never exceeds the bound.
     """
 
     def __init__(
@@ -71,6 +123,8 @@ class Requester:
         timeout: httpx.Timeout | None,
         retry: RetryPolicy,
         default_headers: Mapping[str, str] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        allow_insecure_http: bool = False,
     ) -> None:
         self.pool = pool
         self.http = pool.http
@@ -78,15 +132,19 @@ class Requester:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retry = retry
+        self.max_response_bytes = max_response_bytes
+        self.allow_insecure_http = allow_insecure_http
         self.default_headers = dict(default_headers or {})
         self._auth_headers = dict(auth_headers)
         self._headers = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
             **self.default_headers,
             **auth_headers,
         }
         self._rng = random.Random()
+        self.deadline = total_deadline(timeout)
 
     def derive(
         self,
@@ -102,6 +160,8 @@ class Requester:
             timeout=timeout,
             retry=retry,
             default_headers=default_headers,
+            max_response_bytes=self.max_response_bytes,
+            allow_insecure_http=self.allow_insecure_http,
         )
 
     @property
@@ -120,9 +180,8 @@ class Requester:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
-        **_: Any,
     ) -> httpx.Response:
-        """Send, retrying what is safe to retry; return only a 2xx response."""
+        """An API request: send, retrying what is safe to retry; return only a 2xx response."""
         call = current_call.get()
         timeout = self.timeout
         merged_headers = {**self._headers, **headers} if headers else self._headers
@@ -133,63 +192,238 @@ class Requester:
                 params = _with_extra_query(params, call.query)
             if call.timeout is not False:
                 timeout = call.timeout  # type: ignore[assignment]  # False means "not given"
-        request = self.http.build_request(
-            method.upper(),
-            self.base_url + url,
-            params=params,
-            json=json,
-            headers=merged_headers,
-            timeout=timeout,
+        try:
+            request = self.http.build_request(
+                method.upper(),
+                self.base_url + url,
+                params=params,
+                json=json,
+                headers=merged_headers,
+                timeout=timeout,
+            )
+        except (TypeError, ValueError, UnicodeError) as exc:  # NaN in a body, a non-ASCII header
+            raise InvalidInputError("request", f"cannot be encoded ({type(exc).__name__})") from None
+        response = await self.send(
+            lambda: request,
+            label=_path(request),
+            deadline=self.deadline if timeout is self.timeout else total_deadline(timeout),
+            capture=call.capture if call is not None else None,
         )
+        response_received.set(True)
+        return response
+
+    async def send(
+        self,
+        build: Callable[[], httpx.Request],
+        *,
+        label: str,
+        deadline: float | None,
+        storage: bool = False,
+        replayable: bool = True,
+        capture: Capture | None = None,
+    ) -> httpx.Response:
+        """The one send path: attempts of ``build()``, retried while the error says so and resending is safe.
+
+        ``deadline`` bounds each attempt whole (``None``: only httpx's per-phase timeouts).
+        ``storage`` requests get no client auth, and their URL is kept out of httpx's logs
+        and errors (``label`` names the request instead). ``replayable=False``: the body
+        can be read only once, so there is no second attempt.
+        """
         attempts = self.retry.max_retries + 1
+        attempt = 0
+        while True:
+            attempt += 1
+            request = build()
+            started = anyio.current_time() if capture is not None else 0.0
+            try:
+                response = await self._attempt(request, label, attempt, storage=storage, deadline=deadline)
+            except SumeError as error:
+                transient = should_retry(error)
+                if (
+                    attempt >= attempts
+                    or not transient
+                    or not replayable
+                    or not may_resend(request.method, request.headers)
+                ):
+                    if transient:
+                        _log_give_up(request.method, label, error, attempt)
+                    raise
+                retry_after = error.retry_after if isinstance(error, APIStatusError) else None
+                delay = self.retry.delay(attempt, retry_after, rng=self._rng)
+                logger.info(
+                    "retrying %s %s in %.2fs (attempt %d of %d) after %s",
+                    request.method, label, delay, attempt + 1, attempts, _describe(error),
+                )  # fmt: skip
+            else:
+                if capture is not None:
+                    capture.record(response, attempt, anyio.current_time() - started)
+                return response
+            await anyio.sleep(delay)  # outside the except block: no exception context carried on
+
+    async def _attempt(
+        self, request: httpx.Request, label: str, attempt: int, *, storage: bool, deadline: float | None
+    ) -> httpx.Response:
+        """One try: a slot, then the exchange under the deadline; a 2xx response or a ``SumeError``."""
+        self.pool.check_loop()
         # The hot path does no logging work unless DEBUG is on: it is most of the overhead
         # the SDK adds over a bare httpx call.
         debug = logger.isEnabledFor(logging.DEBUG)
-        capture = call.capture if call is not None else None
-        timed = debug or capture is not None
-        for attempt in range(1, attempts + 1):
-            started = anyio.current_time() if timed else 0.0
-            error: SumeError
-            retry_after: float | None = None
-            try:
-                async with self.limiter:
-                    self.ensure_open()  # checked once a slot is ours: close() may have run meanwhile
-                    response = await self.http.send(request, follow_redirects=False)
-            except httpx.TimeoutException as exc:
-                error = APITimeoutError(method=request.method, path=_path(request), host=_host(request))
-                error.__cause__ = exc  # API URLs carry no secrets; keep the detail for debugging
-            except httpx.TransportError as exc:
-                message = f"Connection error ({type(exc).__name__})."
-                error = APIConnectionError(message, method=request.method, path=_path(request), host=_host(request))
-                error.__cause__ = exc
-            else:
-                if response.is_success:
-                    if debug:
-                        _log_response(
-                            request, response.status_code, response.headers.get("x-request-id"), attempt, started
-                        )
-                    if capture is not None:
-                        capture.record(response, attempt, anyio.current_time() - started)
-                    return response
-                status = status_error(response)
-                error, retry_after = status, status.retry_after
-                if debug:
-                    _log_response(request, response.status_code, status.request_id, attempt, started)
-                if not is_retryable_status(response.status_code):
-                    raise error
-            if attempt == attempts:
-                _log_give_up(request, error, attempt)
-                raise error
-            delay = self.retry.delay(attempt, retry_after, rng=self._rng)
-            logger.info(
-                "retrying %s %s in %.2fs (attempt %d of %d) after %s",
-                request.method, _path(request), delay, attempt + 1, attempts, _describe(error),
-            )  # fmt: skip
-            await anyio.sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
+        # Storage errors name neither URL nor host; API errors say where they went.
+        where = {"method": request.method, "path": label, "host": "" if storage else _host(request)}
+        try:
+            async with self.limiter:
+                self.ensure_open()  # checked once a slot is ours: close() may have run meanwhile
+                started = anyio.current_time() if debug else 0.0
+                try:
+                    with anyio.fail_after(deadline), private_url(request.url if storage else None):
+                        response = await self._exchange(request, storage=storage)
+                except SumeError:
+                    raise
+                except (TimeoutError, httpx.TimeoutException) as exc:
+                    self.ensure_open()
+                    # API URLs carry no secrets: keep the cause for debugging, but not for storage.
+                    raise APITimeoutError(**where) from (None if storage else exc)
+                except (httpx.HTTPError, httpx.StreamError, OSError) as exc:
+                    # Connection trouble, a protocol violation, an undecodable body, ...
+                    self.ensure_open()  # closed mid-request: say so, do not retry
+                    message = f"Connection error ({type(exc).__name__})."
+                    raise APIConnectionError(message, **where) from (None if storage else exc)
+        finally:
+            # httpx does not close a request body it did not finish (a cancel, an error):
+            # close it here so a source's file is closed now, not at garbage collection.
+            if isinstance(request.stream, httpx.AsyncByteStream):
+                with anyio.CancelScope(shield=True):
+                    await request.stream.aclose()
+        if response.is_success:
+            if debug:
+                _log_response(
+                    request.method, label, response.status_code, response.headers.get("x-request-id"), attempt, started
+                )
+            return response
+        status = status_error(response)
+        if debug:
+            _log_response(request.method, label, response.status_code, status.request_id, attempt, started)
+        raise status
+
+    async def _exchange(self, request: httpx.Request, *, storage: bool) -> httpx.Response:
+        """Send ``request`` and read its body, decompressed, up to the cap."""
+        response = await self.http.send(
+            request, stream=True, follow_redirects=False, auth=None if storage else _CLIENT_AUTH
+        )
+        try:
+            if response.is_success and not storage:
+                body = await _read_capped(response, self.max_response_bytes)
+            else:  # an error body, or storage's answer to a PUT: only a small, tolerant read
+                body = await _read_error_body(response)
+        finally:
+            await response.aclose()
+        return _with_body(response, body)
 
     async def aclose(self) -> None:
         await self.pool.aclose()
+
+
+class _Undecodable(Exception):
+    """The body is not what its ``Content-Encoding`` says (or an encoding the SDK did not ask for)."""
+
+
+class _Inflater:
+    """Decodes a body as it arrives, never producing more than ``limit`` bytes from one input.
+
+    httpx's own decoders inflate each network chunk whole (64 KiB of gzip can become
+    64 MiB at once), so a cap checked after them comes too late; here zlib's
+    ``max_length`` bounds every step. The SDK only asks for gzip and deflate.
+    """
+
+    def __init__(self, encoding: str) -> None:
+        encoding = encoding.strip().lower()
+        if encoding in ("", "identity"):
+            self._zlib = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._zlib = zlib.decompressobj()
+        else:
+            raise _Undecodable(encoding)
+
+    def feed(self, data: bytes, limit: int) -> Iterator[bytes]:
+        if self._zlib is None:
+            yield data
+            return
+        try:
+            while data and not self._zlib.eof:
+                out = self._zlib.decompress(data, max(limit, 0) + 1)
+                data = self._zlib.unconsumed_tail
+                if out:
+                    yield out
+        except zlib.error:
+            raise _Undecodable("corrupt") from None
+
+    def finish(self) -> None:
+        if self._zlib is not None and not self._zlib.eof:
+            raise _Undecodable("truncated")
+
+
+async def _decoded(response: httpx.Response, cap: int) -> AsyncIterator[bytes]:
+    """The body's decoded chunks: ``_TooLarge`` as soon as they pass ``cap`` bytes in all."""
+    try:
+        content = response.content  # read already: an in-memory transport such as httpx.MockTransport
+    except httpx.ResponseNotRead:
+        pass
+    else:
+        if len(content) > cap:
+            raise _TooLarge()
+        yield content
+        return
+    inflater = _Inflater(response.headers.get("content-encoding", ""))
+    size = 0
+    async for raw in response.aiter_raw():
+        for chunk in inflater.feed(raw, cap - size):
+            size += len(chunk)
+            if size > cap:
+                raise _TooLarge()
+            yield chunk
+    inflater.finish()
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_capped(response: httpx.Response, cap: int) -> bytes:
+    """The decoded body of a 2xx response; refused as soon as it grows past ``cap`` bytes."""
+    declared = response.headers.get("content-length", "")
+    try:
+        if declared.isdigit() and int(declared) > cap:
+            raise _TooLarge()
+        return b"".join([chunk async for chunk in _decoded(response, cap)])
+    except _TooLarge:
+        message = f"Sume returned a body larger than max_response_bytes ({cap} bytes); it was not read"
+    except _Undecodable:
+        message = "Sume returned a body that cannot be decoded as its Content-Encoding says"
+    raise APIResponseValidationError(
+        message, status_code=response.status_code, request_id=response.headers.get("x-request-id")
+    )
+
+
+async def _read_error_body(response: httpx.Response) -> bytes:
+    """Enough of an error body for its envelope; one too large or unreadable counts as empty."""
+    try:
+        return b"".join([chunk async for chunk in _decoded(response, ERROR_BODY_BYTES)])
+    except (_TooLarge, _Undecodable):
+        return b""
+
+
+def _with_body(response: httpx.Response, body: bytes) -> httpx.Response:
+    """A closed, fully read response with the decoded ``body``, for the generated parser."""
+    headers = [(k, v) for k, v in response.headers.multi_items() if k not in ("content-encoding", "content-length")]
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=body,
+        request=response.request,
+        extensions=response.extensions,
+    )
 
 
 def _path(request: httpx.Request) -> str:
@@ -214,18 +448,18 @@ def _with_extra_query(params: Mapping[str, Any] | None, extra: Mapping[str, str]
     return dict(extra)
 
 
-def _log_give_up(request: httpx.Request, error: SumeError, attempts: int) -> None:
+def _log_give_up(method: str, label: str, error: SumeError, attempts: int) -> None:
     request_id = error.request_id if isinstance(error, APIStatusError) else None
     logger.warning(
         "giving up on %s %s after %d attempt%s: %s request_id=%s",
-        request.method, _path(request), attempts, "" if attempts == 1 else "s", _describe(error), request_id,
+        method, label, attempts, "" if attempts == 1 else "s", _describe(error), request_id,
     )  # fmt: skip
 
 
-def _log_response(request: httpx.Request, status: int, request_id: str | None, attempt: int, started: float) -> None:
+def _log_response(method: str, label: str, status: int, request_id: str | None, attempt: int, started: float) -> None:
     logger.debug(
         "%s %s -> %d request_id=%s attempt=%d elapsed=%.3fs",
-        request.method, _path(request), status, request_id, attempt, anyio.current_time() - started,
+        method, label, status, request_id, attempt, anyio.current_time() - started,
     )  # fmt: skip
 
 
@@ -241,7 +475,7 @@ def status_error(response: httpx.Response) -> APIStatusError:
     message = f"HTTP {response.status_code} from the Sume API"
     details: Mapping[str, Any] | None = None
     request_id = response.headers.get("x-request-id")
-    body = _json_or_none(response)
+    body = _json_or_none(response.content)
     if isinstance(body, Mapping):
         envelope = body.get("error")
         if isinstance(envelope, Mapping):
@@ -267,10 +501,10 @@ def status_error(response: httpx.Response) -> APIStatusError:
     )
 
 
-def _json_or_none(response: httpx.Response) -> Any:
-    if not response.content or len(response.content) > 1_000_000:
+def _json_or_none(content: bytes) -> Any:
+    if not content or len(content) > ERROR_BODY_BYTES:
         return None
     try:
-        return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        return json.loads(content)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None

@@ -8,6 +8,7 @@ header values) are enforced; everything else is left to the server.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
@@ -114,6 +115,40 @@ def https_url(field: str, value: Any) -> str:
     if url.scheme != "https" or not url.host:
         raise InvalidInputError(field, "must be an https:// URL")
     return checked
+
+
+def service_url(field: str, value: Any, *, allow_insecure_http: bool) -> httpx.URL:
+    """A URL the SDK sends credentials or data to (``base_url``, a presigned ``upload_url``).
+
+    https only, except for loopback hosts (a local mock) or an explicit opt-in; a valid
+    port; no credentials in it. ``base_url`` is further refused a query or fragment.
+    """
+    checked = text(field, value, max_length=8_192)
+    try:
+        url = httpx.URL(checked)
+        port = url.port
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise InvalidInputError(field, "is not a valid URL") from None
+    if url.scheme not in ("https", "http") or not url.host:
+        raise InvalidInputError(field, "must be an absolute https:// URL")
+    if port is not None and not 1 <= port <= 65535:
+        raise InvalidInputError(field, "has a port outside 1-65535")
+    if url.userinfo:
+        raise InvalidInputError(field, "must not carry credentials")
+    if url.scheme == "http" and not (allow_insecure_http or is_loopback(url.host)):
+        raise InvalidInputError(
+            field, "must use https (plain http is allowed only for loopback hosts or allow_insecure_http=True)"
+        )
+    return url
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def https_urls(field: str, values: Any, *, max_items: int = MAX_LIST_ITEMS) -> list[str]:

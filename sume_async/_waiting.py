@@ -38,8 +38,6 @@ from sume_api_client.models import Job
 from . import _job_states as job_states
 from . import _job_types as job_types
 from ._errors import (
-    APIConnectionError,
-    APIStatusError,
     ClientClosedError,
     InvalidInputError,
     JobFailedError,
@@ -47,6 +45,7 @@ from ._errors import (
     SumeError,
 )
 from ._poll_gate import PollGate
+from ._retries import should_retry
 
 
 class _Default:
@@ -239,7 +238,7 @@ class Schedule:
         if isinstance(error, ClientClosedError):
             self.fatal = error
             self._in_flight.add(entry)  # as if cut short: the wait ends here
-        elif _is_transient(error):
+        elif should_retry(error):  # the one retry decision: network, 408, 429, 5xx
             entry.due = now + self._policy.error_delay * self._rng.uniform(0.8, 1.2)
             heapq.heappush(self._heap, entry)
         else:
@@ -275,13 +274,6 @@ class Schedule:
         if self._fixed is not None:
             return self._fixed
         return self._policy.interval(entry.polls, entry.job_type, self._rng)
-
-
-def _is_transient(exc: SumeError) -> bool:
-    """Worth polling again later: network trouble, 408, 429, 5xx (after the request's own retries)."""
-    if isinstance(exc, APIStatusError):
-        return exc.status_code in (408, 429) or exc.status_code >= 500
-    return isinstance(exc, APIConnectionError)
 
 
 # ---------------------------------------------------------------- the driver

@@ -84,7 +84,7 @@ class Uploads:
         await put_object(
             self._caller.requester,
             upload_url=target.upload_url,
-            required_headers=target.required_headers.additional_properties,
+            required_headers=getattr(target.required_headers, "additional_properties", target.required_headers),
             source=resolved,
             on_progress=on_progress,
         )
