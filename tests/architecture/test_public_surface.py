@@ -40,6 +40,7 @@ SUME_ASYNC = [
     "ConflictError",
     "Credits",
     "DownloadError",
+    "EventLoopError",
     "InsufficientCreditsError",
     "InternalServerError",
     "InvalidInputError",
