@@ -77,18 +77,18 @@ class Cli:
         self.assert_no_secrets(result.stdout + result.stderr, object_keys="--show-urls" not in args)
         return result
 
-    def in_process(self, *args: str) -> Result:
+    def in_process(self, *args: str, env: dict[str, str] | None = None) -> Result:
         """The same command run in this process (click's runner): for the many quick refusals."""
         from click.testing import CliRunner
 
         from sume_async.cli import main
 
         runner = CliRunner()
-        outcome = runner.invoke(main, list(args), env=self.env(), prog_name="sume-async")
+        outcome = runner.invoke(main, list(args), env=env or self.env(), prog_name="sume-async")
         if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
             raise outcome.exception
         result = Result(tuple(args), outcome.exit_code, outcome.stdout, outcome.stderr)
-        self.assert_no_secrets(result.stdout + result.stderr)
+        self.assert_no_secrets(result.stdout + result.stderr, object_keys="--show-urls" not in args)
         return result
 
     def assert_no_secrets(self, text: str, *, object_keys: bool = True) -> None:

@@ -26,7 +26,9 @@ def test_images_jobs_and_idempotency(cli: Cli) -> None:
     assert created.returncode == 0, created.stderr
     job = created.json
     assert job["type"] == "image_generation" and job["status"] == "queued"
-    again = cli("images", "generate", "--prompt", "a red bicycle", "--json", "--idempotency-key", "cli-test-1")
+    again = cli.in_process(
+        "images", "generate", "--prompt", "a red bicycle", "--json", "--idempotency-key", "cli-test-1"
+    )
     assert again.json["id"] == job["id"], "a rerun with the same key must not pay twice"
     assert len(cli.mock.jobs) == before + 1 and cli.mock.balance() == balance - cli.mock.job_costs["image_generation"]
 
@@ -34,9 +36,9 @@ def test_images_jobs_and_idempotency(cli: Cli) -> None:
     assert cli("jobs", "get", job["id"], "--json").json["id"] == job["id"]
     listed = cli("jobs", "list", "--type", "image_generation", "--json", "--all").json["data"]
     assert job["id"] in {j["id"] for j in listed}
-    early = cli("jobs", "result", job["id"], "--json")
+    early = cli.in_process("jobs", "result", job["id"], "--json")
     assert early.returncode == ExitCode.REJECTED and early.error["code"] == "job_not_completed"
-    late = cli("jobs", "wait", job["id"], "--timeout", "0.3", "--json")
+    late = cli.in_process("jobs", "wait", job["id"], "--timeout", "0.3", "--json")
     assert late.returncode == ExitCode.TIMEOUT and late.error["code"] == "job_timeout"
     assert late.error["job_id"] == job["id"]
 
@@ -44,10 +46,10 @@ def test_images_jobs_and_idempotency(cli: Cli) -> None:
     done = cli("jobs", "wait", job["id"], "--json")
     assert done.returncode == 0 and done.json["status"] == "completed"
     assert done.json["result"]["outputs"] and all(o["url"] == REDACTED for o in done.json["result"]["outputs"])
-    shown = cli("jobs", "result", job["id"], "--json", "--show-urls").json
+    shown = cli.in_process("jobs", "result", job["id"], "--json", "--show-urls").json
     assert shown["result"]["outputs"][0]["url"].startswith("http")
 
-    waited = cli("images", "generate", "--prompt", "a blue bicycle", "--wait", "--json")
+    waited = cli.in_process("images", "generate", "--prompt", "a blue bicycle", "--wait", "--json")
     assert waited.returncode == 0 and waited.json["status"] == "completed" and waited.json["result"]["outputs"]
 
 
@@ -57,7 +59,7 @@ def test_a_failed_job_and_no_credits(cli: Cli) -> None:
     failed = cli("jobs", "wait", job["id"], "--json")
     assert failed.returncode == ExitCode.FAILED and failed.stdout == ""
     assert failed.error["code"] == "job_failed" and failed.error["job_error"]["code"]
-    human = cli("jobs", "wait", job["id"])
+    human = cli.in_process("jobs", "wait", job["id"])
     assert human.returncode == ExitCode.FAILED and "failed" in human.stderr
 
     balance = cli.mock.balance()
@@ -102,12 +104,12 @@ def test_invalid_input_is_refused_before_any_request(cli: Cli, tmp_path: Path) -
         assert result.stdout == ""
         assert option in result.error["message"], (args, result.error)
     assert api_requests(cli) == seen, "nothing may be sent for invalid input"
-    assert "[paid]" in cli("images", "generate", "--help").stdout
-    assert "[paid]" in cli("face-swap", "--help").stdout
+    assert "[paid]" in cli.in_process("images", "generate", "--help").stdout
+    assert "[paid]" in cli.in_process("face-swap", "--help").stdout
 
 
 def test_other_paid_commands(cli: Cli, tmp_path: Path) -> None:
-    avatar = cli("avatars", "list", "--json").json["data"][0]["id"]
+    avatar = cli.in_process("avatars", "list", "--json").json["data"][0]["id"]
     ads = cli("ads", "videos", "create", "--avatar-id", avatar, "--script", "Hi!", "--style", "ugc", "--json")
     assert ads.returncode == 0 and ads.json["type"] == "ads_video"
     ref = cli("reference-analysis", "create", "--url", "https://www.tiktok.com/@x/video/1", "--json")
@@ -129,7 +131,9 @@ def test_uploads_and_the_asset_library(cli: Cli, tmp_path: Path) -> None:
     up = cli("uploads", "upload", str(video), "--purpose", "face_swap_source_video", "--json")
     assert up.returncode == 0, up.stderr
     assert up.json["object_key"] == REDACTED and up.json["media_url"] == REDACTED and up.json["size_bytes"] == 10_000
-    shown = cli("uploads", "upload", str(video), "--purpose", "face_swap_source_video", "--json", "--show-urls").json
+    shown = cli.in_process(
+        "uploads", "upload", str(video), "--purpose", "face_swap_source_video", "--json", "--show-urls"
+    ).json
     assert shown["media_url"].startswith("http") and shown["object_key"] == REDACTED
 
     ingest = cli("assets", "upload", str(video), "--title", "Demo scene", "--wait", "--json")
@@ -156,7 +160,7 @@ def test_uploads_and_the_asset_library(cli: Cli, tmp_path: Path) -> None:
     one = cli("assets", "get", scenes[0]["id"], "--json")
     assert one.returncode == 0 and one.json["id"] == scenes[0]["id"]
     assert one.json.get("media_url") in (None, REDACTED)
-    bad = cli("assets", "list", "--sort", "random", "--json")
+    bad = cli.in_process("assets", "list", "--sort", "random", "--json")
     assert bad.returncode == ExitCode.USAGE and "--sort" in bad.error["message"]
 
 
@@ -212,5 +216,7 @@ def test_downloads_land_on_disk(cli: Cli, tmp_path: Path) -> None:
     fetched = cli("jobs", "result", job_id, "--download", str(again), "--json")
     assert fetched.returncode == 0, fetched.stderr
     _assert_downloaded(cli, job_id, fetched.json["files"], again)
-    waited = cli("jobs", "wait", job_id, "--download", str(again))  # complete files are kept, not fetched again
+    waited = cli.in_process(
+        "jobs", "wait", job_id, "--download", str(again)
+    )  # complete files are kept, not fetched again
     assert waited.returncode == 0 and str(again) in waited.stdout

@@ -23,7 +23,7 @@ def test_schema_check(cli: Cli, tmp_path: Path) -> None:
     doc["paths"]["/new-thing"] = {"get": {"operationId": "getNewThing", "responses": {"200": {"description": "ok"}}}}
     added = tmp_path / "added.json"
     added.write_text(json.dumps(doc), encoding="utf-8")
-    additive = cli("schema", "check", "--from", str(added), "--json")
+    additive = cli.in_process("schema", "check", "--from", str(added), "--json")
     assert additive.returncode == 0 and additive.json["breaking"] is False
     assert additive.json["counts"]["additive"] >= 1
 
@@ -34,16 +34,16 @@ def test_schema_check(cli: Cli, tmp_path: Path) -> None:
     breaking = cli("schema", "check", "--from", str(removed))
     assert breaking.returncode == ExitCode.FAILED
     assert "BREAKING" in breaking.stdout and "GET /jobs/{jobId}" in breaking.stdout
-    as_json = cli("schema", "check", "--from", str(removed), "--json")
+    as_json = cli.in_process("schema", "check", "--from", str(removed), "--json")
     assert as_json.returncode == ExitCode.FAILED and as_json.json["breaking"] is True
     assert any(c["location"].startswith("GET /jobs/{jobId}") for c in as_json.json["changes"])
 
-    not_json = cli("schema", "check", "--from", str(ROOT / "README.md"), "--json")
+    not_json = cli.in_process("schema", "check", "--from", str(ROOT / "README.md"), "--json")
     assert not_json.returncode == ExitCode.USAGE and not_json.error["code"] == "invalid_schema"
     swagger = tmp_path / "swagger.json"
     swagger.write_text('{"swagger": "2.0"}', encoding="utf-8")
-    assert cli("schema", "check", "--from", str(swagger), "--json").returncode == ExitCode.USAGE
-    offline = cli("schema", "check", "--url", "http://127.0.0.1:9/openapi.json", "--json")
+    assert cli.in_process("schema", "check", "--from", str(swagger), "--json").returncode == ExitCode.USAGE
+    offline = cli.in_process("schema", "check", "--url", "http://127.0.0.1:9/openapi.json", "--json")
     assert offline.returncode == ExitCode.UNAVAILABLE and offline.error["code"] == "schema_unavailable"
 
 
@@ -53,9 +53,9 @@ def test_tools_list_and_schema_show_the_mcp_catalogue(cli: Cli) -> None:
     by_name = {t["name"]: t for t in listed.json}
     assert by_name["jobs.list"]["access"] == "read" and by_name["images.generate"]["access"] == "paid"
     assert by_name["jobs.download"]["access"] == "write"
-    read_only = cli("tools", "list", "--access", "read", "--json").json
+    read_only = cli.in_process("tools", "list", "--access", "read", "--json").json
     assert {t["access"] for t in read_only} == {"read"}
-    human = cli("tools", "list")
+    human = cli.in_process("tools", "list")
     assert human.stdout.splitlines()[0].split("\t") == ["name", "access", "description"]
 
     one = cli("tools", "schema", "videos.generate")
@@ -64,5 +64,5 @@ def test_tools_list_and_schema_show_the_mcp_catalogue(cli: Cli) -> None:
     assert tool == by_name["videos.generate"]
     duration = tool["inputSchema"]["properties"]["duration"]["anyOf"][0]
     assert (duration["minimum"], duration["maximum"]) == (4, 15)
-    unknown = cli("tools", "schema", "nope", "--json")
+    unknown = cli.in_process("tools", "schema", "nope", "--json")
     assert unknown.returncode == ExitCode.USAGE and unknown.error["code"] == "unknown_tool"

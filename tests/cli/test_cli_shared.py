@@ -31,32 +31,32 @@ def test_read_commands_json_and_exit_codes(cli: Cli) -> None:
 
     brands = cli("brand", "list", "--json", "--limit", "1")
     assert len(brands.json["data"]) == 1 and brands.json["next_cursor"]
-    rest = cli("brand", "list", "--json", "--cursor", brands.json["next_cursor"], "--all").json
+    rest = cli.in_process("brand", "list", "--json", "--cursor", brands.json["next_cursor"], "--all").json
     assert brands.json["data"][0]["id"] not in {b["id"] for b in rest["data"]} and rest["next_cursor"] is None
     current = cli("brand", "current", "--json").json
     assert current["images"] and all(img["reference_url"] == REDACTED for img in current["images"])
-    shown = cli("brand", "current", "--json", "--show-urls").json
+    shown = cli.in_process("brand", "current", "--json", "--show-urls").json
     assert all(img["reference_url"].startswith("http") for img in shown["images"])
 
     avatars = cli("avatars", "list", "--json", "--all").json["data"]
     one = cli("avatars", "get", avatars[0]["id"], "--json")
     assert one.json["id"] == avatars[0]["id"] and one.json["preview_url"] in (None, REDACTED)
 
-    missing = cli("avatars", "get", "avatar_nope", "--json")
+    missing = cli.in_process("avatars", "get", "avatar_nope", "--json")
     assert missing.returncode == ExitCode.REJECTED and missing.stdout == ""
     assert missing.error["code"] == "not_found" and missing.error["request_id"]
 
-    usage = cli("avatars", "list", "--limit", "0", "--json")
+    usage = cli.in_process("avatars", "list", "--limit", "0", "--json")
     assert usage.returncode == ExitCode.USAGE and usage.stdout == ""
     assert usage.error["code"] == "usage_error" and "--limit" in usage.error["message"]
 
-    nokey = cli("me", "--json", env=cli.env(SUME_API_KEY=""))
+    nokey = cli.in_process("me", "--json", env=cli.env(SUME_API_KEY=""))
     assert nokey.returncode == ExitCode.USAGE and nokey.error["code"] == "missing_api_key"
-    badurl = cli("me", "--json", env=cli.env(SUME_API_BASE_URL="http://example.com/api"))
+    badurl = cli.in_process("me", "--json", env=cli.env(SUME_API_BASE_URL="http://example.com/api"))
     assert badurl.returncode == ExitCode.USAGE and "SUME_API_BASE_URL" in badurl.error["message"]
-    refused = cli("me", "--json", env=cli.env(SUME_API_KEY="sume_live_wrong_key_0000000000"))
+    refused = cli.in_process("me", "--json", env=cli.env(SUME_API_KEY="sume_live_wrong_key_0000000000"))
     assert refused.returncode == ExitCode.ACCOUNT and refused.error["code"] == "unauthorized"
-    gone = cli("me", "--json", env=cli.env(SUME_API_BASE_URL="http://127.0.0.1:9/api/v1"))
+    gone = cli.in_process("me", "--json", env=cli.env(SUME_API_BASE_URL="http://127.0.0.1:9/api/v1"))
     assert gone.returncode == ExitCode.UNAVAILABLE and gone.error["code"] == "connection_error"
 
 
@@ -66,9 +66,9 @@ def test_human_output_is_plain_text_off_a_terminal(cli: Cli) -> None:
     header, *rows = brands.stdout.splitlines()
     assert header.split("\t") == ["id", "name", "domain"] and rows
     assert "\x1b[" not in brands.stdout + brands.stderr  # no colour, no cursor movement
-    me = cli("me")
+    me = cli.in_process("me")
     assert "workspace.id: " in me.stdout
-    err = cli("avatars", "get", "avatar_nope")
+    err = cli.in_process("avatars", "get", "avatar_nope")
     assert err.returncode == ExitCode.REJECTED and err.stderr.startswith("Error [not_found]: ")
     assert "\x1b[" not in err.stderr
 
@@ -129,3 +129,28 @@ def test_output_json_and_table_streams() -> None:
     out, err = io.StringIO(), io.StringIO()
     Output(stdout=out, stderr=err).page([{"id": "a", "n": 1}], "c1")
     assert out.getvalue() == "id\tn\na\t1\n" and "--cursor c1" in err.getvalue()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_tables_on_a_terminal() -> None:
+    out, err = _Terminal(), _Terminal()
+    Output(stdout=out, stderr=err).data([{"id": "job_1", "status": "completed"}], columns=["id", "status"])
+    text = out.getvalue()
+    assert "job_1" in text and "status" in text and "\t" not in text
+    assert any(ch in text for ch in "┃│|"), "a drawn table"
+    out = _Terminal()
+    Output(stdout=out, stderr=_Terminal(), show_urls=False).data({"outputs": [{"url": "https://m.example/1.png"}]})
+    assert "https://" not in out.getvalue() and REDACTED in out.getvalue()
+
+
+def test_usage_errors_are_json_with_json_anywhere(cli: Cli) -> None:
+    unknown = cli.in_process("nope", "--json")
+    assert unknown.returncode == ExitCode.USAGE and unknown.error["code"] == "usage_error"
+    missing = cli.in_process("--json", "avatars", "get")
+    assert missing.returncode == ExitCode.USAGE and "AVATAR_ID" in missing.error["message"]
+    plain = cli.in_process("nope")
+    assert plain.returncode == ExitCode.USAGE and "No such command" in plain.stderr
