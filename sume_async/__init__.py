@@ -8,32 +8,7 @@ async with AsyncSume() as sume:          # key from SUME_API_KEY
     result = await sume.jobs.result(done)
 """
 
-from sume_api_client.models import (
-    Account,
-    AccountUser,
-    AdsVideoStyle,
-    ApiKeyInfo,
-    Asset,
-    AssetMetadata,
-    AssetSearch,
-    Avatar,
-    AvatarCapabilities,
-    AvatarVisibility,
-    Brand,
-    BrandImage,
-    Credits,
-    Job,
-    JobErrorInfo,
-    JobOutput,
-    JobResult,
-    JobStatus,
-    JobType,
-    JobWithResult,
-    Upload,
-    UploadPurpose,
-    VideoResolution,
-    Workspace,
-)
+from typing import TYPE_CHECKING
 
 from ._client import AsyncSume
 from ._errors import (
@@ -67,7 +42,80 @@ from ._response import RawResponse
 from ._retries import RetryPolicy
 from ._version import __version__
 from ._waiting import PollPolicy
-from .resources.uploads import UploadedFile
+
+if TYPE_CHECKING:
+    from sume_api_client.models import Account as Account
+    from sume_api_client.models import AccountUser as AccountUser
+    from sume_api_client.models import AdsVideoStyle as AdsVideoStyle
+    from sume_api_client.models import ApiKeyInfo as ApiKeyInfo
+    from sume_api_client.models import Asset as Asset
+    from sume_api_client.models import AssetMetadata as AssetMetadata
+    from sume_api_client.models import AssetSearch as AssetSearch
+    from sume_api_client.models import Avatar as Avatar
+    from sume_api_client.models import AvatarCapabilities as AvatarCapabilities
+    from sume_api_client.models import AvatarVisibility as AvatarVisibility
+    from sume_api_client.models import Brand as Brand
+    from sume_api_client.models import BrandImage as BrandImage
+    from sume_api_client.models import Credits as Credits
+    from sume_api_client.models import Job as Job
+    from sume_api_client.models import JobErrorInfo as JobErrorInfo
+    from sume_api_client.models import JobOutput as JobOutput
+    from sume_api_client.models import JobResult as JobResult
+    from sume_api_client.models import JobStatus as JobStatus
+    from sume_api_client.models import JobType as JobType
+    from sume_api_client.models import JobWithResult as JobWithResult
+    from sume_api_client.models import Upload as Upload
+    from sume_api_client.models import UploadPurpose as UploadPurpose
+    from sume_api_client.models import VideoResolution as VideoResolution
+    from sume_api_client.models import Workspace as Workspace
+
+    from .resources.uploads import UploadedFile as UploadedFile
+
+#: Exported names loaded on first use (PEP 562): the models, and what pulls in the resources.
+_LAZY = {
+    "Account": "sume_api_client.models",
+    "AccountUser": "sume_api_client.models",
+    "AdsVideoStyle": "sume_api_client.models",
+    "ApiKeyInfo": "sume_api_client.models",
+    "Asset": "sume_api_client.models",
+    "AssetMetadata": "sume_api_client.models",
+    "AssetSearch": "sume_api_client.models",
+    "Avatar": "sume_api_client.models",
+    "AvatarCapabilities": "sume_api_client.models",
+    "AvatarVisibility": "sume_api_client.models",
+    "Brand": "sume_api_client.models",
+    "BrandImage": "sume_api_client.models",
+    "Credits": "sume_api_client.models",
+    "Job": "sume_api_client.models",
+    "JobErrorInfo": "sume_api_client.models",
+    "JobOutput": "sume_api_client.models",
+    "JobResult": "sume_api_client.models",
+    "JobStatus": "sume_api_client.models",
+    "JobType": "sume_api_client.models",
+    "JobWithResult": "sume_api_client.models",
+    "Upload": "sume_api_client.models",
+    "UploadPurpose": "sume_api_client.models",
+    "VideoResolution": "sume_api_client.models",
+    "Workspace": "sume_api_client.models",
+    "UploadedFile": "sume_async.resources.uploads",
+}
+
+
+if not TYPE_CHECKING:  # type checkers see the imports above; a misspelt name stays an error for them
+
+    def __getattr__(name: str) -> object:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        import importlib
+
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value  # later lookups skip __getattr__
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "APIConnectionError",

@@ -6,7 +6,7 @@ import functools
 import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Literal, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 import anyio
 import attrs
@@ -18,17 +18,19 @@ from ._errors import InvalidInputError
 from ._logs import configure_from_env, install_library_filters
 from ._options import NOT_GIVEN, NotGiven, check_headers, check_timeout
 from ._poll_gate import PollBudget, PollGate
-from ._raw_views import AsyncSumeWithRawResponse
 from ._retries import RetryPolicy
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, Requester, SharedPool
 from ._waiting import PollPolicy
-from .resources.account import Account, Credits
-from .resources.assets import Assets
-from .resources.avatars import Avatars
-from .resources.brand import Brand
-from .resources.generation import Ads, FaceSwap, Images, ReferenceAnalysis, Videos
-from .resources.jobs import Jobs
-from .resources.uploads import Uploads
+
+if TYPE_CHECKING:  # imported on first use: `import sume_async` stays light (the resources load the models)
+    from ._raw_views import AsyncSumeWithRawResponse
+    from .resources.account import Account, Credits
+    from .resources.assets import Assets
+    from .resources.avatars import Avatars
+    from .resources.brand import Brand
+    from .resources.generation import Ads, FaceSwap, Images, ReferenceAnalysis, Videos
+    from .resources.jobs import Jobs
+    from .resources.uploads import Uploads
 
 DEFAULT_BASE_URL = "https://www.sume.so/api/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -146,23 +148,86 @@ class AsyncSume:
         )
 
     def _attach(self, requester: Requester, *, poll_gate: PollGate, poll_policy: PollPolicy) -> None:
-        """Build the resources over ``requester``; waits share ``poll_gate``."""
+        """Bind the client to ``requester``; waits share ``poll_gate``. Resources are built on first use."""
         self._requester = requester
         self._poll_gate = poll_gate
         self.poll_policy = poll_policy
-        caller = EndpointCaller(requester)
-        self.account = Account(caller)
-        self.credits = Credits(caller)
-        self.brand = Brand(caller)
-        self.avatars = Avatars(caller)
-        self.jobs = Jobs(caller, poll_gate=poll_gate, poll_policy=poll_policy)
-        self.images = Images(caller)
-        self.videos = Videos(caller)
-        self.ads = Ads(caller)
-        self.face_swap = FaceSwap(caller)
-        self.reference_analysis = ReferenceAnalysis(caller)
-        self.uploads = Uploads(caller)
-        self.assets = Assets(caller, self.uploads)
+        self._caller = EndpointCaller(requester)
+
+    # The resources: each module (and the generated endpoints and models it uses) is imported
+    # the first time its attribute is read, so `import sume_async` does not pay for all of them.
+
+    @functools.cached_property
+    def account(self) -> Account:
+        from .resources.account import Account
+
+        return Account(self._caller)
+
+    @functools.cached_property
+    def credits(self) -> Credits:
+        from .resources.account import Credits
+
+        return Credits(self._caller)
+
+    @functools.cached_property
+    def brand(self) -> Brand:
+        from .resources.brand import Brand
+
+        return Brand(self._caller)
+
+    @functools.cached_property
+    def avatars(self) -> Avatars:
+        from .resources.avatars import Avatars
+
+        return Avatars(self._caller)
+
+    @functools.cached_property
+    def jobs(self) -> Jobs:
+        from .resources.jobs import Jobs
+
+        return Jobs(self._caller, poll_gate=self._poll_gate, poll_policy=self.poll_policy)
+
+    @functools.cached_property
+    def images(self) -> Images:
+        from .resources.generation import Images
+
+        return Images(self._caller)
+
+    @functools.cached_property
+    def videos(self) -> Videos:
+        from .resources.generation import Videos
+
+        return Videos(self._caller)
+
+    @functools.cached_property
+    def ads(self) -> Ads:
+        from .resources.generation import Ads
+
+        return Ads(self._caller)
+
+    @functools.cached_property
+    def face_swap(self) -> FaceSwap:
+        from .resources.generation import FaceSwap
+
+        return FaceSwap(self._caller)
+
+    @functools.cached_property
+    def reference_analysis(self) -> ReferenceAnalysis:
+        from .resources.generation import ReferenceAnalysis
+
+        return ReferenceAnalysis(self._caller)
+
+    @functools.cached_property
+    def uploads(self) -> Uploads:
+        from .resources.uploads import Uploads
+
+        return Uploads(self._caller)
+
+    @functools.cached_property
+    def assets(self) -> Assets:
+        from .resources.assets import Assets
+
+        return Assets(self._caller, self.uploads)
 
     @property
     def timeout(self) -> httpx.Timeout | None:
@@ -226,6 +291,8 @@ class AsyncSume:
     @functools.cached_property
     def with_raw_response(self) -> AsyncSumeWithRawResponse:
         """The same calls, returning a :class:`RawResponse` (result, status, headers, request_id)."""
+        from ._raw_views import AsyncSumeWithRawResponse
+
         return AsyncSumeWithRawResponse(self)
 
     @property

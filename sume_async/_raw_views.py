@@ -20,20 +20,32 @@ from .resources.uploads import Uploads
 
 
 class _Resources(Protocol):
-    """What the views wrap: the resources of an ``AsyncSume``."""
+    """What the views wrap: the resources of an ``AsyncSume`` (read-only: built on first use)."""
 
-    account: Account
-    credits: Credits
-    brand: Brand
-    avatars: Avatars
-    jobs: Jobs
-    images: Images
-    videos: Videos
-    ads: Ads
-    face_swap: FaceSwap
-    reference_analysis: ReferenceAnalysis
-    uploads: Uploads
-    assets: Assets
+    @property
+    def account(self) -> Account: ...
+    @property
+    def credits(self) -> Credits: ...
+    @property
+    def brand(self) -> Brand: ...
+    @property
+    def avatars(self) -> Avatars: ...
+    @property
+    def jobs(self) -> Jobs: ...
+    @property
+    def images(self) -> Images: ...
+    @property
+    def videos(self) -> Videos: ...
+    @property
+    def ads(self) -> Ads: ...
+    @property
+    def face_swap(self) -> FaceSwap: ...
+    @property
+    def reference_analysis(self) -> ReferenceAnalysis: ...
+    @property
+    def uploads(self) -> Uploads: ...
+    @property
+    def assets(self) -> Assets: ...
 
 
 class AccountWithRawResponse:

@@ -150,7 +150,8 @@ def test_no_parameter_accepts_workspace_or_user_ids() -> None:
     import inspect
 
     sume = AsyncSume("sume_live_k")
-    resources = [r for r in vars(sume).values() if type(r).__module__.startswith("sume_async.resources")]
+    resources = [getattr(sume, name) for name in dir(sume) if not name.startswith("_")]  # built on first use
+    resources = [r for r in resources if type(r).__module__.startswith("sume_async.resources")]
     assert len(resources) >= 12
     targets = [sume, *resources, sume.ads.videos]
     for target in targets:
