@@ -17,9 +17,11 @@ rows, waits for created ones by id and creates only the rest.
 """
 
 from ._batch import DEFAULT_MAX_IN_FLIGHT, Batch, BatchRun, Engine, ParamsChangedError, Plan, plan_rows
+from ._check import check_rows
 from ._dask import DaskEngine
 from ._journal import Journal, JournalRow
 from ._keys import fingerprint, idempotency_key
+from ._manifest import Manifest, in_shard, load_manifest
 from ._pacing import LocalPacer, Pacer, RateLimitGate
 from ._rows import KINDS, Row, parse_row
 from ._runner import DownloadOptions, OutputFile, Progress, Reporter, RowOutcome, RunEnd, WorkItem, run_items
@@ -35,6 +37,7 @@ __all__ = [
     "Journal",
     "JournalRow",
     "LocalPacer",
+    "Manifest",
     "OutputFile",
     "Pacer",
     "ParamsChangedError",
@@ -46,8 +49,11 @@ __all__ = [
     "RowOutcome",
     "RunEnd",
     "WorkItem",
+    "check_rows",
     "fingerprint",
     "idempotency_key",
+    "in_shard",
+    "load_manifest",
     "parse_row",
     "plan_rows",
     "run_items",

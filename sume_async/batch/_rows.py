@@ -10,11 +10,12 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
 from .._errors import InvalidInputError
+from ..resources import generation
 
 if TYPE_CHECKING:
     from .._client import AsyncSume
@@ -29,28 +30,43 @@ SOURCE_PARAM = "source"
 
 @attrs.frozen
 class Kind:
-    """One row kind: its name, the job type it creates and how to find its create method."""
+    """One row kind: its name, the job type it creates and its create method (``path`` on the client)."""
 
     name: str
     job_type: str
-    method: Callable[[AsyncSume], Callable[..., Awaitable[Any]]]
+    owner: type[Any]
+    method_name: str
+    path: tuple[str, ...]
 
-    def parameters(self, client: AsyncSume) -> frozenset[str]:
-        """The keyword arguments a row may give (all but ``idempotency_key``)."""
-        names = set(inspect.signature(self.method(client)).parameters) - {"idempotency_key"}
+    def method(self, client: AsyncSume) -> Callable[..., Awaitable[Any]]:
+        """The bound create method of ``client``."""
+        target: Any = client
+        for attribute in self.path:
+            target = getattr(target, attribute)
+        return cast(Callable[..., Awaitable[Any]], getattr(target, self.method_name))
+
+    def signature(self) -> dict[str, inspect.Parameter]:
+        """The keyword arguments a row may give (all but ``idempotency_key``), by name."""
+        found = {
+            name: parameter
+            for name, parameter in inspect.signature(getattr(self.owner, self.method_name)).parameters.items()
+            if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name != "idempotency_key"
+        }
         if self.name == "face_swap":
-            names.add(SOURCE_PARAM)
-        return frozenset(names)
+            found[SOURCE_PARAM] = inspect.Parameter(SOURCE_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation="str")
+        return found
 
 
 KINDS: Mapping[str, Kind] = {
     kind.name: kind
     for kind in (
-        Kind("image", "image_generation", lambda c: c.images.generate),
-        Kind("video", "video_generation", lambda c: c.videos.generate),
-        Kind("ads_video", "ads_video", lambda c: c.ads.videos.create),
-        Kind("face_swap", "face_swap", lambda c: c.face_swap.create),
-        Kind("reference_analysis", "reference_analysis", lambda c: c.reference_analysis.create),
+        Kind("image", "image_generation", generation.Images, "generate", ("images",)),
+        Kind("video", "video_generation", generation.Videos, "generate", ("videos",)),
+        Kind("ads_video", "ads_video", generation.AdsVideos, "create", ("ads", "videos")),
+        Kind("face_swap", "face_swap", generation.FaceSwap, "create", ("face_swap",)),
+        Kind(
+            "reference_analysis", "reference_analysis", generation.ReferenceAnalysis, "create", ("reference_analysis",)
+        ),
     )
 }
 

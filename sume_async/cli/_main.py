@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
-from . import _account, _agents, _generate, _jobs, _library, _schema
+from . import _account, _agents, _batch, _generate, _jobs, _library, _schema
 from ._app import SumeGroup, json_option, quiet_library_logs, show_urls_option
 
 
@@ -32,3 +32,4 @@ _generate.register(main)
 _library.register(main)
 _agents.register(main)
 _schema.register(main)
+_batch.register(main)

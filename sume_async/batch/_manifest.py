@@ -1,0 +1,132 @@
+"""Reading a batch manifest: JSONL rows, or CSV with one kind for every row.
+
+JSONL: one ``{"id", "kind", "params"}`` object per line (blank lines skipped). CSV: a header
+with an ``id`` column; every other column is a parameter of ``kind``'s create method, typed
+from that method's signature (integers, booleans, lists as JSON arrays or ``|``-separated);
+empty cells are left out. Errors name the line and the field.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .._errors import InvalidInputError
+from ._rows import KINDS, Row, parse_row
+
+__all__ = ["Manifest", "in_shard", "load_manifest"]
+
+MAX_LINE = 1024 * 1024
+
+
+class Manifest(list[Row]):
+    """The rows of a manifest, with ``where[i]``: the file and line of row ``i`` (for error messages)."""
+
+    where: list[str]
+
+
+def load_manifest(path: str | Path, *, kind: str | None = None) -> Manifest:
+    """The rows of a ``.jsonl`` manifest, or of a ``.csv`` one (``kind`` required for CSV)."""
+    manifest = Path(path)
+    is_csv = manifest.suffix.lower() == ".csv"
+    if is_csv and kind is None:
+        raise InvalidInputError("kind", "a CSV manifest needs --kind (every row is of that kind)")
+    if kind is not None and kind not in KINDS:
+        raise InvalidInputError("kind", f"must be one of {', '.join(KINDS)}")
+    try:
+        with manifest.open(encoding="utf-8", newline="") as handle:
+            found = list(_csv_rows(handle, kind or "", manifest.name) if is_csv else _jsonl_rows(handle, manifest.name))
+    except OSError:
+        raise InvalidInputError("manifest", f"cannot read {manifest.name}") from None
+    except UnicodeDecodeError:
+        raise InvalidInputError("manifest", f"{manifest.name} is not UTF-8 text") from None
+    rows = Manifest(row for _, row in found)
+    rows.where = [where for where, _ in found]
+    return rows
+
+
+def _jsonl_rows(lines: Any, name: str) -> Iterator[tuple[str, Row]]:
+    seen: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name} line {number}"
+        if len(line) > MAX_LINE:
+            raise InvalidInputError(where, "line is too long")
+        try:
+            value = json.loads(line)
+        except ValueError:
+            raise InvalidInputError(where, "is not valid JSON") from None
+        row = parse_row(value, where=where)
+        _unique(row, seen, number, where)
+        yield where, row
+
+
+def _unique(row: Row, seen: dict[str, int], number: int, where: str) -> None:
+    if row.id in seen:
+        raise InvalidInputError(f"{where}.id", f"duplicate row id {row.id!r} (first on line {seen[row.id]})")
+    seen[row.id] = number
+
+
+def _csv_rows(handle: Any, kind: str, name: str) -> Iterator[tuple[str, Row]]:
+    reader = csv.DictReader(handle)
+    if reader.fieldnames is None or "id" not in reader.fieldnames:
+        raise InvalidInputError(f"{name} line 1", "the header needs an id column")
+    annotations = _annotations(kind)
+    unknown = [f for f in reader.fieldnames if f != "id" and f not in annotations]
+    if unknown:
+        raise InvalidInputError(f"{name} line 1.{unknown[0]}", f"not a parameter of {kind}")
+    seen: dict[str, int] = {}
+    for record in reader:
+        number = reader.line_num
+        where = f"{name} line {number}"
+        if None in record:
+            raise InvalidInputError(where, "has more cells than the header")
+        params = {}
+        for field, cell in record.items():
+            if field == "id" or cell is None or cell == "":
+                continue
+            params[field] = _typed(cell, annotations[field], f"{where}.params.{field}")
+        row = parse_row({"id": record.get("id") or "", "kind": kind, "params": params}, where=where)
+        _unique(row, seen, number, where)
+        yield where, row
+
+
+def _annotations(kind: str) -> dict[str, str]:
+    return {name: str(p.annotation) for name, p in KINDS[kind].signature().items()}
+
+
+def _typed(cell: str, annotation: str, where: str) -> Any:
+    if "Sequence" in annotation or "list" in annotation:
+        if cell.lstrip().startswith("["):
+            try:
+                value = json.loads(cell)
+            except ValueError:
+                raise InvalidInputError(where, "is not a JSON list") from None
+            return value
+        return [part.strip() for part in cell.split("|") if part.strip()]
+    if "bool" in annotation:
+        lowered = cell.strip().lower()
+        if lowered in ("true", "yes", "1"):
+            return True
+        if lowered in ("false", "no", "0"):
+            return False
+        raise InvalidInputError(where, "must be true or false")
+    if "int" in annotation:
+        try:
+            return int(cell)
+        except ValueError:
+            raise InvalidInputError(where, "must be an integer") from None
+    return cell
+
+
+def in_shard(row_id: str, shard: tuple[int, int] | None) -> bool:
+    """Whether ``row_id`` belongs to shard ``(i, n)``: a stable hash of the id, the same on every machine."""
+    if shard is None:
+        return True
+    index, count = shard
+    return int.from_bytes(hashlib.sha256(row_id.encode()).digest()[:8], "big") % count == index

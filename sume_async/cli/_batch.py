@@ -1,0 +1,306 @@
+"""``sume-async batch``: run, status, export and retry-failed for journaled batch pipelines.
+
+Exit codes (as the root help documents): 0 every row done, 1 some rows failed, 2 bad usage or
+manifest (naming the line and field; nothing sent), 3 stopped but resumable (credits, key,
+rate limits, network: run the same command again), 130 interrupted (the journal stays
+consistent: run again to resume).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import anyio
+import anyio.to_thread
+import click
+
+from .._errors import InvalidInputError
+from ..batch import Batch, Journal, Progress, check_rows, in_shard, load_manifest
+from ..batch._batch import journaled_outcome
+from ._app import CliError, ExitCode, Output, client_from_env, output_options, runs_async
+
+__all__ = ["batch", "register"]
+
+
+def register(main: click.Group) -> None:
+    main.add_command(batch)
+
+
+@click.group()
+def batch() -> None:
+    """Crash-safe batches: every row created once, journaled, resumable (spends credits)."""
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    index, sep, count = value.partition("/")
+    try:
+        i, n = int(index), int(count)
+    except ValueError:
+        raise CliError("invalid_input", "--shard: must look like I/N (e.g. 0/4)", ExitCode.USAGE) from None
+    if not sep or n < 1 or not 0 <= i < n:
+        raise CliError("invalid_input", "--shard: must be I/N with 0 <= I < N", ExitCode.USAGE)
+    return i, n
+
+
+def _default_state(manifest: Path, shard: tuple[int, int] | None) -> Path:
+    suffix = f".shard-{shard[0]}-of-{shard[1]}" if shard else ""
+    return manifest.with_name(f"{manifest.name}{suffix}.state")
+
+
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def _run_options(fn: Any) -> Any:
+    options = [
+        click.argument("manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+        click.option("--kind", help="Kind of every row of a CSV manifest (image, video, ads_video, ...)."),
+        click.option("--name", help="Batch name (part of every row's Idempotency-Key). Default: the manifest's stem."),
+        click.option(
+            "--state",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Journal file (default beside the manifest).",
+        ),
+        click.option(
+            "--out",
+            "results",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write one JSON line per row here.",
+        ),
+        click.option("--download", type=click.Path(file_okay=False, path_type=Path), help="Download outputs here."),
+        click.option(
+            "--max-in-flight",
+            type=click.IntRange(min=1),
+            help="Unfinished jobs at once (default: the workspace's limit).",
+        ),
+        click.option("--shard", help="Run only shard I of N (stable hash of the row id), e.g. 0/4."),
+        click.option("--dry-run", is_flag=True, help="Validate every row and count them; send nothing."),
+        click.option("--recreate-changed", is_flag=True, help="Create new jobs for rows whose params changed."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+@batch.command("run")
+@_run_options
+@output_options
+@runs_async
+async def run(out: Output, **options: Any) -> None:
+    """Run MANIFEST (JSONL rows, or CSV with --kind); a rerun resumes where the last one stopped.
+
+    Paid: every row creates a job (Face Swap: one per avatar). Keys are deterministic, so a
+    rerun never pays twice for a row.
+    """
+    await _run(out, retry_failed=False, **options)
+
+
+@batch.command("retry-failed")
+@_run_options
+@output_options
+@runs_async
+async def retry_failed(out: Output, **options: Any) -> None:
+    """Run MANIFEST again, giving each failed row a new attempt (a new key: paid again)."""
+    await _run(out, retry_failed=True, **options)
+
+
+async def _run(
+    out: Output,
+    *,
+    manifest: Path,
+    kind: str | None,
+    name: str | None,
+    state: Path | None,
+    results: Path | None,
+    download: Path | None,
+    max_in_flight: int | None,
+    shard: str | None,
+    dry_run: bool,
+    recreate_changed: bool,
+    retry_failed: bool,
+) -> None:
+    parts = _shard(shard)
+    base_dir = Path(await anyio.Path(manifest).absolute()).parent
+    try:
+        loaded = await anyio.to_thread.run_sync(lambda: load_manifest(manifest, kind=kind))
+        picked = [i for i, row in enumerate(loaded) if in_shard(row.id, parts)]
+        rows = [loaded[i] for i in picked]
+        counts = await check_rows(rows, base_dir=base_dir, where=[loaded.where[i] for i in picked])
+    except InvalidInputError as exc:
+        if exc.field == "kind":
+            raise
+        raise CliError("invalid_manifest", str(exc), ExitCode.USAGE, field=exc.field) from None
+    if dry_run:
+        out.data({"rows": len(rows), "kinds": dict(counts), "jobs": sum(r.jobs for r in rows), "sent": 0})
+        return
+    batch_name = name or manifest.stem
+    state_path = state or _default_state(manifest, parts)
+    reporter = _Reporter(out, len(rows))
+    async with client_from_env() as sume:
+        job = Batch(
+            sume,
+            name=batch_name,
+            state=state_path,
+            max_in_flight=max_in_flight,
+            download_dir=download,
+            recreate_changed=recreate_changed,
+            retry_failed=retry_failed,
+            base_dir=base_dir,
+            on_progress=reporter.update,
+        )
+        with reporter:
+            async with job.run(rows) as running:
+                async for _ in running:
+                    pass
+    progress, stopped = running.progress, running.stopped
+    if results is not None:
+        await _export(state_path, batch_name, results, only={r.id for r in rows})
+    summary = {
+        "name": batch_name,
+        "state": str(state_path),
+        "rows": progress.total,
+        "completed": progress.completed,
+        "failed": progress.failed,
+        "pending": progress.pending,
+        "created": progress.created,
+        "downloaded": progress.downloaded,
+        "credits_charged": progress.credits_charged,
+        "stopped": None if stopped is None else stopped.reason,
+        "message": None if stopped is None else stopped.message,
+    }
+    out.data(summary)
+    if stopped is not None:
+        raise CliError(stopped.reason, stopped.message, ExitCode.ACCOUNT, resumable=True)
+    if progress.failed:
+        raise CliError("rows_failed", f"{progress.failed} of {progress.total} rows failed", ExitCode.FAILED)
+
+
+class _Reporter:
+    """Progress: a rich bar on a terminal, a plain line every few seconds otherwise (stderr)."""
+
+    def __init__(self, out: Output, total: int) -> None:
+        self.out = out
+        self.total = total
+        self.last = 0.0
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> _Reporter:
+        if self.out.progress:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(
+                TextColumn("batch"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[detail]}"),
+                TimeElapsedColumn(), console=Console(file=self.out.stderr), transient=False,
+            )  # fmt: skip
+            self.bar.start()
+            self.task = self.bar.add_task("batch", total=self.total, detail="")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def update(self, progress: Progress) -> None:
+        done = progress.completed + progress.failed
+        detail = (
+            f"running {progress.running}  failed {progress.failed}  created {progress.created}"
+            f"  downloaded {progress.downloaded}"
+        )
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, detail=detail)
+            return
+        now = time.monotonic()
+        if now - self.last >= 2.0 or done == self.total:
+            self.last = now
+            self.out.stderr.write(f"batch: {done}/{self.total} done, {detail}\n")
+            self.out.stderr.flush()
+
+
+@batch.command("status")
+@click.argument("manifest", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--state", type=click.Path(dir_okay=False, path_type=Path), help="Journal file.")
+@output_options
+@runs_async
+async def status(out: Output, manifest: Path | None, state: Path | None) -> None:
+    """Rows per status in a batch's journal (MANIFEST's default state, or --state). Sends nothing."""
+    path = _state_of(manifest, state)
+    name = await Journal.read_name(path)
+    async with await Journal.open(path, name=name) as journal:
+        counts = await journal.counts()
+    out.data(
+        {
+            "name": name,
+            "state": str(path),
+            "rows": sum(counts.values()),
+            **{s: counts.get(s, 0) for s in ("pending", "created", "completed", "failed")},
+        }
+    )
+
+
+@batch.command("export")
+@click.argument("manifest", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--state", type=click.Path(dir_okay=False, path_type=Path), help="Journal file.")
+@click.option(
+    "--out", "results", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default stdout)."
+)
+@output_options
+@runs_async
+async def export(out: Output, manifest: Path | None, state: Path | None, results: Path | None) -> None:
+    """One JSON line per journaled row: id, kind, job ids, status, outputs, error. Sends nothing."""
+    path = _state_of(manifest, state)
+    name = await Journal.read_name(path)
+    if results is None:
+        async with await Journal.open(path, name=name) as journal:
+            rows = await journal.rows()
+        for row in rows.values():
+            out.stdout.write(json.dumps(_line(row), ensure_ascii=False) + "\n")
+        out.stdout.flush()
+        return
+    await _export(path, name, results)
+    out.note(f"wrote {results}")
+
+
+def _state_of(manifest: Path | None, state: Path | None) -> Path:
+    if state is not None:
+        return state
+    if manifest is None:
+        raise CliError("invalid_input", "give MANIFEST or --state", ExitCode.USAGE)
+    return _default_state(manifest, None)
+
+
+def _line(row: Any) -> dict[str, Any]:
+    if row.finished:
+        return journaled_outcome(row).to_dict()
+    return {
+        "id": row.row_id,
+        "kind": row.kind,
+        "job_ids": list(row.job_ids),
+        "status": row.status,
+        "outputs": [],
+        "error": None,
+    }
+
+
+async def _export(state: Path, name: str, results: Path, only: set[str] | None = None) -> None:
+    """Write the journal's rows as JSON lines, atomically (temp file, then rename)."""
+    async with await Journal.open(state, name=name) as journal:
+        rows = await journal.rows()
+
+    def write() -> None:
+        temp = results.with_name(f".{results.name}.tmp")
+        with temp.open("w", encoding="utf-8") as handle:
+            for row in rows.values():
+                if only is None or row.row_id in only:
+                    handle.write(json.dumps(_line(row), ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, results)
+
+    await anyio.to_thread.run_sync(write)
