@@ -85,7 +85,8 @@ SERVER_ERROR_STATUSES: tuple[int, ...] = (500, 502, 503)
 #: as wide as its rate (rates sum to at most 1; above them, no fault); ``detail`` chooses the
 #: status among the kind's ``statuses``; ``latency`` places the delay in ``Faults.latency``;
 #: ``after`` decides ``rate_drop_after_create`` on requests with no other fault. Appending a
-#: kind keeps earlier configurations' sequences unchanged (its rate defaults to 0).
+#: kind keeps earlier configurations' sequences unchanged (its rate defaults to 0). Storage PUTs
+#: are not API requests: ``storage_rate_5xx`` draws two numbers per PUT from a stream of its own.
 FAULT_KINDS: tuple[FaultKind, ...] = (
     FaultKind("drop", "rate_drop", (), None),
     FaultKind("rate_limited", "rate_429", (429,), _rate_limited),
