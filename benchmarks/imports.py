@@ -19,7 +19,7 @@ from typing import Any
 
 from ._common import ROOT, clean, fmt, log, median, spread, table, verdict
 
-TARGET_ADDED_MS = 100.0
+TARGET_ADDED_MS = 50.0
 STATEMENTS = {
     "python (no import)": "pass",
     "import httpx": "import httpx",
@@ -32,9 +32,23 @@ _LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)$")
 
 
 def _wall(statement: str) -> float:
+    return _timed(statement)[0]
+
+
+def _timed(statement: str) -> tuple[float, float]:
+    """Wall clock and CPU time (user + system) of a fresh interpreter running ``statement``, in ms.
+
+    CPU time is what the import itself costs; it is far less disturbed than the wall clock
+    when other processes share the machine.
+    """
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-I", "-c", statement], check=True, cwd=ROOT, env=_ENV)
-    return (time.perf_counter() - start) * 1000
+    child = subprocess.Popen([sys.executable, "-I", "-c", statement], cwd=ROOT, env=_ENV)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = (time.perf_counter() - start) * 1000
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise subprocess.CalledProcessError(child.returncode, statement)
+    return wall, (usage.ru_utime + usage.ru_stime) * 1000
 
 
 def _importtime(statement: str) -> list[tuple[str, int, int, int]]:
@@ -96,12 +110,15 @@ def run(*, quick: bool = False, runs: int | None = None) -> dict[str, Any]:
         _wall(statement)
         _wall(statement)
     walls: dict[str, list[float]] = {label: [] for label in STATEMENTS}
+    cpus: dict[str, list[float]] = {label: [] for label in STATEMENTS}
     added_it: list[float] = []
     groups: dict[str, list[float]] = defaultdict(list)
     modules: dict[str, list[float]] = defaultdict(list)
     for _ in range(n):
         for label, statement in STATEMENTS.items():
-            walls[label].append(_wall(statement))
+            wall, cpu = _timed(statement)
+            walls[label].append(wall)
+            cpus[label].append(cpu)
         total, by_group, by_module = _added_by_sume_async()
         added_it.append(total)
         for name, ms in by_group.items():
@@ -111,20 +128,22 @@ def run(*, quick: bool = False, runs: int | None = None) -> dict[str, Any]:
 
     med = {label: median(values) for label, values in walls.items()}
     added_wall = med["import sume_async"] - med["import httpx"]
+    cpu = {label: median(values) for label, values in cpus.items()}
+    added_cpu = cpu["import sume_async"] - cpu["import httpx"]
     added_importtime = median(added_it)
     met = added_wall <= TARGET_ADDED_MS
 
     rows = [
-        [label, med[label], med[label] - med["python (no import)"], min(walls[label]), spread(walls[label])]
+        [label, med[label], med[label] - med["python (no import)"], min(walls[label]), spread(walls[label]), cpu[label]]
         for label in STATEMENTS
     ]
     table(
         f"Import time (fresh interpreter, median of {n})",
-        ["statement", "wall ms", "over bare python ms", "best ms", "runs ms"],
+        ["statement", "wall ms", "over bare python ms", "best ms", "runs ms", "CPU ms"],
         rows,
         [
-            f"sume_async adds {fmt(added_wall)} ms over httpx (wall clock), {fmt(added_importtime)} ms "
-            f"by -X importtime. Target <= {TARGET_ADDED_MS:.0f} ms: {verdict(met)}.",
+            f"sume_async adds {fmt(added_wall)} ms over httpx (wall clock), {fmt(added_cpu)} ms of CPU time, "
+            f"{fmt(added_importtime)} ms by -X importtime. Target <= {TARGET_ADDED_MS:.0f} ms (wall): {verdict(met)}.",
         ],
     )
     group_rows = sorted(((name, median(v)) for name, v in groups.items()), key=lambda r: -r[1])
@@ -140,7 +159,8 @@ def run(*, quick: bool = False, runs: int | None = None) -> dict[str, Any]:
         {
             "runs": n,
             "wall_ms": {label: {"median": med[label], "runs": walls[label]} for label in STATEMENTS},
-            "added_over_httpx_ms": {"wall": added_wall, "importtime": added_importtime},
+            "cpu_ms": {label: {"median": cpu[label], "runs": cpus[label]} for label in STATEMENTS},
+            "added_over_httpx_ms": {"wall": added_wall, "cpu": added_cpu, "importtime": added_importtime},
             "added_by_group_ms": dict(group_rows),
             "heaviest_modules_cumulative_ms": dict(heavy),
             "target": {"added_ms_max": TARGET_ADDED_MS, "met": met},
