@@ -39,6 +39,7 @@ from .._errors import (
     APIStatusError,
     AuthenticationError,
     ClientClosedError,
+    DownloadError,
     InsufficientCreditsError,
     InternalServerError,
     InvalidInputError,
@@ -75,6 +76,7 @@ STOP_AUTH = "unauthorized"
 STOP_RATE = "rate_limited"
 STOP_UNAVAILABLE = "unavailable"
 STOP_TIMEOUT = "wait_timeout"
+STOP_DOWNLOAD = "download_failed"
 
 
 @attrs.frozen
@@ -408,6 +410,10 @@ class _Run:
             except JobFailedError as exc:
                 code, message = _error_fields(exc)
                 return RowOutcome(row.id, row.kind, "failed", job_ids, (), code, message)
+            except DownloadError as exc:
+                # The job is done and paid for: keep the row waiting by id, so a rerun only downloads.
+                self.stop(STOP_DOWNLOAD, f"A download failed ({exc}); run again to resume (or without downloads).")
+                return None
             except (APIStatusError, APIConnectionError, APIResponseValidationError, UploadError) as exc:
                 if isinstance(exc, APIStatusError) and exc.status_code in (401, 403):
                     self.stop(STOP_AUTH, "Sume refused the API key; nothing more was sent.", at_once=True)

@@ -231,3 +231,16 @@ async def test_cancellation_leaves_the_journal_consistent(tmp_path: Path) -> Non
         outcomes, running = await run(Batch(sume, name="b", state=tmp_path / "s.db", max_in_flight=4), rows)
     assert running.stopped is None and sorted(o.row_id for o in outcomes) == sorted(r["id"] for r in rows)
     assert len(mock.jobs) == 8
+
+
+async def test_a_failed_download_keeps_the_row_for_a_rerun_without_paying_again(tmp_path: Path) -> None:
+    mock = MockSume(speed=1000)  # in-process: media URLs are on http://testserver, which downloads refuse
+    rows = image_rows(2)
+    async with mock_client(mock) as sume:
+        batch = Batch(sume, name="b", state=tmp_path / "s.db", download_dir=tmp_path / "media")
+        outcomes, running = await run(batch, rows)
+        assert outcomes == [] and running.stopped is not None and running.stopped.reason == "download_failed"
+        assert "testserver" not in running.stopped.message
+        outcomes, running = await run(Batch(sume, name="b", state=tmp_path / "s.db"), rows)
+    assert running.stopped is None and all(o.ok for o in outcomes) and len(mock.jobs) == 2
+    assert creates(mock) == 2
