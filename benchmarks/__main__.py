@@ -1,6 +1,6 @@
 """``python -m benchmarks [name ...] [--quick] [--runs N]``: run benchmarks, print tables, save results.
 
-Names: overhead, waiting, upload, imports, pagination, models (default: all, in that order).
+Names: overhead, waiting, upload, imports, pagination, models, batch (default: all, in that order).
 Results merge into ``benchmarks/results.json`` (one entry per benchmark, plus machine
 info and a timestamp), so running a subset updates only its own entries.
 """
@@ -22,6 +22,7 @@ BENCHMARKS = {
     "imports": "Import time: sume_async vs httpx",
     "pagination": "Pagination: 50,000 items over 500 pages",
     "models": "Model parsing: Job.from_dict and a 100-job page vs json.loads",
+    "batch": "Batch pipeline: 10,000 image rows, journal, resume",
 }
 
 
