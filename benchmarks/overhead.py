@@ -2,8 +2,9 @@
 
 Part 1, in memory: 20,000 sequential ``jobs.get`` calls through one in-memory transport
 (an ``httpx.AsyncBaseTransport`` that answers every request with the same canned job),
-three ways: ``AsyncSume``, the generated ``get_job.asyncio_detailed`` with a generated
-``Client``, and raw ``httpx.AsyncClient`` + ``json.loads``. A fourth, informational row
+four ways: ``AsyncSume`` with the httpx client it creates, ``AsyncSume`` with a caller's
+``http_client``, the generated ``get_job.asyncio_detailed`` with a generated ``Client``,
+and raw ``httpx.AsyncClient`` + ``json.loads``. A fifth, informational row
 adds the generated ``Job.from_dict`` to the raw call: the price of a typed model.
 Rounds run the variants back to back, in rotating order; ratios are per round, then
 the median across rounds.
@@ -24,7 +25,8 @@ import httpx
 
 from ._common import API_KEY, Child, clean, fmt, log, median, spread, table, usage, verdict
 
-TARGET_RATIO = 1.25
+TARGET_RATIO = 1.00
+STRETCH_RATIO = 0.85
 BASE_URL = "http://testserver/api/v1"
 JOB_ID = "job_0a5d6baa9455e3e70682"
 JOB_BODY = json.dumps(
@@ -71,8 +73,10 @@ async def _variants(transport: httpx.AsyncBaseTransport) -> tuple[dict[str, Any]
     from sume_async import AsyncSume
 
     auth = {"Authorization": f"Bearer {API_KEY}"}
+    # The SDK-owned httpx client (given only the transport), and a caller's own http_client.
+    sume = AsyncSume(api_key=API_KEY, base_url=BASE_URL, transport=transport, allow_insecure_http=True)
     sume_http = httpx.AsyncClient(transport=transport)
-    sume = AsyncSume(api_key=API_KEY, base_url=BASE_URL, http_client=sume_http, allow_insecure_http=True)
+    sume_user = AsyncSume(api_key=API_KEY, base_url=BASE_URL, http_client=sume_http, allow_insecure_http=True)
     generated = Client(base_url=BASE_URL)
     gen_http = httpx.AsyncClient(transport=transport, base_url=BASE_URL, headers=auth)
     generated.set_async_httpx_client(gen_http)
@@ -81,6 +85,10 @@ async def _variants(transport: httpx.AsyncBaseTransport) -> tuple[dict[str, Any]
 
     async def call_sume() -> None:
         job = await sume.jobs.get(JOB_ID)
+        assert job.id == JOB_ID
+
+    async def call_sume_user_http() -> None:
+        job = await sume_user.jobs.get(JOB_ID)
         assert job.id == JOB_ID
 
     async def call_generated() -> None:
@@ -101,11 +109,12 @@ async def _variants(transport: httpx.AsyncBaseTransport) -> tuple[dict[str, Any]
 
     variants = {
         "AsyncSume jobs.get": call_sume,
+        "AsyncSume jobs.get, your http_client": call_sume_user_http,
         "generated get_job.asyncio_detailed": call_generated,
         "raw httpx + json.loads": call_raw,
         "raw httpx + json.loads + Job.from_dict": call_raw_model,
     }
-    return variants, [sume, gen_http, raw, sume_http]
+    return variants, [sume, sume_user, gen_http, raw, sume_http]
 
 
 async def _time_calls(call: Any, n: int) -> float:
@@ -258,6 +267,7 @@ def run(*, quick: bool = False, runs: int | None = None) -> dict[str, Any]:
     raw_us = mem["raw httpx + json.loads"]["us_per_call"]
     sume_ratio = mem["AsyncSume jobs.get"]["ratio_to_raw"]
     met = sume_ratio <= TARGET_RATIO
+    stretch = sume_ratio <= STRETCH_RATIO
     table(
         f"Per-call overhead, in-memory transport ({calls:,} calls, median of {rounds} rounds)",
         ["client", "µs/call", "× raw httpx", "overhead µs", "runs µs"],
@@ -265,7 +275,12 @@ def run(*, quick: bool = False, runs: int | None = None) -> dict[str, Any]:
             [name, m["us_per_call"], m["ratio_to_raw"], m["us_per_call"] - raw_us, spread(m["runs_us"])]
             for name, m in mem.items()
         ],
-        [f"Target: AsyncSume <= {TARGET_RATIO}x raw httpx per call: {verdict(met)} ({fmt(sume_ratio)}x)."],
+        [
+            f"Target: AsyncSume <= {fmt(TARGET_RATIO)}x raw httpx + json.loads per call: {verdict(met)} "
+            f"({fmt(sume_ratio)}x); stretch <= {fmt(STRETCH_RATIO)}x: {verdict(stretch)}. AsyncSume uses the "
+            "httpx client it creates (no cookies, requests built once-merged); with your own http_client, "
+            "httpx's full request building applies (the second row).",
+        ],
     )
 
     callers, pool = 200, 64
@@ -297,6 +312,12 @@ def run(*, quick: bool = False, runs: int | None = None) -> dict[str, Any]:
             "in_memory": {"calls": calls, "rounds": rounds, "variants": mem},
             "loopback": {"callers": callers, "pool": pool, "calls": lb_calls, "rounds": lb_rounds, **lb},
             "loopback_throughput_ratio": ratio,
-            "target": {"max_ratio_to_raw": TARGET_RATIO, "ratio": sume_ratio, "met": met},
+            "target": {
+                "max_ratio_to_raw": TARGET_RATIO,
+                "stretch_ratio": STRETCH_RATIO,
+                "ratio": sume_ratio,
+                "met": met,
+                "stretch_met": stretch,
+            },
         }
     )

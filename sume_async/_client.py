@@ -15,6 +15,7 @@ import httpx
 from . import _validation as validation
 from ._endpoint_caller import EndpointCaller
 from ._errors import InvalidInputError
+from ._http import SDKAsyncClient
 from ._logs import configure_from_env, install_library_filters
 from ._options import NOT_GIVEN, NotGiven, check_headers, check_timeout
 from ._poll_gate import PollBudget, PollGate
@@ -119,7 +120,7 @@ class AsyncSume:
         owns_http = http_client is None
         if http_client is not None and transport is not None:
             raise InvalidInputError("transport", "give either http_client or transport, not both")
-        http = http_client or httpx.AsyncClient(
+        http = http_client or SDKAsyncClient(
             transport=transport,
             limits=httpx.Limits(
                 max_connections=max_concurrent_requests,

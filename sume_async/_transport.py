@@ -44,6 +44,7 @@ from ._errors import (
     SumeError,
     status_error_class,
 )
+from ._http import RequestBuilder
 from ._logs import logger, private_url
 from ._options import Capture, current_call
 from ._retries import RetryPolicy, may_resend, parse_retry_after, should_retry
@@ -136,13 +137,13 @@ class Requester:
         self.allow_insecure_http = allow_insecure_http
         self.default_headers = dict(default_headers or {})
         self._auth_headers = dict(auth_headers)
-        self._headers = {
-            "User-Agent": USER_AGENT,
-            "Accept": "application/json",
-            "Accept-Encoding": ACCEPT_ENCODING,
-            **self.default_headers,
-            **auth_headers,
-        }
+        # Case-insensitive merge: a default header "user-agent" replaces the SDK's, never doubles it.
+        headers = httpx.Headers(
+            {"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING}
+        )
+        headers.update(self.default_headers)
+        headers.update(auth_headers)
+        self._builder = RequestBuilder(pool.http, headers, timeout)
         self._rng = random.Random()
         self.deadline = total_deadline(timeout)
 
@@ -183,30 +184,23 @@ class Requester:
     ) -> httpx.Response:
         """An API request: send, retrying what is safe to retry; return only a 2xx response."""
         call = current_call.get()
-        timeout = self.timeout
-        merged_headers = {**self._headers, **headers} if headers else self._headers
+        timeout: httpx.Timeout | bool | None = False  # False: the client's
         if call is not None:
             if call.headers:
-                merged_headers = {**self._headers, **call.headers, **(headers or {})}
+                headers = {**call.headers, **headers} if headers else call.headers
             if call.query:
                 params = _with_extra_query(params, call.query)
-            if call.timeout is not False:
-                timeout = call.timeout  # type: ignore[assignment]  # False means "not given"
+            timeout = call.timeout
         try:
-            request = self.http.build_request(
-                method.upper(),
-                self.base_url + url,
-                params=params,
-                json=json,
-                headers=merged_headers,
-                timeout=timeout,
+            request = self._builder.build(
+                method.upper(), self.base_url + url, params=params, json=json, headers=headers, timeout=timeout
             )
         except (TypeError, ValueError, UnicodeError) as exc:  # NaN in a body, a non-ASCII header
             raise InvalidInputError("request", f"cannot be encoded ({type(exc).__name__})") from None
         response = await self.send(
             lambda: request,
             label=_path(request),
-            deadline=self.deadline if timeout is self.timeout else total_deadline(timeout),
+            deadline=self.deadline if isinstance(timeout, bool) else total_deadline(timeout),
             capture=call.capture if call is not None else None,
         )
         response_received.set(True)

@@ -1,0 +1,114 @@
+"""The httpx client the SDK creates, and building requests for it without repeated work.
+
+Most of a call's cost is inside httpx, in work for features the SDK never uses: merging
+the client's base URL, params and cookies into every request, and parsing every
+response for ``Set-Cookie``. So for the client the SDK owns:
+
+- :class:`SDKAsyncClient` keeps no cookies. The Sume API authenticates with a key and
+  sets none; a cookie from a proxy in front of it is ignored instead of being sent back
+  on later calls.
+- :class:`RequestBuilder` merges the client's headers with the SDK's (user agent, auth,
+  ``default_headers``) and the timeout once, and then builds each ``httpx.Request``
+  directly, which is what ``build_request`` does for a client with no base URL, params,
+  cookies or auth, minus the merging.
+
+A caller's own ``http_client=`` keeps the full ``build_request`` path: its headers,
+cookies, params and auth apply as httpx defines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+__all__ = ["RequestBuilder", "SDKAsyncClient"]
+
+_MAX_CACHED_URLS = 1024
+
+
+class _NoCookies(httpx.Cookies):
+    """A cookie store that stays empty: nothing is extracted or sent."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+    def set_cookie_header(self, request: httpx.Request) -> None:
+        return None
+
+
+class SDKAsyncClient(httpx.AsyncClient):
+    """The ``httpx.AsyncClient`` the SDK creates when none is given: no cookie handling."""
+
+    _NO_COOKIES = _NoCookies()
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._NO_COOKIES
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        pass  # httpx sets an empty jar at construction; the SDK never sets cookies
+
+
+class RequestBuilder:
+    """Builds the ``httpx.Request`` of an API call for one client and set of options."""
+
+    def __init__(self, http: httpx.AsyncClient, headers: Mapping[str, str], timeout: httpx.Timeout | None) -> None:
+        self._http = http
+        self._direct = isinstance(http, SDKAsyncClient)
+        self._headers = httpx.Headers(headers)
+        self._timeout = timeout
+        # Merged once: the client's own headers, then the SDK's; the timeout as httpx stores it.
+        self._merged = httpx.Headers(http.headers)
+        self._merged.update(headers)
+        self._extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
+        # Parsed URLs of recent parameterless requests (a wait polls the same job again and
+        # again); httpx.URL is immutable, so one object serves every request to its URL.
+        self._urls: dict[str, httpx.URL] = {}
+
+    def build(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        headers: Mapping[str, str] | None,
+        timeout: httpx.Timeout | bool | None = False,
+    ) -> httpx.Request:
+        """``headers`` add to the merged ones; ``timeout`` replaces the default unless ``False``."""
+        if not self._direct:
+            return self._http.build_request(
+                method,
+                url,
+                params=params,
+                json=json,
+                headers=_merge(self._headers, headers),
+                timeout=self._timeout if timeout is False else timeout,
+            )
+        merged = _merge(self._merged, headers)
+        extensions = self._extensions
+        if timeout is not False:
+            extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
+        if params:
+            return httpx.Request(method, url, params=params, headers=merged, json=json, extensions=extensions)
+        return httpx.Request(method, self._url(url), headers=merged, json=json, extensions=extensions)
+
+    def _url(self, url: str) -> httpx.URL:
+        parsed = self._urls.get(url)
+        if parsed is None:
+            if len(self._urls) >= _MAX_CACHED_URLS:
+                self._urls.clear()
+            parsed = self._urls[url] = httpx.URL(url)
+        return parsed
+
+
+def _merge(base: httpx.Headers, extra: Mapping[str, str] | None) -> httpx.Headers:
+    """``base`` with ``extra`` on top, names compared case-insensitively (one ``Accept``, not two)."""
+    if not extra:
+        return base
+    merged = httpx.Headers(base)
+    merged.update(extra)
+    return merged

@@ -1,0 +1,96 @@
+"""The SDK-owned httpx client: requests built once-merged, no cookies; a user's client untouched."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from sdk_helpers import KEY, Recorder, job
+
+from sume_async import AsyncSume
+from sume_async._http import RequestBuilder, SDKAsyncClient
+
+pytestmark = pytest.mark.anyio
+
+SDK_HEADERS = {"User-Agent": "sume-async/test", "Accept": "application/json", "Authorization": f"Bearer {KEY}"}
+CASES: list[dict[str, Any]] = [
+    {"method": "GET", "url": "https://api.example/v1/jobs/job_1", "params": None, "json": None, "headers": None},
+    {
+        "method": "GET",
+        "url": "https://api.example/v1/jobs",
+        "params": {"limit": 5, "cursor": "c/1 2", "flag": True},
+        "json": None,
+        "headers": {"X-Trace": "t"},
+    },
+    {
+        "method": "POST",
+        "url": "https://api.example/v1/images/generations",
+        "params": None,
+        "json": {"prompt": "café ☕", "n": 1},
+        "headers": {"Idempotency-Key": "k-1", "accept": "text/plain"},
+    },
+]
+
+
+def shape(request: httpx.Request) -> tuple[Any, ...]:
+    return (request.method, str(request.url), request.headers.multi_items(), request.read(), request.extensions)
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("timeout", [False, None, httpx.Timeout(1.5), httpx.Timeout(5, connect=1)])
+async def test_direct_build_equals_httpx_build_request(case: dict[str, Any], timeout: Any) -> None:
+    default = httpx.Timeout(60, connect=10)
+    async with SDKAsyncClient(timeout=default) as http:
+        built = RequestBuilder(http, SDK_HEADERS, default).build(**case, timeout=timeout)
+        merged = httpx.Headers(SDK_HEADERS)
+        merged.update(case["headers"] or {})
+        kwargs = {k: v for k, v in case.items() if k != "headers"}
+        expected = http.build_request(**kwargs, headers=merged, timeout=default if timeout is False else timeout)
+    assert shape(built) == shape(expected)
+    assert len(built.headers.get_list("accept")) == 1  # a header given in another case replaces, never doubles
+
+
+def cookie_server(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, json=job(), headers={"Set-Cookie": "session=abc; Path=/"})
+
+
+async def test_the_sdk_owned_client_keeps_no_cookies() -> None:
+    rec = Recorder(cookie_server)
+    async with AsyncSume(KEY, transport=httpx.MockTransport(rec)) as sume:
+        await sume.jobs.get("job_1")
+        await sume.jobs.get("job_1")
+        sume_http = sume._requester.http
+        assert len(sume_http.cookies) == 0
+        sume_http.cookies = {"a": "b"}  # ignored: the owned client never holds cookies
+        assert len(sume_http.cookies) == 0
+    assert all("cookie" not in r.headers for r in rec.requests)
+
+
+async def test_a_users_http_client_keeps_its_cookies_headers_and_params() -> None:
+    rec = Recorder(cookie_server)
+    http = httpx.AsyncClient(
+        transport=httpx.MockTransport(rec), headers={"X-Corp": "1"}, cookies={"pref": "x"}, params={"tenant": "t1"}
+    )
+    async with http, AsyncSume(KEY, http_client=http) as sume:
+        await sume.jobs.get("job_1")
+        await sume.jobs.get("job_1", extra_headers={"X-Trace": "2"})
+    first, second = rec.requests
+    assert first.headers["x-corp"] == "1" and first.headers["authorization"] == f"Bearer {KEY}"
+    assert first.url.params["tenant"] == "t1" and first.headers["cookie"] == "pref=x"
+    assert "session=abc" in second.headers["cookie"] and second.headers["x-trace"] == "2"
+
+
+@pytest.mark.parametrize("owned", [True, False])
+async def test_headers_given_in_another_case_replace_the_sdks(owned: bool) -> None:
+    rec = Recorder(lambda r: httpx.Response(200, json=job()))
+    transport = httpx.MockTransport(rec)
+    http = None if owned else httpx.AsyncClient(transport=transport)
+    options: dict[str, Any] = {"transport": transport} if owned else {"http_client": http}
+    async with AsyncSume(KEY, default_headers={"user-agent": "my-app/2"}, **options) as sume:
+        await sume.jobs.get("job_1", extra_headers={"ACCEPT": "application/vnd.sume+json"})
+    if http is not None:
+        await http.aclose()
+    (request,) = rec.requests
+    assert request.headers.get_list("user-agent") == ["my-app/2"]
+    assert request.headers.get_list("accept") == ["application/vnd.sume+json"]
