@@ -169,3 +169,25 @@ def test_bad_manifests_exit_2_naming_line_and_field(
     refused = run(server, "run", str(manifest), "--json")
     assert refused.returncode == 2 and where in refused.stderr, refused.stderr
     assert server.mock.requests == []
+
+
+def test_sigterm_exits_130_with_a_consistent_journal(server: LoopbackServer, tmp_path: Path) -> None:
+    mock = server.mock
+    manifest = write_manifest(tmp_path, 6)
+    proc = subprocess.Popen(
+        command("run", str(manifest), "--max-in-flight", "2", "--json"),
+        env=env(server),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and '"code":"interrupted"' in err
+    status = run(server, "status", str(manifest), "--json")
+    counts = json.loads(status.stdout)
+    assert counts["rows"] == 6 and counts["pending"] + counts["created"] + counts["completed"] == 6
+    done = run(server, "run", str(manifest), "--json")
+    assert done.returncode == 0 and json.loads(done.stdout)["completed"] == 6
+    assert len(mock.jobs) == 6
