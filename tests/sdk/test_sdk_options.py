@@ -293,3 +293,28 @@ async def test_transport_goes_to_the_sdk_owned_client_and_excludes_http_client()
     assert len(rec.requests) == 1 and sume.is_closed
     with pytest.raises(InvalidInputError, match="transport"):
         AsyncSume(KEY, transport=httpx.MockTransport(rec), http_client=httpx.AsyncClient())
+
+
+class _Stall(httpx.AsyncBaseTransport):
+    """Stalls the first ``stalls`` requests until cancelled, then answers with a job."""
+
+    def __init__(self, stalls: int) -> None:
+        self.stalls = stalls
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.stalls > 0:
+            self.stalls -= 1
+            await anyio.sleep_forever()
+        return httpx.Response(200, json=job(), headers={"X-Request-Id": "req_after"})
+
+
+async def test_a_cancelled_raw_or_optioned_call_leaves_no_options_behind() -> None:
+    async with AsyncSume(KEY, transport=_Stall(2), retry_policy=FAST_RETRY) as sume:
+        with anyio.move_on_after(0.05):
+            await sume.with_raw_response.jobs.get("job_1")
+        assert current_call.get() is None
+        with anyio.move_on_after(0.05):
+            await sume.jobs.get("job_1", extra_headers={"X-A": "1"}, timeout=30)
+        assert current_call.get() is None
+        raw = await sume.with_raw_response.jobs.get("job_1")
+        assert raw.request_id == "req_after" and raw.retries_taken == 0
