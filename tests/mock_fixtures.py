@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,7 +18,7 @@ import httpx
 import jsonschema
 import pytest
 
-from sume_async.testing import DEFAULT_API_KEY, ManualClock, MockSume, serve
+from sume_async.testing import DEFAULT_API_KEY, LoopbackServer, ManualClock, MockSume, serve
 
 OPENAPI = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
 KEY = DEFAULT_API_KEY
@@ -69,6 +69,20 @@ async def open_api(mock: MockSume, transport: str = "asgi") -> AsyncIterator[Api
             httpx.AsyncClient() as bare,
         ):
             yield Api(api, bare, transport)
+
+
+@contextmanager
+def served_mock(speed: float) -> Iterator[LoopbackServer]:
+    """A ``MockSume(speed=...)`` on a loopback socket (its own thread), for sync tests and child processes."""
+    mock = MockSume(speed=speed)
+    server = LoopbackServer(mock)
+    server.start()
+    server.wait_started()
+    try:
+        yield server
+    finally:
+        server.stop()
+        mock.close()
 
 
 @pytest.fixture

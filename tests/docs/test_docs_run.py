@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mock_fixtures import served_mock
 from readme_blocks import Block, is_fragment, python_blocks
 
-from sume_async.testing import DEFAULT_API_KEY, LoopbackServer, MockSume, client_for
+from sume_async.testing import DEFAULT_API_KEY, MockSume, client_for
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -44,16 +45,9 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def served_mock() -> Iterator[str]:
-    mock = MockSume(speed=SPEED)
-    server = LoopbackServer(mock)
-    server.start()
-    server.wait_started()
-    try:
+def mock_url() -> Iterator[str]:
+    with served_mock(SPEED) as server:
         yield server.base_url
-    finally:
-        server.stop()
-        mock.close()
 
 
 def test_the_readme_has_blocks_of_both_kinds() -> None:
@@ -61,9 +55,9 @@ def test_the_readme_has_blocks_of_both_kinds() -> None:
 
 
 @pytest.mark.parametrize("block", PROGRAMS, ids=block_id)
-def test_readme_program_runs_as_pasted(block: Block, workdir: Path, served_mock: str) -> None:
+def test_readme_program_runs_as_pasted(block: Block, workdir: Path, mock_url: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SUME_")}
-    env.update(SUME_API_KEY=DEFAULT_API_KEY, SUME_API_BASE_URL=served_mock)
+    env.update(SUME_API_KEY=DEFAULT_API_KEY, SUME_API_BASE_URL=mock_url)
     done = subprocess.run(
         [sys.executable, "-c", block.code], cwd=workdir, env=env, capture_output=True, text=True, timeout=60
     )

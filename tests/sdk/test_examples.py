@@ -15,7 +15,9 @@ with warnings.catch_warnings():  # starlette asks for httpx2 for its test client
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from sume_async.testing import DEFAULT_API_KEY, LoopbackServer, MockSume
+from mock_fixtures import served_mock
+
+from sume_async.testing import DEFAULT_API_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,15 +41,8 @@ def test_batch_pipeline_demo_runs_against_the_mock() -> None:
 
 @pytest.fixture
 def mock_url() -> Iterator[str]:
-    mock = MockSume(speed=200)
-    server = LoopbackServer(mock)
-    server.start()
-    server.wait_started()
-    try:
+    with served_mock(speed=200) as server:
         yield server.base_url
-    finally:
-        server.stop()
-        mock.close()
 
 
 def test_asgi_example_serves_requests(monkeypatch: pytest.MonkeyPatch, mock_url: str) -> None:
