@@ -82,7 +82,7 @@ def assets() -> None:
 async def assets_upload(
     out: Output, file: Path, title: str | None, wait: bool, timeout: float | None, idempotency_key: str | None
 ) -> None:
-    """Upload a video into the Asset Library and start its ingest job (costs ingest credits)."""
+    """Upload a video into the Asset Library and start its ingest job (ingest may spend credits)."""
     validation.optional_text("title", title, max_length=1_000)
     async with client_from_env() as sume:
         with upload_progress(out, file) as progress:

@@ -134,3 +134,13 @@ async def test_paid_flow_errors_and_a_cancelled_wait(cli: Cli, tmp_path: Path, a
         media = cli.mock.media(job["id"])
         assert [f["bytes"] for f in saved["files"]] == [m.size for m in media]
         assert all(Path(f["path"]).parent == target for f in saved["files"])
+
+        # uploads.asset_video: the ingest job comes back, never the upload's URL or object key.
+        video = tmp_path / f"scene-{anyio_backend}.mp4"
+        video.write_bytes(b"\x03" * 2048)
+        uploaded = await client.call_tool("uploads.asset_video", {"path": str(video), "title": "From an agent"})
+        text = uploaded.content[0].text
+        assert not uploaded.is_error and json.loads(text)["type"] == "asset_ingest"
+        assert not any(u.object_key in text for u in cli.mock.uploads.values())
+        missing = await client.call_tool("uploads.asset_video", {"path": str(tmp_path / "nope.mp4")})
+        assert missing.is_error and payload(missing)["code"] == "invalid_input"

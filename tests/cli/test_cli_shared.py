@@ -152,5 +152,7 @@ def test_usage_errors_are_json_with_json_anywhere(cli: Cli) -> None:
     assert unknown.returncode == ExitCode.USAGE and unknown.error["code"] == "usage_error"
     missing = cli.in_process("--json", "avatars", "get")
     assert missing.returncode == ExitCode.USAGE and "AVATAR_ID" in missing.error["message"]
+    no_key = cli.in_process("mcp", env=cli.env(SUME_API_KEY=""))
+    assert no_key.returncode == ExitCode.USAGE and no_key.error["code"] == "missing_api_key"
     plain = cli.in_process("nope")
     assert plain.returncode == ExitCode.USAGE and "No such command" in plain.stderr
