@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from .. import _validation as validation
-from ._app import Output, client_from_env, output_options, runs_async
+from ._app import CliError, ExitCode, Output, client_from_env, output_options, runs_async
 from ._jobs import finish, idempotency_option, wait_options
 
 PAID = "[paid] "
@@ -51,7 +51,7 @@ async def images_generate(
     wait: bool,
     timeout: float | None,
     download: Path | None,
-    idempotency_key: str | None,
+    idempotency_key: str,
 ) -> None:
     async with client_from_env() as sume:
         job = await sume.images.generate(
@@ -94,7 +94,7 @@ async def videos_generate(
     wait: bool,
     timeout: float | None,
     download: Path | None,
-    idempotency_key: str | None,
+    idempotency_key: str,
 ) -> None:
     async with client_from_env() as sume:
         job = await sume.videos.generate(
@@ -142,7 +142,7 @@ async def ads_videos_create(
     wait: bool,
     timeout: float | None,
     download: Path | None,
-    idempotency_key: str | None,
+    idempotency_key: str,
 ) -> None:
     async with client_from_env() as sume:
         job = await sume.ads.videos.create(
@@ -186,7 +186,7 @@ async def face_swap_create(
     wait: bool,
     timeout: float | None,
     download: Path | None,
-    idempotency_key: str | None,
+    idempotency_key: str,
 ) -> None:
     if (video is None) == (media_url is None):
         raise click.UsageError("give exactly one of --video FILE or --media-url URL")
@@ -194,15 +194,11 @@ async def face_swap_create(
     ids = validation.string_list("avatar_ids", list(avatar_ids), max_items=validation.MAX_AVATARS_PER_FACE_SWAP)
     for i, avatar in enumerate(ids):
         validation.resource_id(f"avatar_ids[{i}]", avatar)
-    if idempotency_key is not None:
-        validation.idempotency_key(idempotency_key)
     async with client_from_env() as sume:
         if video is not None:
             with out.status(f"Uploading {video.name}"):
                 uploaded = await sume.uploads.upload(video, purpose="face_swap_source_video")
             if not uploaded.media_url:
-                from ._exit import CliError, ExitCode
-
                 raise CliError("invalid_response", "the upload returned no media URL", ExitCode.UNAVAILABLE)
             media_url = uploaded.media_url
         assert media_url is not None
@@ -224,7 +220,7 @@ def reference_analysis() -> None:
 @output_options
 @runs_async
 async def reference_analysis_create(
-    out: Output, url: str, wait: bool, timeout: float | None, download: Path | None, idempotency_key: str | None
+    out: Output, url: str, wait: bool, timeout: float | None, download: Path | None, idempotency_key: str
 ) -> None:
     async with client_from_env() as sume:
         job = await sume.reference_analysis.create(url=url, idempotency_key=idempotency_key)

@@ -9,9 +9,10 @@ from typing import Any, TypeVar
 import anyio
 import click
 
-from .. import AsyncSume, Job, JobWithResult
+from .. import AsyncSume, InvalidInputError, Job, JobWithResult
 from .._waiting import DEFAULT
-from ._app import Output, client_from_env, output_options, runs_async
+from ..resources._common import new_idempotency_key
+from ._app import Output, client_from_env, current_output, output_options, runs_async
 from ._paging import list_options, print_page
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -21,7 +22,8 @@ JOB_COLUMNS = ["id", "type", "status", "created_at"]
 timeout_option = click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
-    help="Seconds to wait before giving up (exit 5; the job goes on). Default 600 for images, 1800 otherwise.",
+    help="Seconds to wait before giving up (exit 5; the job goes on). Default 600 for images, 1800 otherwise."
+    " Implies --wait on create commands.",
 )
 download_option = click.option(
     "--download",
@@ -38,8 +40,35 @@ def wait_options(fn: F) -> F:
 
 
 def idempotency_option(fn: F) -> F:
+    """``--idempotency-key`` for a create (see :func:`_idempotency`)."""
+    return _idempotency(fn, resumable=True)
+
+
+def ingest_idempotency_option(fn: F) -> F:
+    """``--idempotency-key`` for an upload's finalize: not offered for a rerun (a new upload, a new body)."""
+    return _idempotency(fn, resumable=False)
+
+
+def _idempotency(fn: F, *, resumable: bool) -> F:
+    """``--idempotency-key``, passed to the command as the key to send (the user's, or a fresh one).
+
+    The key is checked before anything is sent. With ``resumable`` it is kept on ``Output``, so an
+    error before the job id is known (a timeout, Ctrl-C) tells the user which key returns that
+    job on a rerun (not for uploads: a rerun uploads a new object, a new request body).
+    """
+
+    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+        try:
+            key = new_idempotency_key(value)
+        except InvalidInputError as exc:
+            raise click.BadParameter(exc.problem, ctx=ctx, param=param) from None
+        if resumable:
+            current_output().idempotency_key = key
+        return key
+
     return click.option(
         "--idempotency-key",
+        callback=remember,
         help="Reuse a key to make a rerun answer with the same job instead of paying for a new one (24 h).",
     )(fn)
 
@@ -56,7 +85,7 @@ async def finish(
 ) -> None:
     """Print created ``jobs``; with ``wait``/``download``, wait, fetch each result and save its outputs."""
     out.created.extend(job.id for job in jobs)
-    if not wait and download is None:
+    if not wait and timeout is None and download is None:
         out.data(list(jobs) if many else jobs[0], columns=JOB_COLUMNS)
         return
     ids = ", ".join(job.id for job in jobs)

@@ -13,7 +13,7 @@ import click
 from .. import _validation as validation
 from ..resources.assets import SEARCH_MODES, SORTS
 from ._app import Output, client_from_env, output_options, runs_async
-from ._jobs import finish, idempotency_option, timeout_option
+from ._jobs import finish, ingest_idempotency_option, timeout_option
 from ._paging import list_options, print_page
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,11 +76,11 @@ def assets() -> None:
 @click.option("--title", help="A title for the video.")
 @click.option("--wait", is_flag=True, help="Wait until ingest has finished (then search finds the scenes).")
 @timeout_option
-@idempotency_option
+@ingest_idempotency_option
 @output_options
 @runs_async
 async def assets_upload(
-    out: Output, file: Path, title: str | None, wait: bool, timeout: float | None, idempotency_key: str | None
+    out: Output, file: Path, title: str | None, wait: bool, timeout: float | None, idempotency_key: str
 ) -> None:
     """Upload a video into the Asset Library and start its ingest job (ingest may spend credits)."""
     validation.optional_text("title", title, max_length=1_000)

@@ -65,6 +65,9 @@ class Output:
     stderr: IO[str] = attrs.field(factory=lambda: sys.stderr)
     #: Ids of jobs this command created: every error report names them, so nobody pays twice.
     created: list[str] = attrs.field(factory=list)
+    #: The Idempotency-Key of a create in flight: if it fails before a job id is known, the error
+    #: gives it, and a rerun with ``--idempotency-key`` gets that job instead of paying for another.
+    idempotency_key: str | None = None
 
     @property
     def interactive(self) -> bool:
@@ -127,6 +130,8 @@ class Output:
         obj = self.safe(error_object(exc, option_for=option_for))
         if self.created:
             obj["job_ids"] = list(self.created)
+        elif self.idempotency_key is not None:
+            obj["idempotency_key"] = self.idempotency_key
         if self.json:
             self.stderr.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
         else:
@@ -137,6 +142,12 @@ class Output:
             if self.created:
                 ids = " ".join(self.created)
                 console.print(f"Created jobs go on; to see them through: sume-async jobs wait {ids}", markup=False)
+            elif self.idempotency_key is not None:
+                console.print(
+                    f"If a job was created, rerunning with --idempotency-key {self.idempotency_key} "
+                    "returns it instead of paying again (for 24 h).",
+                    markup=False,
+                )
         self.stderr.flush()
         return exit_code_for(exc)
 

@@ -14,6 +14,7 @@ from conftest import Cli
 
 from sume_async.cli._exit import ExitCode
 from sume_async.cli._redact import REDACTED
+from sume_async.testing import Faults
 
 
 def api_requests(cli: Cli) -> int:
@@ -220,3 +221,19 @@ def test_downloads_land_on_disk(cli: Cli, tmp_path: Path) -> None:
         "jobs", "wait", job_id, "--download", str(again)
     )  # complete files are kept, not fetched again
     assert waited.returncode == 0 and str(again) in waited.stdout
+
+
+def test_a_create_lost_in_flight_is_recovered_with_the_key_it_names(cli: Cli) -> None:
+    """The server creates the job and the connection drops, every time: the CLI gives up naming its key."""
+    before, saved = set(cli.mock.jobs), cli.mock.faults
+    cli.mock.faults = Faults(rate_drop_after_create=1.0)
+    try:
+        lost = cli("images", "generate", "--prompt", "lost in flight", "--json")
+    finally:
+        cli.mock.faults = saved
+    assert lost.returncode == ExitCode.UNAVAILABLE and lost.stdout == ""
+    key = lost.error["idempotency_key"]
+    (created,) = set(cli.mock.jobs) - before  # the retries reused the key: one job, not three
+    again = cli("images", "generate", "--prompt", "lost in flight", "--idempotency-key", key, "--json")
+    assert again.returncode == 0 and again.json["id"] == created
+    assert set(cli.mock.jobs) - before == {created}
