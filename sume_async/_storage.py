@@ -75,7 +75,7 @@ async def put_object(
     source: UploadSource,
     on_progress: ProgressCallback | None = None,
     timeout: httpx.Timeout = UPLOAD_TIMEOUT,
-    stall_timeout: float = SOURCE_STALL_TIMEOUT,
+    stall_timeout: float | None = None,
 ) -> None:
     """Stream ``source`` to ``upload_url``; retried (by the send path) when the source can be read again.
 
@@ -87,9 +87,10 @@ async def put_object(
     # A request given a ``stream`` gets no default headers from httpx, so name the host here.
     headers["Host"] = url.netloc.decode("ascii")
     extensions = {"timeout": timeout.as_dict()}
+    stall = SOURCE_STALL_TIMEOUT if stall_timeout is None else stall_timeout
 
     def build() -> httpx.Request:
-        body = _Body(_counted(source, on_progress, stall_timeout))
+        body = _Body(_counted(source, on_progress, stall))
         return httpx.Request("PUT", url, headers=headers, stream=body, extensions=extensions)
 
     try:

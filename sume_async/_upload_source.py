@@ -60,8 +60,12 @@ async def open_source(
     if isinstance(source, str | os.PathLike):
         return await _from_path(anyio.Path(os.fspath(source)), filename, content_type)
     if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-        return _finish(len(data), filename, content_type, replayable=True, opener=lambda: _chunks_of(data))
+        # A view, not a copy: a 500 MiB bytearray is streamed from where it lies, a chunk at a time.
+        try:
+            view = memoryview(source).cast("B")
+        except TypeError:
+            raise InvalidInputError("source", "a memoryview source must be C-contiguous") from None
+        return _finish(view.nbytes, filename, content_type, replayable=True, opener=lambda: _chunks_of(view))
     if isinstance(source, io.TextIOBase):
         raise InvalidInputError("source", "file objects must be opened in binary mode ('rb')")
     if hasattr(source, "read"):
@@ -137,7 +141,9 @@ def _from_file_object(
         if start is not None:
             handle.seek(start)
         while True:
-            chunk = await anyio.to_thread.run_sync(handle.read, CHUNK_SIZE)
+            # A pipe or stdin may block forever: a cancel (or the upload's stall timeout)
+            # abandons the read instead of waiting for the thread.
+            chunk = await anyio.to_thread.run_sync(handle.read, CHUNK_SIZE, abandon_on_cancel=True)
             if not chunk:
                 return
             if not isinstance(chunk, bytes | bytearray | memoryview):
@@ -154,9 +160,9 @@ def _seekable(handle: IO[bytes]) -> bool:
         return False
 
 
-async def _chunks_of(data: bytes) -> AsyncGenerator[bytes]:
-    view = memoryview(data)
-    for offset in range(0, len(view), CHUNK_SIZE):
+async def _chunks_of(view: memoryview) -> AsyncGenerator[bytes]:
+    """One chunk copied at a time (never the whole buffer), with a checkpoint between chunks."""
+    for offset in range(0, view.nbytes, CHUNK_SIZE):
         yield bytes(view[offset : offset + CHUNK_SIZE])
 
 

@@ -50,12 +50,33 @@ class _JobCreated(Protocol):
     def job_id(self) -> str | None: ...
 
 
+def server_id(field: str, value: Any) -> str:
+    """An id the server sent, checked before the SDK builds a URL from it.
+
+    Generated parsing does not type-check scalars, so ``5``, ``["a"]`` or ``""`` would
+    otherwise become a job to poll.
+    """
+    if not isinstance(value, str) or not value or value.strip(".") == "" or len(value) > validation.MAX_ID:
+        raise APIResponseValidationError(f"Sume returned an invalid `{field}`")
+    return value
+
+
+def server_ids(field: str, values: Any) -> list[str]:
+    """A list of ids the server sent (``None``: none); a string is not a list of its characters."""
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        raise APIResponseValidationError(f"Sume returned `{field}` that is not a list")
+    return [server_id(f"{field}[{i}]", value) for i, value in enumerate(values)]
+
+
 def job_from(response: _JobCreated, job_type: JobType) -> Job:
     """The job of a create response that carries ``job``, ``job_id`` or both."""
     if response.job is not None:
+        server_id("job.id", response.job.id)
         return response.job
-    if isinstance(response.job_id, str) and response.job_id:  # scalars are not type-checked on parsing
-        return Job(id=response.job_id, status=JobStatus.QUEUED, type_=job_type)
+    if response.job_id is not None:
+        return Job(id=server_id("job_id", response.job_id), status=JobStatus.QUEUED, type_=job_type)
     raise APIResponseValidationError("The create response carries neither `job` nor `job_id`")
 
 

@@ -40,7 +40,7 @@ from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
 from .._errors import APIResponseValidationError, InvalidInputError
 from .._options import RequestOptions
-from ._common import create, create_job, unset
+from ._common import create, create_job, server_id, server_ids, unset
 
 
 def _aspect_ratio(value: str | None) -> str | None:
@@ -204,19 +204,22 @@ class FaceSwap:
 
 
 def _face_swap_jobs(response: FaceSwapResponse) -> list[Job]:
+    if response.jobs is not None and not isinstance(response.jobs, list):
+        raise APIResponseValidationError("Sume returned `jobs` that is not a list")
     jobs = list(response.jobs or ())
-    known = {job.id for job in jobs}
-    ids = list(response.job_ids or ())
-    if isinstance(response.job_id, str) and response.job_id not in ids:
-        ids.insert(0, response.job_id)
+    known = {server_id(f"jobs[{i}].id", job.id) for i, job in enumerate(jobs)}
+    ids = server_ids("job_ids", response.job_ids)
+    primary = None if response.job_id is None else server_id("job_id", response.job_id)
+    if primary is not None and primary not in ids:
+        ids.insert(0, primary)
     for job_id in ids:
         if job_id not in known:
             jobs.append(Job(id=job_id, status=JobStatus.QUEUED, type_=JobType.FACE_SWAP))
             known.add(job_id)
     if not jobs:
         raise APIResponseValidationError("The Face Swap response carries no jobs")
-    if isinstance(response.job_id, str):  # the primary job first
-        jobs.sort(key=lambda job: job.id != response.job_id)
+    if primary is not None:  # the primary job first
+        jobs.sort(key=lambda job: job.id != primary)
     return jobs
 
 

@@ -10,6 +10,7 @@ from sume_api_client.models import Upload, UploadPresignRequest, UploadPurpose
 
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
+from .._errors import APIResponseValidationError, InvalidInputError
 from .._options import RequestOptions
 from .._storage import ProgressCallback, put_object
 from .._upload_source import Source, open_source
@@ -74,6 +75,8 @@ class Uploads:
         ``on_progress(sent, total)`` is called as bytes go out (from 0 again on a retry).
         """
         purpose = validation.choice("purpose", purpose, validation.UPLOAD_PURPOSES)
+        if on_progress is not None and not callable(on_progress):
+            raise InvalidInputError("on_progress", "must be a callable (sent_bytes, total_bytes)")
         resolved = await open_source(source, filename=filename, content_type=content_type, size_bytes=size_bytes)
         target = await self.presign(
             filename=resolved.filename,
@@ -81,6 +84,8 @@ class Uploads:
             size_bytes=resolved.size,
             purpose=purpose,
         )
+        if not isinstance(target.object_key, str) or not target.object_key.strip():
+            raise APIResponseValidationError("Sume returned an upload target without a usable `object_key`")
         await put_object(
             self._caller.requester,
             upload_url=target.upload_url,

@@ -1,4 +1,4 @@
-"""``python -m sume_async.testing``: serve the mock on loopback until Ctrl-C.
+"""``python -m sume_async.testing``: serve the mock on loopback until Ctrl-C or SIGTERM.
 
 For tools outside Python (or a second process, like the upload memory benchmark) that want a
 Sume API to talk to. Prints the base URL and the API key on the first line(s) of stdout.
@@ -7,7 +7,9 @@ Sume API to talk to. Prints the base URL and the API key on the first line(s) of
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from types import FrameType
 
 from ._faults import Faults
 from ._mock import DEFAULT_API_KEY, MockSume
@@ -27,6 +29,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--rate-5xx", type=float, default=0.0, help="share of API requests answered 500/502/503")
     parser.add_argument("--log-level", default="warning", help="uvicorn log level")
     return parser
+
+
+class _Terminated(Exception):
+    """SIGTERM arrived: stop as for Ctrl-C, cleaning up on the way out."""
+
+
+def _on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise _Terminated
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,12 +60,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"API key: {keys[0]}", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
 
+    # uvicorn stops on SIGTERM, then re-raises it under the handler found at start: with the
+    # default one the process would die there, before the upload folder is removed.
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         server.run(on_started=announce)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Terminated):
         pass
     finally:
         mock.close()
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 
