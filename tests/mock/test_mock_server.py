@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pathlib
 import signal
 import subprocess
 import sys
@@ -11,6 +13,7 @@ import httpx
 import pytest
 from mock_fixtures import AUTH
 
+from sume_async import AsyncSume
 from sume_async.testing import MockSume, serve
 
 pytestmark = pytest.mark.anyio
@@ -100,6 +103,34 @@ async def test_cli_serves_until_interrupted(anyio_backend: str) -> None:
             assert (await c.get("/me")).status_code == 200
         process.send_signal(signal.SIGINT)
         assert await anyio.to_thread.run_sync(process.wait, 20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+async def test_cli_removes_its_upload_folder_when_stopped(
+    anyio_backend: str, stop: signal.Signals, tmp_path: pathlib.Path
+) -> None:
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sume_async.testing", "--port", "0", "--speed", "100"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        base_url = (await anyio.to_thread.run_sync(process.stdout.readline)).strip().rsplit(" ", 1)[-1]
+        key = (await anyio.to_thread.run_sync(process.stdout.readline)).strip().rsplit(" ", 1)[-1]
+        async with AsyncSume(key, base_url=base_url) as sume:
+            await sume.uploads.upload(b"\0" * 2048, filename="a.mp4", purpose="asset_library_video")
+        assert list(tmp_path.glob("sume-mock-uploads-*")), "the upload did not reach the mock's folder"
+        process.send_signal(stop)
+        assert await anyio.to_thread.run_sync(process.wait, 20) == 0
+        assert not list(tmp_path.glob("sume-mock-uploads-*"))
     finally:
         if process.poll() is None:
             process.kill()
