@@ -7,7 +7,17 @@ from typing import Any
 import anyio
 import click
 
-from ._app import CliError, ExitCode, Output, client_from_env, current_output, exit_with, output_options, runs_async
+from ._app import (
+    CliError,
+    ExitCode,
+    Output,
+    client_from_env,
+    current_output,
+    exit_with,
+    json_option,
+    output_options,
+    runs_async,
+)
 
 
 def _access(allow_write: bool, allow_paid: bool) -> set[str]:
@@ -31,6 +41,7 @@ def _need_mcp() -> None:
 @click.command()
 @click.option("--allow-write", is_flag=True, help="Also serve uploads.asset_video and jobs.download.")
 @click.option("--allow-paid", is_flag=True, help="Also serve the tools that spend credits (*.generate, *.create).")
+@json_option
 def mcp(allow_write: bool, allow_paid: bool) -> None:
     """Serve Sume to an AI agent over stdio (MCP). Read-only unless --allow-write / --allow-paid.
 
@@ -38,7 +49,8 @@ def mcp(allow_write: bool, allow_paid: bool) -> None:
     Key from SUME_API_KEY, base URL from SUME_API_BASE_URL. Client configuration:
       {"mcpServers": {"sume": {"command": "sume-async", "args": ["mcp"],
                                "env": {"SUME_API_KEY": "sume_live_..."}}}}
-    stdout carries the protocol only; nothing else is printed there.
+    stdout carries the protocol only; an error before serving goes to stderr as JSON
+    (with or without --json).
     """
     out = Output(json=True)  # stdout belongs to the protocol: errors go to stderr as JSON
     try:

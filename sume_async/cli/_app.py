@@ -41,6 +41,7 @@ __all__ = [
     "client_from_env",
     "current_output",
     "exit_with",
+    "json_option",
     "output_options",
     "quiet_library_logs",
     "runs_async",

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import Cli
 
 from sume_async.cli._exit import ExitCode
@@ -165,7 +166,8 @@ def test_uploads_and_the_asset_library(cli: Cli, tmp_path: Path) -> None:
     assert bad.returncode == ExitCode.USAGE and "--sort" in bad.error["message"]
 
 
-def test_interrupt_names_the_created_job(cli: Cli) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_names_the_created_job(cli: Cli, signum: signal.Signals) -> None:
     before = set(cli.mock.jobs)
     proc = subprocess.Popen(
         [sys.executable, "-m", "sume_async.cli", "videos", "generate", "--prompt", "long", "--wait", "--json"],
@@ -181,7 +183,7 @@ def test_interrupt_names_the_created_job(cli: Cli) -> None:
         (job_id,) = set(cli.mock.jobs) - before
         cli.mock.set_job_duration(job_id, 1e6)
         time.sleep(0.3)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         out, err = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:
