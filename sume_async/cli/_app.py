@@ -183,7 +183,14 @@ def _option_names(ctx: click.Context | None) -> dict[str, str]:
             names[param.name] = max(param.opts, key=len)
         elif isinstance(param, click.Argument) and param.name:
             names[param.name] = param.human_readable_name
+    for field, param_name in _SDK_FIELDS.items():
+        if param_name in names:
+            names.setdefault(field, names[param_name])
     return names
+
+
+#: SDK argument names whose option is named otherwise (``jobs.download(dest_dir=)`` is ``--download``).
+_SDK_FIELDS = {"dest_dir": "download", "jobs": "job_ids", "source": "file", "q": "query"}
 
 
 class SumeGroup(click.Group):

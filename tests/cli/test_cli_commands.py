@@ -97,6 +97,9 @@ def test_invalid_input_is_refused_before_any_request(cli: Cli, tmp_path: Path) -
         (("images", "generate", "--prompt", "x", "--idempotency-key", "has space"), "--idempotency-key"),
         (("jobs", "wait", "job_x", "--timeout", "0"), "--timeout"),
         (("uploads", "upload", str(video), "--purpose", "other"), "--purpose"),
+        (("jobs", "wait", " job_x"), "JOB_ID"),
+        (("assets", "search", " "), "QUERY"),
+        (("jobs", "result", "job_x", "--download", str(video)), "--download"),
     ]
     seen = api_requests(cli)
     for i, (args, option) in enumerate(cases):
