@@ -63,6 +63,11 @@ def test_wheel_holds_both_packages_and_their_markers(wheel: zipfile.ZipFile) -> 
     assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
 
 
+def test_wheel_ships_the_schema_snapshot_unchanged(wheel: zipfile.ZipFile) -> None:
+    """``sume-async schema check`` compares with the very schema the client was generated from."""
+    assert wheel.read("sume_async/openapi.json") == (ROOT / "openapi" / "openapi.json").read_bytes()
+
+
 def wheel_dist_info(wheel: zipfile.ZipFile) -> str:
     (dist_info,) = {n.split("/", 1)[0] for n in wheel.namelist() if n.split("/", 1)[0].endswith(".dist-info")}
     return dist_info
