@@ -387,14 +387,21 @@ class _Session:
                     processes=True,
                     host="127.0.0.1",
                     scheduler_port=0,
-                    dashboard_address=None,
+                    dashboard_address="127.0.0.1:0",  # loopback, any free port (never 8787 taken)
                     silence_logs=logging.ERROR,
                     asynchronous=True,
                     env=key_env,
                 )
                 stack.push_async_callback(cluster.close)
                 async with _bounded("Starting the local Dask cluster", engine.startup_timeout):
-                    await cluster
+                    try:
+                        await cluster
+                    except Exception as exc:
+                        raise ClusterError(
+                            f"Starting the local Dask cluster failed ({type(exc).__name__}: {exc}). Its worker "
+                            "processes import your main module: a script must start the batch under "
+                            '`if __name__ == "__main__":`.'
+                        ) from None
                 address = cluster
             client: Any = dask.Client(address, asynchronous=True, timeout=engine.startup_timeout)
             stack.push_async_callback(client.close)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anyio
@@ -45,6 +45,9 @@ __all__ = ["ChunkSpec", "ClientSettings", "DaskPacer", "SumeWorkerPlugin", "run_
 
 #: ``distributed``'s coordination primitives are untyped: one ``Any`` handle keeps that in one place.
 _dask: Any = distributed
+
+#: Seconds between checks that a chunk waiting for a lease is still wanted.
+LEASE_POLL = 1.0
 
 #: Event kinds a chunk sends to the driver while it runs.
 CREATED, FINISHED = "created", "finished"
@@ -105,10 +108,21 @@ class DaskPacer:
         self.limit = limit
         self._queue = anyio.Lock()
 
-    async def acquire(self, n: int) -> None:
-        async with self._queue:
-            for _ in range(min(n, self.limit)):
-                await self.semaphore.acquire()
+    async def acquire(self, n: int, *, wanted: Callable[[], bool] | None = None) -> None:
+        """Take ``n`` leases (at most the limit). While waiting, ``wanted()`` is asked every
+        :data:`LEASE_POLL` seconds; once it says no, the leases taken are given back and
+        :class:`Abandoned` is raised."""
+        taken = 0
+        try:
+            async with self._queue:
+                while taken < min(n, self.limit):
+                    if await self.semaphore.acquire(timeout=LEASE_POLL):
+                        taken += 1
+                    elif wanted is not None and not wanted():
+                        raise Abandoned
+        except BaseException:
+            await self.release(taken)
+            raise
 
     async def release(self, n: int) -> None:
         with anyio.CancelScope(shield=True):
@@ -216,8 +230,8 @@ def _still_wanted(worker: Worker, key: str) -> bool:
     return task is None or task.state not in ("cancelled", "released", "forgotten")
 
 
-class _WantedPacer:
-    """Wraps the cluster pacer: a chunk nobody wants any more creates nothing new."""
+class _ChunkPacer:
+    """The cluster pacer as one chunk uses it: a chunk nobody wants any more creates nothing new."""
 
     def __init__(self, pacer: DaskPacer, worker: Worker, key: str) -> None:
         self._pacer = pacer
@@ -225,18 +239,21 @@ class _WantedPacer:
         self._key = key
         self.abandoned = False
 
+    def wanted(self) -> bool:
+        self.abandoned = self.abandoned or not _still_wanted(self._worker, self._key)
+        return not self.abandoned
+
     async def acquire(self, n: int) -> None:
-        if not _still_wanted(self._worker, self._key):
-            self.abandoned = True
-            raise _Abandoned
-        await self._pacer.acquire(n)
+        if not self.wanted():
+            raise Abandoned
+        await self._pacer.acquire(n, wanted=self.wanted)
 
     async def release(self, n: int) -> None:
         await self._pacer.release(n)
 
 
-class _Abandoned(Exception):
-    """The chunk's driver is gone: stop."""
+class Abandoned(Exception):
+    """The chunk's driver is gone (or cancelled it): stop creating."""
 
 
 async def run_chunk(spec: ChunkSpec) -> dict[str, Any]:
@@ -249,7 +266,7 @@ async def run_chunk(spec: ChunkSpec) -> dict[str, Any]:
     if not isinstance(plugin, SumeWorkerPlugin) or plugin.client is None:
         raise RuntimeError("this Dask worker has no Sume client (see the worker's log for the plugin's setup error)")
     reporter = _EventReporter(worker, spec)
-    pacer = _WantedPacer(plugin.pacer(spec.semaphore, spec.max_in_flight), worker, spec.task_key)
+    pacer = _ChunkPacer(plugin.pacer(spec.semaphore, spec.max_in_flight), worker, spec.task_key)
     stopped = None
     try:
         stopped = await run_items(
@@ -261,7 +278,7 @@ async def run_chunk(spec: ChunkSpec) -> dict[str, Any]:
             download=spec.download,
             wait_timeout=spec.wait_timeout,
         )
-    except* _Abandoned:
+    except* Abandoned:
         pass
     outcomes = [entry["outcome"] for entry in reporter.outcomes if "outcome" in entry]
     uploaded = [entry["uploaded"] for entry in reporter.outcomes if "uploaded" in entry]

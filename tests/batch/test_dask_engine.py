@@ -279,9 +279,22 @@ def test_the_engine_repr_hides_the_key() -> None:
 DRIVER = Path(__file__).with_name("dask_driver.py")
 
 
-def _driver(rows_file: Path, state: Path, base_url: str, out: Any) -> subprocess.Popen[bytes]:
+def _driver(
+    rows_file: Path, state: Path, base_url: str, out: Any, *, scheduler: str | None = None
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "SUME_API_KEY": DEFAULT_API_KEY, "SUME_API_BASE_URL": base_url}
-    return subprocess.Popen([sys.executable, str(DRIVER), str(rows_file), str(state)], env=env, stdout=out, stderr=out)
+    where = [scheduler] if scheduler else []
+    return subprocess.Popen(
+        [sys.executable, str(DRIVER), str(rows_file), str(state), *where], env=env, stdout=out, stderr=out
+    )
+
+
+def _wait_for_jobs(mock: MockSume, driver: subprocess.Popen[bytes], n: int) -> None:
+    deadline = time.monotonic() + 90
+    while len(mock.jobs) < n and driver.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert driver.poll() is None, "the driver ended before it could be killed"
+    assert len(mock.jobs) >= n
 
 
 def test_the_driver_killed_with_sigkill_and_rerun_costs_no_job_twice(tmp_path: Path) -> None:
@@ -296,11 +309,7 @@ def test_the_driver_killed_with_sigkill_and_rerun_costs_no_job_twice(tmp_path: P
         with (tmp_path / "first.log").open("wb") as log:
             first = _driver(rows_file, state, server.base_url, log)
             try:
-                deadline = time.monotonic() + 90
-                while len(mock.jobs) < 20 and first.poll() is None and time.monotonic() < deadline:
-                    time.sleep(0.02)
-                assert first.poll() is None, "the driver ended before it could be killed"
-                assert len(mock.jobs) >= 20
+                _wait_for_jobs(mock, first, 20)
                 family = psutil.Process(first.pid).children(recursive=True)
                 assert family, "no worker processes"
                 os.kill(first.pid, signal.SIGKILL)
@@ -332,3 +341,79 @@ def test_the_driver_killed_with_sigkill_and_rerun_costs_no_job_twice(tmp_path: P
     per_key = jobs_per_key(mock)
     assert len(per_key) == len(rows) and set(per_key.values()) == {1}
     assert mock.balance() == 10_000 - 4 * len(rows)
+
+
+def _is_worker(process: psutil.Process) -> bool:
+    """A multiprocessing child running code (not the resource tracker, which lives as long as we do)."""
+    try:
+        return "resource_tracker" not in " ".join(process.cmdline())
+    except psutil.Error:
+        return False
+
+
+@pytest.mark.anyio
+async def test_the_local_default_cancelled_mid_run_leaves_nothing_running_and_resumes(tmp_path: Path) -> None:
+    mock = MockSume(speed=20)
+    rows = image_rows(48)
+    state = tmp_path / "s.db"
+    me = psutil.Process()
+    before = {p.pid for p in me.children(recursive=True)}
+    eng = DaskEngine(local_workers=2, threads_per_worker=2, chunk_size=4, poll_policy=POLL, api_key=DEFAULT_API_KEY)
+    async with serve(mock) as base_url:
+        seen: list[RowOutcome] = []
+        with anyio.fail_after(90), anyio.CancelScope() as scope:
+            async with AsyncSume(DEFAULT_API_KEY, base_url=base_url) as sume:
+                batch = Batch(sume, name="dask", state=state, engine=eng, max_in_flight=4)
+                async with batch.run(rows) as running:
+                    async for outcome in running:
+                        seen.append(outcome)
+                        if len(seen) == 4:
+                            scope.cancel()  # Ctrl-C, a deadline, a web request going away
+        assert scope.cancelled_caught
+        spawned = [p for p in me.children(recursive=True) if p.pid not in before and _is_worker(p)]
+        _, alive = psutil.wait_procs(spawned, timeout=20)
+        assert not alive, f"worker processes outlived the run: {alive}"
+        assert len(mock.jobs) < len(rows)
+        with anyio.fail_after(90):
+            outcomes, running = await run_batch(base_url, state, rows, eng, max_in_flight=4)
+    assert running.stopped is None
+    assert sorted(o.row_id for o in outcomes) == sorted(r["id"] for r in rows)
+    assert sum(o.from_journal for o in outcomes) >= 4
+    per_key = jobs_per_key(mock)
+    assert len(per_key) == len(rows) and set(per_key.values()) == {1}
+
+
+def test_chunks_of_a_driver_killed_with_sigkill_stop_creating(workers: RunningCluster, tmp_path: Path) -> None:
+    """On a cluster that outlives its driver, the driver's chunks keep running unwanted: they create nothing new."""
+    mock = MockSume(speed=50)
+    rows = image_rows(60)
+    rows_file, state = tmp_path / "rows.json", tmp_path / "s.db"
+    rows_file.write_text(json.dumps(rows))
+    server = LoopbackServer(mock)
+    server.start()
+    try:
+        server.wait_started()
+        with (tmp_path / "first.log").open("wb") as log:
+            first = _driver(rows_file, state, server.base_url, log, scheduler=workers.address)
+            try:
+                _wait_for_jobs(mock, first, 8)
+                os.kill(first.pid, signal.SIGKILL)
+                first.wait(10)
+            finally:
+                if first.poll() is None:
+                    first.kill()
+        left = len(mock.jobs)
+        time.sleep(3)  # its chunks are still on the workers, unwanted, some waiting for a lease
+        # Only rows that held a lease when the driver died may still create (max_in_flight = 4 here).
+        assert len(mock.jobs) <= left + 4 < len(rows)
+        with (tmp_path / "second.log").open("wb") as log:
+            second = _driver(rows_file, state, server.base_url, log, scheduler=workers.address)
+            try:
+                assert second.wait(120) == 0, (tmp_path / "second.log").read_text()[-3000:]
+            finally:
+                if second.poll() is None:
+                    second.kill()
+    finally:
+        server.stop()
+    per_key = jobs_per_key(mock)
+    assert len(per_key) == len(rows) and set(per_key.values()) == {1}
