@@ -262,8 +262,6 @@ class Requester:
         # The hot path does no logging work unless DEBUG is on: it is most of the overhead
         # the SDK adds over a bare httpx call.
         debug = logger.isEnabledFor(logging.DEBUG)
-        # Storage errors name neither URL nor host; API errors say where they went.
-        where = {"method": request.method, "path": label, "host": "" if storage else _host(request)}
         try:
             async with self.limiter:
                 self.ensure_open()  # checked once a slot is ours: close() may have run meanwhile
@@ -276,16 +274,17 @@ class Requester:
                 except (TimeoutError, httpx.TimeoutException) as exc:
                     self.ensure_open()
                     # API URLs carry no secrets: keep the cause for debugging, but not for storage.
-                    raise APITimeoutError(**where) from (None if storage else exc)
+                    raise APITimeoutError(**_where(request, label, storage)) from (None if storage else exc)
                 except (httpx.HTTPError, httpx.StreamError, OSError) as exc:
                     # Connection trouble, a protocol violation, an undecodable body, ...
                     self.ensure_open()  # closed mid-request: say so, do not retry
                     message = f"Connection error ({type(exc).__name__})."
-                    raise APIConnectionError(message, **where) from (None if storage else exc)
+                    raise APIConnectionError(message, **_where(request, label, storage)) from (None if storage else exc)
         finally:
             # httpx does not close a request body it did not finish (a cancel, an error):
             # close it here so a source's file is closed now, not at garbage collection.
-            if isinstance(request.stream, httpx.AsyncByteStream):
+            # (An in-memory body, the API's JSON, holds nothing to release.)
+            if isinstance(request.stream, httpx.AsyncByteStream) and type(request.stream) is not httpx.ByteStream:
                 with anyio.CancelScope(shield=True):
                     await request.stream.aclose()
         if response.is_success:
@@ -305,6 +304,9 @@ class Requester:
             request, stream=True, follow_redirects=False, auth=None if storage else _CLIENT_AUTH
         )
         try:
+            if response.is_success and not storage and _framed_within(response, self.max_response_bytes):
+                await response.aread()  # a plain body whose Content-Length is within the cap: as is
+                return response
             if response.is_success and not storage:
                 body = await _read_capped(response, self.max_response_bytes)
             else:  # an error body, or storage's answer to a PUT: only a small, tolerant read
@@ -315,6 +317,17 @@ class Requester:
 
     async def aclose(self) -> None:
         await self.pool.aclose()
+
+
+def _framed_within(response: httpx.Response, cap: int) -> bool:
+    """A body with no ``Content-Encoding`` and a ``Content-Length`` of at most ``cap``.
+
+    HTTP framing stops such a body at its declared length, so httpx can read it whole
+    without the capped, step-by-step inflation that compressed or unframed bodies need.
+    """
+    headers = response.headers
+    declared = headers.get("content-length", "")
+    return declared.isdigit() and int(declared) <= cap and "content-encoding" not in headers
 
 
 class _Undecodable(Exception):
@@ -410,7 +423,10 @@ async def _read_error_body(response: httpx.Response) -> bytes:
 
 def _with_body(response: httpx.Response, body: bytes) -> httpx.Response:
     """A closed, fully read response with the decoded ``body``, for the generated parser."""
-    headers = [(k, v) for k, v in response.headers.multi_items() if k not in ("content-encoding", "content-length")]
+    received = response.headers
+    headers: httpx.Headers | list[tuple[str, str]] = received
+    if "content-encoding" in received or received.get("content-length") != str(len(body)):
+        headers = [(k, v) for k, v in received.multi_items() if k not in ("content-encoding", "content-length")]
     return httpx.Response(
         response.status_code,
         headers=headers,
@@ -418,6 +434,11 @@ def _with_body(response: httpx.Response, body: bytes) -> httpx.Response:
         request=response.request,
         extensions=response.extensions,
     )
+
+
+def _where(request: httpx.Request, label: str, storage: bool) -> dict[str, str]:
+    """Where a failed request went: storage errors name neither URL nor host; API errors do."""
+    return {"method": request.method, "path": label, "host": "" if storage else _host(request)}
 
 
 def _path(request: httpx.Request) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -27,6 +28,7 @@ MAX_AVATARS_PER_FACE_SWAP = 10
 MAX_LIST_ITEMS = 100
 MAX_TEXT = 100_000
 MAX_ID = 256
+_CONTROL_CHARS = re.compile("[\x00-\x1f\x7f]")
 
 
 def text(field: str, value: Any, *, max_length: int = MAX_TEXT) -> str:
@@ -61,7 +63,7 @@ def resource_id(field: str, value: Any) -> str:
     checked = text(field, value, max_length=MAX_ID)
     if checked.strip(".") == "" or checked != checked.strip():
         raise InvalidInputError(field, "is not a valid id")
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in checked):
+    if _CONTROL_CHARS.search(checked):
         raise InvalidInputError(field, "must not contain control characters")
     return checked
 
