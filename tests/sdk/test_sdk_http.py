@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -94,3 +95,17 @@ async def test_headers_given_in_another_case_replace_the_sdks(owned: bool) -> No
     (request,) = rec.requests
     assert request.headers.get_list("user-agent") == ["my-app/2"]
     assert request.headers.get_list("accept") == ["application/vnd.sume+json"]
+
+
+async def test_a_body_longer_than_its_content_length_is_read_only_to_that_length() -> None:
+    """The plain-body fast path trusts HTTP framing: bytes past Content-Length are never the body."""
+    from hostile_server import head, hostile_server
+
+    body = json.dumps(job()).encode()
+    steps = [head(200, {"Content-Type": "application/json", "Content-Length": str(len(body))}) + body + b"x" * 65536]
+    async with (
+        hostile_server(lambda _request, _index: steps) as server,
+        AsyncSume(KEY, base_url=server.base_url, max_response_bytes=4096) as sume,
+    ):
+        raw = await sume.with_raw_response.jobs.get("job_1")
+        assert raw.parsed.id == "job_1" and raw.http_response.content == body
