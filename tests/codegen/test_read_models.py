@@ -149,3 +149,17 @@ def test_common_models_are_exported_from_sume_async() -> None:
     for name in ("Asset", "Avatar", "Brand", "Upload", "Account", "Workspace", "Credits", "AccountUser"):
         assert getattr(sume_async, name) is getattr(models, name)
     assert not hasattr(sume_async, "Unset") and not hasattr(sume_async, "UNSET")
+
+
+def test_parsing_reads_the_body_without_changing_it() -> None:
+    import copy
+
+    body = {**JOB, "new_field": [1, 2], "result": {**JOB["result"], "seed": 7}}  # type: ignore[dict-item]
+    before = copy.deepcopy(body)
+    job = models.JobWithResult.from_dict(body)
+    assert body == before
+    assert job.additional_properties == {"new_field": [1, 2]} and job.result is not None
+    assert job.result.additional_properties == {"seed": 7}
+    job.additional_properties["mine"] = 1  # the model's own dict, not the body's
+    assert "mine" not in body
+    assert models.JobWithResult.from_dict(JOB).additional_properties == {}

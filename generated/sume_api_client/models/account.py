@@ -51,42 +51,52 @@ class Account:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 0  # keys of this model present in src
         account = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        value = pop("api_key", UNSET)
+        value = get("api_key", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("api_key",)
         else:
-            value = ApiKeyInfo.from_dict(value)
+            found += 1
+            if value is None:
+                null_keys += ("api_key",)
+            else:
+                value = ApiKeyInfo.from_dict(value)
         account.api_key = value
-        value = pop("object", UNSET)
+        value = get("object", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("object",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("object",)
         account.object_ = value
-        value = pop("user", UNSET)
+        value = get("user", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("user",)
         else:
-            value = AccountUser.from_dict(value)
+            found += 1
+            if value is None:
+                null_keys += ("user",)
+            else:
+                value = AccountUser.from_dict(value)
         account.user = value
-        value = pop("workspace", UNSET)
+        value = get("workspace", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("workspace",)
         else:
-            value = Workspace.from_dict(value)
+            found += 1
+            if value is None:
+                null_keys += ("workspace",)
+            else:
+                value = Workspace.from_dict(value)
         account.workspace = value
         account._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _Account_keys}
 
         account.additional_properties = d
         return account
@@ -111,3 +121,13 @@ class Account:
 from ..models.account_user import AccountUser  # noqa: E402
 from ..models.api_key_info import ApiKeyInfo  # noqa: E402
 from ..models.workspace import Workspace  # noqa: E402
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_Account_keys = frozenset(
+    {
+        "api_key",
+        "object",
+        "user",
+        "workspace",
+    }
+)

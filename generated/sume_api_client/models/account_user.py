@@ -40,25 +40,31 @@ class AccountUser:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 1  # keys of this model present in src
         account_user = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        account_user.id = pop("id")
-        value = pop("email", UNSET)
+        account_user.id = src["id"]
+        value = get("email", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("email",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("email",)
         account_user.email = value
-        value = pop("name", UNSET)
+        value = get("name", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("name",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("name",)
         account_user.name = value
         account_user._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _AccountUser_keys}
 
         account_user.additional_properties = d
         return account_user
@@ -78,3 +84,13 @@ class AccountUser:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_AccountUser_keys = frozenset(
+    {
+        "id",
+        "email",
+        "name",
+    }
+)

@@ -46,32 +46,40 @@ class AdsVideoResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 0  # keys of this model present in src
         ads_video_response = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        value = pop("job", UNSET)
+        value = get("job", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("job",)
         else:
-            value = Job.from_dict(value)
+            found += 1
+            if value is None:
+                null_keys += ("job",)
+            else:
+                value = Job.from_dict(value)
         ads_video_response.job = value
-        value = pop("job_id", UNSET)
+        value = get("job_id", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("job_id",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("job_id",)
         ads_video_response.job_id = value
-        value = pop("object", UNSET)
+        value = get("object", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("object",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("object",)
         ads_video_response.object_ = value
         ads_video_response._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _AdsVideoResponse_keys}
 
         ads_video_response.additional_properties = d
         return ads_video_response
@@ -94,3 +102,12 @@ class AdsVideoResponse:
 
 
 from ..models.job import Job  # noqa: E402
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_AdsVideoResponse_keys = frozenset(
+    {
+        "job",
+        "job_id",
+        "object",
+    }
+)

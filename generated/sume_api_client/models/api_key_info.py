@@ -40,24 +40,30 @@ class ApiKeyInfo:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 0  # keys of this model present in src
         api_key_info = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        value = pop("prefix", UNSET)
+        value = get("prefix", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("prefix",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("prefix",)
         api_key_info.prefix = value
-        value = pop("scopes", UNSET)
+        value = get("scopes", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("scopes",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("scopes",)
         api_key_info.scopes = value
         api_key_info._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _ApiKeyInfo_keys}
 
         api_key_info.additional_properties = d
         return api_key_info
@@ -77,3 +83,12 @@ class ApiKeyInfo:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_ApiKeyInfo_keys = frozenset(
+    {
+        "prefix",
+        "scopes",
+    }
+)

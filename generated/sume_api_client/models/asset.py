@@ -83,77 +83,99 @@ class Asset:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 1  # keys of this model present in src
         asset = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        asset.id = pop("id")
-        value = pop("clip_url", UNSET)
+        asset.id = src["id"]
+        value = get("clip_url", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("clip_url",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("clip_url",)
         asset.clip_url = value
-        value = pop("end_time_seconds", UNSET)
+        value = get("end_time_seconds", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("end_time_seconds",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("end_time_seconds",)
         asset.end_time_seconds = value
-        value = pop("media_url", UNSET)
+        value = get("media_url", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("media_url",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("media_url",)
         asset.media_url = value
-        value = pop("metadata", UNSET)
+        value = get("metadata", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("metadata",)
         else:
-            value = AssetMetadata.from_dict(value)
+            found += 1
+            if value is None:
+                null_keys += ("metadata",)
+            else:
+                value = AssetMetadata.from_dict(value)
         asset.metadata = value
-        value = pop("object", UNSET)
+        value = get("object", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("object",)
-        asset.object_ = value
-        value = pop("search", UNSET)
-        if value is UNSET:
-            value = None
-        elif value is None:
-            null_keys += ("search",)
         else:
-            value = AssetSearch.from_dict(value)
+            found += 1
+            if value is None:
+                null_keys += ("object",)
+        asset.object_ = value
+        value = get("search", UNSET)
+        if value is UNSET:
+            value = None
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("search",)
+            else:
+                value = AssetSearch.from_dict(value)
         asset.search = value
-        value = pop("source_media_url", UNSET)
+        value = get("source_media_url", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("source_media_url",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("source_media_url",)
         asset.source_media_url = value
-        value = pop("start_time_seconds", UNSET)
+        value = get("start_time_seconds", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("start_time_seconds",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("start_time_seconds",)
         asset.start_time_seconds = value
-        value = pop("thumbnail_url", UNSET)
+        value = get("thumbnail_url", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("thumbnail_url",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("thumbnail_url",)
         asset.thumbnail_url = value
-        value = pop("title", UNSET)
+        value = get("title", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("title",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("title",)
         asset.title = value
         asset._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _Asset_keys}
 
         asset.additional_properties = d
         return asset
@@ -177,3 +199,20 @@ class Asset:
 
 from ..models.asset_metadata import AssetMetadata  # noqa: E402
 from ..models.asset_search import AssetSearch  # noqa: E402
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_Asset_keys = frozenset(
+    {
+        "id",
+        "clip_url",
+        "end_time_seconds",
+        "media_url",
+        "metadata",
+        "object",
+        "search",
+        "source_media_url",
+        "start_time_seconds",
+        "thumbnail_url",
+        "title",
+    }
+)

@@ -45,30 +45,38 @@ class AssetSearch:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 0  # keys of this model present in src
         asset_search = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        value = pop("mode", UNSET)
+        value = get("mode", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("mode",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("mode",)
         asset_search.mode = value
-        value = pop("query", UNSET)
+        value = get("query", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("query",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("query",)
         asset_search.query = value
-        value = pop("score", UNSET)
+        value = get("score", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("score",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("score",)
         asset_search.score = value
         asset_search._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _AssetSearch_keys}
 
         asset_search.additional_properties = d
         return asset_search
@@ -88,3 +96,13 @@ class AssetSearch:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_AssetSearch_keys = frozenset(
+    {
+        "mode",
+        "query",
+        "score",
+    }
+)

@@ -58,47 +58,59 @@ class Avatar:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 1  # keys of this model present in src
         avatar = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        avatar.id = pop("id")
-        value = pop("capabilities", UNSET)
+        avatar.id = src["id"]
+        value = get("capabilities", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("capabilities",)
         else:
-            value = AvatarCapabilities.from_dict(value)
+            found += 1
+            if value is None:
+                null_keys += ("capabilities",)
+            else:
+                value = AvatarCapabilities.from_dict(value)
         avatar.capabilities = value
-        value = pop("name", UNSET)
+        value = get("name", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("name",)
-        avatar.name = value
-        value = pop("object", UNSET)
-        if value is UNSET:
-            value = None
-        elif value is None:
-            null_keys += ("object",)
-        avatar.object_ = value
-        value = pop("preview_url", UNSET)
-        if value is UNSET:
-            value = None
-        elif value is None:
-            null_keys += ("preview_url",)
-        avatar.preview_url = value
-        value = pop("visibility", UNSET)
-        if value is UNSET:
-            value = None
-        elif value is None:
-            null_keys += ("visibility",)
         else:
-            value = _AvatarVisibility_by_value.get(value) or AvatarVisibility(value)
+            found += 1
+            if value is None:
+                null_keys += ("name",)
+        avatar.name = value
+        value = get("object", UNSET)
+        if value is UNSET:
+            value = None
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("object",)
+        avatar.object_ = value
+        value = get("preview_url", UNSET)
+        if value is UNSET:
+            value = None
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("preview_url",)
+        avatar.preview_url = value
+        value = get("visibility", UNSET)
+        if value is UNSET:
+            value = None
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("visibility",)
+            else:
+                value = _AvatarVisibility_by_value.get(value) or AvatarVisibility(value)
         avatar.visibility = value
         avatar._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _Avatar_keys}
 
         avatar.additional_properties = d
         return avatar
@@ -121,5 +133,17 @@ class Avatar:
 
 
 from ..models.avatar_capabilities import AvatarCapabilities  # noqa: E402
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_Avatar_keys = frozenset(
+    {
+        "id",
+        "capabilities",
+        "name",
+        "object",
+        "preview_url",
+        "visibility",
+    }
+)
 
 _AvatarVisibility_by_value: dict[object, AvatarVisibility] = {member.value: member for member in AvatarVisibility}

@@ -43,30 +43,38 @@ class AvatarCapabilities:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 0  # keys of this model present in src
         avatar_capabilities = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        value = pop("face_swap", UNSET)
+        value = get("face_swap", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("face_swap",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("face_swap",)
         avatar_capabilities.face_swap = value
-        value = pop("talking_head", UNSET)
+        value = get("talking_head", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("talking_head",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("talking_head",)
         avatar_capabilities.talking_head = value
-        value = pop("ugc_ad", UNSET)
+        value = get("ugc_ad", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("ugc_ad",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("ugc_ad",)
         avatar_capabilities.ugc_ad = value
         avatar_capabilities._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _AvatarCapabilities_keys}
 
         avatar_capabilities.additional_properties = d
         return avatar_capabilities
@@ -86,3 +94,13 @@ class AvatarCapabilities:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_AvatarCapabilities_keys = frozenset(
+    {
+        "face_swap",
+        "talking_head",
+        "ugc_ad",
+    }
+)

@@ -45,27 +45,33 @@ class AvatarList:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 2  # keys of this model present in src
         avatar_list = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        value = pop("data")
+        value = src["data"]
         avatar_list.data = [Avatar.from_dict(item) for item in value]
-        avatar_list.has_more = pop("has_more")
-        value = pop("next_cursor", UNSET)
+        avatar_list.has_more = src["has_more"]
+        value = get("next_cursor", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("next_cursor",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("next_cursor",)
         avatar_list.next_cursor = value
-        value = pop("object", UNSET)
+        value = get("object", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("object",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("object",)
         avatar_list.object_ = value
         avatar_list._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _AvatarList_keys}
 
         avatar_list.additional_properties = d
         return avatar_list
@@ -88,3 +94,13 @@ class AvatarList:
 
 
 from ..models.avatar import Avatar  # noqa: E402
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_AvatarList_keys = frozenset(
+    {
+        "data",
+        "has_more",
+        "next_cursor",
+        "object",
+    }
+)

@@ -72,63 +72,81 @@ class Brand:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 1  # keys of this model present in src
         brand = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        brand.id = pop("id")
-        value = pop("domain", UNSET)
+        brand.id = src["id"]
+        value = get("domain", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("domain",)
-        brand.domain = value
-        value = pop("images", UNSET)
-        if value is UNSET:
-            value = None
-        elif value is None:
-            null_keys += ("images",)
         else:
-            value = [BrandImage.from_dict(item) for item in value]
+            found += 1
+            if value is None:
+                null_keys += ("domain",)
+        brand.domain = value
+        value = get("images", UNSET)
+        if value is UNSET:
+            value = None
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("images",)
+            else:
+                value = [BrandImage.from_dict(item) for item in value]
         brand.images = value
-        value = pop("name", UNSET)
+        value = get("name", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("name",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("name",)
         brand.name = value
-        value = pop("object", UNSET)
+        value = get("object", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("object",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("object",)
         brand.object_ = value
-        value = pop("overview", UNSET)
+        value = get("overview", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("overview",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("overview",)
         brand.overview = value
-        value = pop("palette", UNSET)
+        value = get("palette", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("palette",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("palette",)
         brand.palette = value
-        value = pop("tagline", UNSET)
+        value = get("tagline", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("tagline",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("tagline",)
         brand.tagline = value
-        value = pop("tone", UNSET)
+        value = get("tone", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("tone",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("tone",)
         brand.tone = value
         brand._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _Brand_keys}
 
         brand.additional_properties = d
         return brand
@@ -151,3 +169,18 @@ class Brand:
 
 
 from ..models.brand_image import BrandImage  # noqa: E402
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_Brand_keys = frozenset(
+    {
+        "id",
+        "domain",
+        "images",
+        "name",
+        "object",
+        "overview",
+        "palette",
+        "tagline",
+        "tone",
+    }
+)

@@ -36,19 +36,23 @@ class BrandImage:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 1  # keys of this model present in src
         brand_image = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        brand_image.reference_url = pop("reference_url")
-        value = pop("kind", UNSET)
+        brand_image.reference_url = src["reference_url"]
+        value = get("kind", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("kind",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("kind",)
         brand_image.kind = value
         brand_image._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _BrandImage_keys}
 
         brand_image.additional_properties = d
         return brand_image
@@ -68,3 +72,12 @@ class BrandImage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_BrandImage_keys = frozenset(
+    {
+        "reference_url",
+        "kind",
+    }
+)

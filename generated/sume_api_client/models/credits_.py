@@ -65,54 +65,70 @@ class Credits:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 0  # keys of this model present in src
         credits_ = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        value = pop("active_generations", UNSET)
+        value = get("active_generations", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("active_generations",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("active_generations",)
         credits_.active_generations = value
-        value = pop("bonus_credits", UNSET)
+        value = get("bonus_credits", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("bonus_credits",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("bonus_credits",)
         credits_.bonus_credits = value
-        value = pop("max_concurrent_generations", UNSET)
+        value = get("max_concurrent_generations", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("max_concurrent_generations",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("max_concurrent_generations",)
         credits_.max_concurrent_generations = value
-        value = pop("monthly_credits", UNSET)
+        value = get("monthly_credits", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("monthly_credits",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("monthly_credits",)
         credits_.monthly_credits = value
-        value = pop("object", UNSET)
+        value = get("object", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("object",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("object",)
         credits_.object_ = value
-        value = pop("plan", UNSET)
+        value = get("plan", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("plan",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("plan",)
         credits_.plan = value
-        value = pop("remaining_credits", UNSET)
+        value = get("remaining_credits", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("remaining_credits",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("remaining_credits",)
         credits_.remaining_credits = value
         credits_._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _Credits_keys}
 
         credits_.additional_properties = d
         return credits_
@@ -132,3 +148,17 @@ class Credits:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_Credits_keys = frozenset(
+    {
+        "active_generations",
+        "bonus_credits",
+        "max_concurrent_generations",
+        "monthly_credits",
+        "object",
+        "plan",
+        "remaining_credits",
+    }
+)

@@ -42,22 +42,26 @@ class ErrorBody:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 2  # keys of this model present in src
         error_body = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        error_body.code = pop("code")
-        error_body.message = pop("message")
-        value = pop("details", UNSET)
+        error_body.code = src["code"]
+        error_body.message = src["message"]
+        value = get("details", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("details",)
         else:
-            value = ErrorBodyDetails.from_dict(value)
+            found += 1
+            if value is None:
+                null_keys += ("details",)
+            else:
+                value = ErrorBodyDetails.from_dict(value)
         error_body.details = value
         error_body._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _ErrorBody_keys}
 
         error_body.additional_properties = d
         return error_body
@@ -80,3 +84,12 @@ class ErrorBody:
 
 
 from ..models.error_body_details import ErrorBodyDetails  # noqa: E402
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_ErrorBody_keys = frozenset(
+    {
+        "code",
+        "message",
+        "details",
+    }
+)

@@ -28,8 +28,9 @@ class ErrorBodyDetails:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
         error_body_details = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        d = dict(src)
 
         error_body_details.additional_properties = d
         return error_body_details

@@ -38,20 +38,24 @@ class ErrorEnvelope:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 1  # keys of this model present in src
         error_envelope = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        value = pop("error")
+        value = src["error"]
         error_envelope.error = ErrorBody.from_dict(value)
-        value = pop("request_id", UNSET)
+        value = get("request_id", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("request_id",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("request_id",)
         error_envelope.request_id = value
         error_envelope._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _ErrorEnvelope_keys}
 
         error_envelope.additional_properties = d
         return error_envelope
@@ -74,3 +78,11 @@ class ErrorEnvelope:
 
 
 from ..models.error_body import ErrorBody  # noqa: E402
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_ErrorEnvelope_keys = frozenset(
+    {
+        "error",
+        "request_id",
+    }
+)

@@ -50,38 +50,48 @@ class FaceSwapResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 0  # keys of this model present in src
         face_swap_response = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        value = pop("job_id", UNSET)
+        value = get("job_id", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("job_id",)
-        face_swap_response.job_id = value
-        value = pop("job_ids", UNSET)
-        if value is UNSET:
-            value = None
-        elif value is None:
-            null_keys += ("job_ids",)
-        face_swap_response.job_ids = value
-        value = pop("jobs", UNSET)
-        if value is UNSET:
-            value = None
-        elif value is None:
-            null_keys += ("jobs",)
         else:
-            value = [Job.from_dict(item) for item in value]
-        face_swap_response.jobs = value
-        value = pop("object", UNSET)
+            found += 1
+            if value is None:
+                null_keys += ("job_id",)
+        face_swap_response.job_id = value
+        value = get("job_ids", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("object",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("job_ids",)
+        face_swap_response.job_ids = value
+        value = get("jobs", UNSET)
+        if value is UNSET:
+            value = None
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("jobs",)
+            else:
+                value = [Job.from_dict(item) for item in value]
+        face_swap_response.jobs = value
+        value = get("object", UNSET)
+        if value is UNSET:
+            value = None
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("object",)
         face_swap_response.object_ = value
         face_swap_response._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _FaceSwapResponse_keys}
 
         face_swap_response.additional_properties = d
         return face_swap_response
@@ -104,3 +114,13 @@ class FaceSwapResponse:
 
 
 from ..models.job import Job  # noqa: E402
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_FaceSwapResponse_keys = frozenset(
+    {
+        "job_id",
+        "job_ids",
+        "jobs",
+        "object",
+    }
+)

@@ -32,12 +32,13 @@ class JobErrorInfo:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         job_error_info = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        job_error_info.code = pop("code")
-        job_error_info.message = pop("message")
+        job_error_info.code = src["code"]
+        job_error_info.message = src["message"]
+        d = {} if len(src) == 2 else {k: v for k, v in src.items() if k not in _JobErrorInfo_keys}
 
         job_error_info.additional_properties = d
         return job_error_info
@@ -57,3 +58,12 @@ class JobErrorInfo:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_JobErrorInfo_keys = frozenset(
+    {
+        "code",
+        "message",
+    }
+)

@@ -52,37 +52,47 @@ class JobOutput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 1  # keys of this model present in src
         job_output = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        job_output.url = pop("url")
-        value = pop("content_type", UNSET)
+        job_output.url = src["url"]
+        value = get("content_type", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("content_type",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("content_type",)
         job_output.content_type = value
-        value = pop("duration_seconds", UNSET)
+        value = get("duration_seconds", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("duration_seconds",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("duration_seconds",)
         job_output.duration_seconds = value
-        value = pop("height", UNSET)
+        value = get("height", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("height",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("height",)
         job_output.height = value
-        value = pop("width", UNSET)
+        value = get("width", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("width",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("width",)
         job_output.width = value
         job_output._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _JobOutput_keys}
 
         job_output.additional_properties = d
         return job_output
@@ -102,3 +112,15 @@ class JobOutput:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_JobOutput_keys = frozenset(
+    {
+        "url",
+        "content_type",
+        "duration_seconds",
+        "height",
+        "width",
+    }
+)

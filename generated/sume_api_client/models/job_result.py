@@ -35,20 +35,24 @@ class JobResult:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 0  # keys of this model present in src
         job_result = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        value = pop("outputs", UNSET)
+        value = get("outputs", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("outputs",)
         else:
-            value = [JobOutput.from_dict(item) for item in value]
+            found += 1
+            if value is None:
+                null_keys += ("outputs",)
+            else:
+                value = [JobOutput.from_dict(item) for item in value]
         job_result.outputs = value
         job_result._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _JobResult_keys}
 
         job_result.additional_properties = d
         return job_result
@@ -71,3 +75,10 @@ class JobResult:
 
 
 from ..models.job_output import JobOutput  # noqa: E402
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_JobResult_keys = frozenset(
+    {
+        "outputs",
+    }
+)

@@ -82,73 +82,91 @@ class JobWithResult:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 2  # keys of this model present in src
         job_with_result = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        job_with_result.id = pop("id")
-        value = pop("status")
+        job_with_result.id = src["id"]
+        value = src["status"]
         job_with_result.status = _JobStatus_by_value.get(value) or JobStatus(value)
-        value = pop("created_at", UNSET)
+        value = get("created_at", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("created_at",)
         else:
-            value = datetime.datetime.fromisoformat(value)
+            found += 1
+            if value is None:
+                null_keys += ("created_at",)
+            else:
+                value = datetime.datetime.fromisoformat(value)
         job_with_result.created_at = value
-        value = pop("error", UNSET)
+        value = get("error", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("error",)
         else:
-            value = JobErrorInfo.from_dict(value)
+            found += 1
+            if value is None:
+                null_keys += ("error",)
+            else:
+                value = JobErrorInfo.from_dict(value)
         job_with_result.error = value
-        value = pop("object", UNSET)
+        value = get("object", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("object",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("object",)
         job_with_result.object_ = value
-        value = pop("request_id", UNSET)
+        value = get("request_id", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("request_id",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("request_id",)
         job_with_result.request_id = value
-        value = pop("result", UNSET)
+        value = get("result", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("result",)
         else:
-            value = JobResult.from_dict(value)
+            found += 1
+            if value is None:
+                null_keys += ("result",)
+            else:
+                value = JobResult.from_dict(value)
         job_with_result.result = value
-        value = pop("result_url", UNSET)
+        value = get("result_url", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("result_url",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("result_url",)
         job_with_result.result_url = value
-        value = pop("type", UNSET)
+        value = get("type", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("type",)
         else:
-            value = _JobType_by_value.get(value) or JobType(value)
+            found += 1
+            if value is None:
+                null_keys += ("type",)
+            else:
+                value = _JobType_by_value.get(value) or JobType(value)
         job_with_result.type_ = value
-        value = pop("updated_at", UNSET)
+        value = get("updated_at", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("updated_at",)
         else:
-            value = datetime.datetime.fromisoformat(value)
+            found += 1
+            if value is None:
+                null_keys += ("updated_at",)
+            else:
+                value = datetime.datetime.fromisoformat(value)
         job_with_result.updated_at = value
         job_with_result._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _JobWithResult_keys}
 
         job_with_result.additional_properties = d
         return job_with_result
@@ -172,6 +190,22 @@ class JobWithResult:
 
 from ..models.job_error_info import JobErrorInfo  # noqa: E402
 from ..models.job_result import JobResult  # noqa: E402
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_JobWithResult_keys = frozenset(
+    {
+        "id",
+        "status",
+        "created_at",
+        "error",
+        "object",
+        "request_id",
+        "result",
+        "result_url",
+        "type",
+        "updated_at",
+    }
+)
 
 _JobStatus_by_value: dict[object, JobStatus] = {member.value: member for member in JobStatus}
 

@@ -57,42 +57,52 @@ class Upload:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 3  # keys of this model present in src
         upload = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        upload.object_key = pop("object_key")
-        value = pop("required_headers")
+        upload.object_key = src["object_key"]
+        value = src["required_headers"]
         upload.required_headers = UploadRequiredHeaders.from_dict(value)
-        upload.upload_url = pop("upload_url")
-        value = pop("expires_at", UNSET)
+        upload.upload_url = src["upload_url"]
+        value = get("expires_at", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("expires_at",)
         else:
-            value = datetime.datetime.fromisoformat(value)
+            found += 1
+            if value is None:
+                null_keys += ("expires_at",)
+            else:
+                value = datetime.datetime.fromisoformat(value)
         upload.expires_at = value
-        value = pop("media_url", UNSET)
+        value = get("media_url", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("media_url",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("media_url",)
         upload.media_url = value
-        value = pop("method", UNSET)
+        value = get("method", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("method",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("method",)
         upload.method = value
-        value = pop("object", UNSET)
+        value = get("object", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("object",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("object",)
         upload.object_ = value
         upload._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _Upload_keys}
 
         upload.additional_properties = d
         return upload
@@ -115,3 +125,16 @@ class Upload:
 
 
 from ..models.upload_required_headers import UploadRequiredHeaders  # noqa: E402
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_Upload_keys = frozenset(
+    {
+        "object_key",
+        "required_headers",
+        "upload_url",
+        "expires_at",
+        "media_url",
+        "method",
+        "object",
+    }
+)

@@ -26,8 +26,9 @@ class UploadRequiredHeaders:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
         upload_required_headers = object.__new__(cls)  # every field is set below: no __init__ and its defaults
+        d = dict(src)
 
         upload_required_headers.additional_properties = d
         return upload_required_headers

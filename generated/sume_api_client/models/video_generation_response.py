@@ -46,32 +46,40 @@ class VideoGenerationResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 0  # keys of this model present in src
         video_generation_response = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        value = pop("job", UNSET)
+        value = get("job", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("job",)
         else:
-            value = Job.from_dict(value)
+            found += 1
+            if value is None:
+                null_keys += ("job",)
+            else:
+                value = Job.from_dict(value)
         video_generation_response.job = value
-        value = pop("job_id", UNSET)
+        value = get("job_id", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("job_id",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("job_id",)
         video_generation_response.job_id = value
-        value = pop("object", UNSET)
+        value = get("object", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("object",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("object",)
         video_generation_response.object_ = value
         video_generation_response._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _VideoGenerationResponse_keys}
 
         video_generation_response.additional_properties = d
         return video_generation_response
@@ -94,3 +102,12 @@ class VideoGenerationResponse:
 
 
 from ..models.job import Job  # noqa: E402
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_VideoGenerationResponse_keys = frozenset(
+    {
+        "job",
+        "job_id",
+        "object",
+    }
+)

@@ -35,19 +35,23 @@ class Workspace:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object as sent by the API (``__init__`` is not called)."""
-        d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        pop = d.pop
+        src = src_dict if type(src_dict) is dict else json_object(src_dict)  # read, never changed
+        get = src.get
         value: Any
         null_keys: tuple[str, ...] = ()
+        found = 1  # keys of this model present in src
         workspace = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        workspace.id = pop("id")
-        value = pop("name", UNSET)
+        workspace.id = src["id"]
+        value = get("name", UNSET)
         if value is UNSET:
             value = None
-        elif value is None:
-            null_keys += ("name",)
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("name",)
         workspace.name = value
         workspace._null_keys = null_keys
+        d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _Workspace_keys}
 
         workspace.additional_properties = d
         return workspace
@@ -67,3 +71,12 @@ class Workspace:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The keys this model reads; the others go to ``additional_properties``.
+_Workspace_keys = frozenset(
+    {
+        "id",
+        "name",
+    }
+)
