@@ -23,6 +23,7 @@ from typing import Any
 
 import anyio
 import anyio.to_thread
+import attrs
 import httpx
 
 from ._errors import DownloadError, InvalidInputError, SumeError
@@ -145,7 +146,8 @@ async def _download_one(
     cap: int,
     on_progress: DownloadProgress | None,
 ) -> Path:
-    what = f"job {job_id} output {index}"
+    file = _File(job_id, index, content_type, folder, cap, on_progress)
+    what = file.what
     existing = await anyio.to_thread.run_sync(_existing, folder, job_id, index, content_type)
     if existing is not None:
         return existing
@@ -155,12 +157,29 @@ async def _download_one(
     attempts = retry.max_retries + 1
     for attempt in range(1, attempts + 1):
         try:
-            return await _fetch(requester, what, target, job_id, index, content_type, folder, cap, on_progress)
+            return await _fetch(requester, target, file)
         except _Transient as exc:
             if attempt == attempts:
                 raise DownloadError(f"{what}: {exc.reason}", status_code=exc.status_code) from None
             await anyio.sleep(retry.delay(attempt, rng=rng))
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+@attrs.frozen
+class _File:
+    """One output to download: where it goes and under which rules."""
+
+    job_id: str
+    index: int
+    content_type: str | None
+    folder: Path
+    cap: int
+    on_progress: DownloadProgress | None
+
+    @property
+    def what(self) -> str:
+        """How errors name it (never by URL)."""
+        return f"job {self.job_id} output {self.index}"
 
 
 class _Transient(Exception):
@@ -180,17 +199,8 @@ def _existing(folder: Path, job_id: str, index: int, content_type: str | None) -
     return found[0] if found else None
 
 
-async def _fetch(
-    requester: Requester,
-    what: str,
-    url: httpx.URL,
-    job_id: str,
-    index: int,
-    content_type: str | None,
-    folder: Path,
-    cap: int,
-    on_progress: DownloadProgress | None,
-) -> Path:
+async def _fetch(requester: Requester, url: httpx.URL, file: _File) -> Path:
+    what = file.what
     for _ in range(MAX_REDIRECTS + 1):
         # Built from scratch: the API client's auth headers are never attached to media requests.
         request = httpx.Request(
@@ -214,27 +224,20 @@ async def _fetch(
                     if is_retryable_status(response.status_code):
                         raise _Transient("the media host failed", response.status_code)
                     raise DownloadError(f"{what}: the media host refused", status_code=response.status_code)
-                return await _save(response, what, job_id, index, content_type, folder, cap, on_progress)
+                return await _save(response, file)
             finally:
                 await response.aclose()
     raise DownloadError(f"{what}: too many redirects")
 
 
-async def _save(
-    response: httpx.Response,
-    what: str,
-    job_id: str,
-    index: int,
-    content_type: str | None,
-    folder: Path,
-    cap: int,
-    on_progress: DownloadProgress | None,
-) -> Path:
+async def _save(response: httpx.Response, file: _File) -> Path:
+    what, cap, on_progress = file.what, file.cap, file.on_progress
+    content_type = file.content_type or response.headers.get("content-type")
     declared = _declared_length(response)
     if declared is not None and declared > cap:
         raise DownloadError(f"{what}: {declared} bytes is over the {cap}-byte cap")
-    final = folder / output_name(job_id, index, content_type or response.headers.get("content-type"))
-    temp = folder / f".{final.name}.{secrets.token_hex(6)}.part"
+    final = file.folder / output_name(file.job_id, file.index, content_type)
+    temp = file.folder / f".{final.name}.{secrets.token_hex(6)}.part"
     received = 0
     complete = False
     try:

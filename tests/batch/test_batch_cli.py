@@ -149,6 +149,10 @@ def test_changed_params_are_refused_and_dry_run_sends_nothing(server: LoopbackSe
     assert mock.requests == []
     assert run(server, "run", str(manifest), "--recreate-changed").returncode == 0
     assert len(mock.jobs) == 4
+    exported = [json.loads(line) for line in run(server, "export", str(manifest)).stdout.splitlines()]
+    assert [r["id"] for r in exported] == ["sku-0", "sku-1", "sku-2"] and all(
+        r["status"] == "completed" for r in exported
+    )
 
 
 @pytest.mark.parametrize(
