@@ -190,11 +190,17 @@ class _Transient(Exception):
 
 
 def _existing(folder: Path, job_id: str, index: int, content_type: str | None) -> Path | None:
-    """A complete file from an earlier run (only complete files carry the final name)."""
+    """A complete file from an earlier run (only complete files carry the final name).
+
+    Temporary files an earlier run left behind for this output (a process killed mid-download
+    cannot remove its own) are deleted on the way.
+    """
+    stem = output_name(job_id, index, None).rsplit(".", 1)[0]
+    for stale in folder.glob(f".{stem}.*.part"):
+        _unlink(stale)
     if content_type:
         path = folder / output_name(job_id, index, content_type)
         return path if path.is_file() else None
-    stem = output_name(job_id, index, None).rsplit(".", 1)[0]
     found = sorted(folder.glob(f"{stem}.*"))
     return found[0] if found else None
 

@@ -58,6 +58,21 @@ def run(server: LoopbackServer, *args: str, timeout: float = 60) -> subprocess.C
     return proc
 
 
+def start(server: LoopbackServer, *args: str) -> subprocess.Popen[str]:
+    """Start the CLI and return once it has planned the batch (its first progress line on stderr).
+
+    Waiting for that line instead of a fixed delay keeps the kill moments meaningful on a busy
+    machine, where the interpreter alone may take seconds to start.
+    """
+    proc = subprocess.Popen(
+        command(*args), env=env(server), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stderr is not None
+    first = proc.stderr.readline()  # the child writes it within seconds, or exits (EOF)
+    assert first.startswith("batch: ") or proc.poll() is not None, first
+    return proc
+
+
 def write_manifest(folder: Path, images: int, *, face_swaps: int = 0) -> Path:
     source = folder / "source.mp4"
     source.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 400)
@@ -83,12 +98,12 @@ def test_sigkill_at_random_moments_then_rerun_pays_once(server: LoopbackServer, 
     rng = random.Random(20)
     kills = 0
     for _ in range(7):  # each round: start, let it get somewhere, SIGKILL
-        proc = subprocess.Popen(command(*args), env=env(server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.7, 1.7))
+        proc = start(server, *args)
+        time.sleep(rng.uniform(0.2, 1.4))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
-        proc.wait(timeout=10)
+        proc.communicate(timeout=10)
     assert kills >= 5
     for _ in range(5):  # rerun until it exits 0 (bounded)
         done = run(server, *args)
@@ -178,14 +193,8 @@ def test_bad_manifests_exit_2_naming_line_and_field(
 def test_sigterm_exits_130_with_a_consistent_journal(server: LoopbackServer, tmp_path: Path) -> None:
     mock = server.mock
     manifest = write_manifest(tmp_path, 6)
-    proc = subprocess.Popen(
-        command("run", str(manifest), "--max-in-flight", "2", "--json"),
-        env=env(server),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(2.0)
+    proc = start(server, "run", str(manifest), "--max-in-flight", "2", "--json")
+    time.sleep(0.8)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130 and '"code":"interrupted"' in err

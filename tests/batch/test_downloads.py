@@ -149,3 +149,13 @@ async def test_pagers_resume_from_their_cursor() -> None:
         with pytest.raises(InvalidInputError):
             sume.jobs.list(cursor="")
     json.dumps(first)
+
+
+async def test_a_partial_file_left_by_a_killed_process_is_removed_on_rerun(tmp_path: Path) -> None:
+    mock = MockSume(speed=1000)
+    async with serve(mock) as base_url, AsyncSume(DEFAULT_API_KEY, base_url=base_url) as sume:
+        done = await sume.jobs.wait(await sume.images.generate(prompt="mug"), poll_interval=0.01)
+        stale = tmp_path / f".{done.id}-0.png.0123456789ab.part"
+        stale.write_bytes(b"half a file")
+        [path] = await sume.jobs.download(done, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
