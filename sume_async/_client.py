@@ -37,6 +37,9 @@ DEFAULT_BASE_URL = "https://www.sume.so/api/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_CONCURRENT_REQUESTS = 64
 DEFAULT_MAX_CONCURRENT_POLLS = 32
+#: Status polls per second across all waits of a client: enough for thousands of jobs in
+#: flight, and well under what a rate-limited API allows (creates and downloads need room too).
+DEFAULT_MAX_POLLS_PER_SECOND = 50.0
 
 
 class AsyncSume:
@@ -60,6 +63,10 @@ class AsyncSume:
             instead of timing out in the connection pool. Keep it at or below your
             client's ``max_connections``.
         max_concurrent_polls: status polls in flight at once across all job waits.
+        max_polls_per_second: status polls started per second across all job waits (``None``:
+            no limit). When the waits want more, the most overdue job is polled first. Counted
+            in the server's seconds: with ``poll_policy=PollPolicy().scaled(1 / speed)`` for a
+            sped-up mock, the budget is ``speed`` times larger in real time.
         poll_policy: how job waits space their polls.
         retry_policy: backoff settings; when given, it replaces ``max_retries``.
         default_headers: headers sent with every request (not auth or ``Idempotency-Key``).
@@ -81,6 +88,7 @@ class AsyncSume:
         transport: httpx.AsyncBaseTransport | None = None,
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
         max_concurrent_polls: int = DEFAULT_MAX_CONCURRENT_POLLS,
+        max_polls_per_second: float | None = DEFAULT_MAX_POLLS_PER_SECOND,
         poll_policy: PollPolicy | None = None,
         retry_policy: RetryPolicy | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -108,12 +116,15 @@ class AsyncSume:
         validation.integer("max_concurrent_requests", max_concurrent_requests, minimum=1)
         validation.integer("max_concurrent_polls", max_concurrent_polls, minimum=1)
         validation.integer("max_response_bytes", max_response_bytes, minimum=1024)
+        if max_polls_per_second is not None:
+            validation.number("max_polls_per_second", max_polls_per_second, minimum=0.01)
         if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
             raise InvalidInputError("retry_policy", "must be a RetryPolicy")
         if poll_policy is not None and not isinstance(poll_policy, PollPolicy):
             raise InvalidInputError("poll_policy", "must be a PollPolicy")
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise InvalidInputError("http_client", "must be an httpx.AsyncClient")
+        policy = poll_policy or PollPolicy()
 
         request_timeout = check_timeout(timeout)
         headers = check_headers("default_headers", default_headers)
@@ -144,8 +155,8 @@ class AsyncSume:
         )
         self._attach(
             requester,
-            poll_gate=PollGate(max_concurrent_polls, PollBudget(None)),
-            poll_policy=poll_policy or PollPolicy(),
+            poll_gate=PollGate(max_concurrent_polls, PollBudget(max_polls_per_second, time_scale=policy.time_scale)),
+            poll_policy=policy,
         )
 
     def _attach(self, requester: Requester, *, poll_gate: PollGate, poll_policy: PollPolicy) -> None:

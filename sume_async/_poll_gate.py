@@ -17,6 +17,8 @@ from collections.abc import Callable
 
 import anyio
 
+from ._durations import Durations
+
 #: Polls may start this much ahead of an even spacing (a fraction of one second's budget).
 _BURST_FRACTION = 0.05
 
@@ -27,9 +29,13 @@ class PollBudget:
     Two rules, both exact: an even pacing (one poll every ``1 / per_second`` seconds, with a
     small burst allowance so a late wake-up can catch up), and a sliding window that never
     lets more than ``per_second`` starts into any one second. ``per_second=None``: no limit.
+    ``time_scale`` (client seconds per server second) turns a budget in the server's seconds
+    into the client's: ``0.01`` for a mock running 100 times faster than real time.
     """
 
-    def __init__(self, per_second: float | None) -> None:
+    def __init__(self, per_second: float | None, *, time_scale: float = 1.0) -> None:
+        if per_second is not None:
+            per_second = per_second / time_scale
         self.per_second = per_second
         if per_second is None:
             self._spacing = 0.0
@@ -87,6 +93,8 @@ class PollGate:
     ) -> None:
         self.max_in_flight = max_in_flight
         self.budget = budget
+        #: What the client's waits learned about job durations (they share it, as the gate).
+        self.durations = Durations()
         self._clock = clock
         self._in_flight = 0
         self._waiters: list[_Waiter] = []

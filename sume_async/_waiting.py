@@ -37,6 +37,7 @@ from sume_api_client.models import Job
 
 from . import _job_states as job_states
 from . import _job_types as job_types
+from ._durations import Durations
 from ._errors import (
     ClientClosedError,
     InvalidInputError,
@@ -81,10 +82,11 @@ def _factor(instance: Any, attribute: Any, value: Any) -> None:
 class PollPolicy:
     """How often to poll a job.
 
-    The n-th poll comes ``min(cap, first * factor**n)`` seconds after the previous one,
-    times a random factor in ``[1 - jitter, 1 + jitter]`` so that a batch created at
-    once does not poll in lockstep. The cap is ``short_cap`` for image jobs and
-    ``long_cap`` for the others.
+    Until the client has seen enough jobs of a type complete, the n-th poll comes
+    ``min(cap, first * factor**n)`` seconds after the previous one, times a random factor in
+    ``[1 - jitter, 1 + jitter]`` so that a batch created at once does not poll in lockstep.
+    The cap is ``short_cap`` for image jobs and ``long_cap`` for the others. Afterwards the
+    polls follow the learned durations (see ``max_lag``).
     """
 
     first: float = attrs.field(default=1.0, validator=_positive("first"))
@@ -94,6 +96,13 @@ class PollPolicy:
     jitter: float = attrs.field(default=0.2, validator=_jitter)
     #: How long to wait after a poll failed for a transient reason (429, 5xx, network).
     error_delay: float = attrs.field(default=5.0, validator=_positive("error_delay"))
+    #: Once the client has learned a job type's durations, polls come at most this far apart
+    #: (and never further than ``long_cap``) where completion is likely, and further apart
+    #: where it is not.
+    max_lag: float = attrs.field(default=4.0, validator=_positive("max_lag"))
+    #: Client seconds per server second, to read durations from the jobs' timestamps
+    #: (1 for the real API; ``scaled(1 / speed)`` sets it for a sped-up mock).
+    time_scale: float = attrs.field(default=1.0, validator=_positive("time_scale"))
 
     def interval(self, polls: int, job_type: str | None, rng: random.Random) -> float:
         cap = self.short_cap if job_states.is_short(job_type) else self.long_cap
@@ -112,6 +121,8 @@ class PollPolicy:
             short_cap=self.short_cap * factor,
             long_cap=self.long_cap * factor,
             error_delay=self.error_delay * factor,
+            max_lag=self.max_lag * factor,
+            time_scale=self.time_scale * factor,
         )
 
 
@@ -122,14 +133,20 @@ def default_timeout(jobs: Sequence[Job | str]) -> float:
     return max(job_types.info(job_states.type_of(j) if isinstance(j, Job) else None).default_timeout for j in jobs)
 
 
+def _timestamp(job: Job | str, field: str) -> float | None:
+    """``job.<field>`` (a datetime) as POSIX seconds, or ``None``."""
+    value = getattr(job, field, None)
+    if not isinstance(value, dt.datetime):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.timestamp()
+
+
 def _age(job: Job | str, wall_now: float) -> float:
     """Seconds since the job was created, by its ``created_at`` (0 when unknown or in the future)."""
-    created = getattr(job, "created_at", None)
-    if not isinstance(created, dt.datetime):
-        return 0.0
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=dt.UTC)
-    return max(0.0, wall_now - created.timestamp())
+    created = _timestamp(job, "created_at")
+    return 0.0 if created is None else max(0.0, wall_now - created)
 
 
 # ---------------------------------------------------------------- the bookkeeping
@@ -144,6 +161,10 @@ class _Entry:
     job_type: str | None
     last_status: str | None = None
     polls: int = 0
+    #: When the job started, on the client's clock (from ``created_at`` when known).
+    started: float = 0.0
+    #: The last time a poll saw it still running.
+    seen_running: float = 0.0
 
     def __lt__(self, other: _Entry) -> bool:
         return (self.due, self.order) < (other.due, other.order)
@@ -172,12 +193,14 @@ class Schedule:
         policy: PollPolicy,
         fixed_interval: float | None = None,
         rng: random.Random | None = None,
+        durations: Durations | None = None,
     ) -> None:
         self.timeout = timeout
         self.deadline = None if timeout is None else now + timeout
         self._policy = policy
         self._fixed = fixed_interval
         self._rng = rng or random.Random()
+        self._durations = durations
         self._heap: list[_Entry] = []
         self._in_flight: set[_Entry] = set()
         self._ready: deque[_Outcome] = deque()
@@ -190,7 +213,9 @@ class Schedule:
             else:
                 entry = _Entry(0.0, next(order), index, job, None)
             # Counted from the job's creation when known: a job created long ago is polled at once.
-            entry.due = now + max(0.0, self._interval(entry) - _age(job, wall_now))
+            age = _age(job, wall_now) * policy.time_scale
+            entry.started = entry.seen_running = now - age
+            entry.due = now + max(0.0, self._interval(entry, entry.started) - age)
             self._heap.append(entry)
         heapq.heapify(self._heap)
         self.pending = len(self._heap)
@@ -226,11 +251,13 @@ class Schedule:
         entry.last_status = job_states.status_of(job)
         entry.job_type = job_states.type_of(job) or entry.job_type
         if not job_states.is_terminal(job):
-            entry.due = now + self._interval(entry)
+            entry.seen_running = now
+            entry.due = now + self._interval(entry, now)
             heapq.heappush(self._heap, entry)
         elif job_states.is_failed(job):
             self._ready.append((entry.index, JobFailedError(job)))
         else:
+            self._learn(entry, job, now)
             self._ready.append((entry.index, job))
 
     def poll_failed(self, entry: _Entry, error: SumeError, now: float) -> None:
@@ -270,10 +297,29 @@ class Schedule:
         self.pending -= 1
         return self._ready.popleft()
 
-    def _interval(self, entry: _Entry) -> float:
+    def _interval(self, entry: _Entry, now: float) -> float:
+        """Seconds from ``now`` to the entry's next poll."""
         if self._fixed is not None:
             return self._fixed
-        return self._policy.interval(entry.polls, entry.job_type, self._rng)
+        policy = self._policy
+        model = None if self._durations is None else self._durations.model(entry.job_type)
+        if model is None:
+            return policy.interval(entry.polls, entry.job_type, self._rng)
+        # Never later than the learned gap (jitter only brings polls forward), and where
+        # completion is likely never further apart than the fixed schedule's longest interval.
+        lag = min(policy.max_lag, policy.long_cap)
+        return model.next_gap(now - entry.started, lag) * self._rng.uniform(1 - policy.jitter / 2, 1)
+
+    def _learn(self, entry: _Entry, job: Job, now: float) -> None:
+        """Teach the client how long this job took (its timestamps, else what the polls saw)."""
+        if self._durations is None:
+            return
+        created, updated = _timestamp(job, "created_at"), _timestamp(job, "updated_at")
+        if created is not None and updated is not None:
+            seconds = (updated - created) * self._policy.time_scale
+        else:
+            seconds = (entry.seen_running + now) / 2 - entry.started
+        self._durations.record(entry.job_type, seconds)
 
 
 # ---------------------------------------------------------------- the driver
@@ -322,6 +368,7 @@ class JobWatch:
                 policy=self._policy,
                 fixed_interval=self._fixed,
                 rng=self._rng,
+                durations=self._gate.durations,
             )
         return self._schedule
 

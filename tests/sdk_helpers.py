@@ -27,6 +27,7 @@ def envelope(code: str, message: str = "message", request_id: str = "req_1", **d
 def client(handler: Handler, **kwargs: Any) -> AsyncSume:
     kwargs.setdefault("retry_policy", FAST_RETRY)
     kwargs.setdefault("poll_policy", FAST_POLL)
+    kwargs.setdefault("max_polls_per_second", None)  # intervals of milliseconds: no real-API budget
     return AsyncSume(KEY, http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)), **kwargs)
 
 

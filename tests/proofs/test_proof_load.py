@@ -150,6 +150,7 @@ async def test_2000_concurrent_waits_share_the_poll_bound(anyio_backend: str) ->
                     base_url=base_url,
                     retry_policy=NO_RETRY,
                     max_concurrent_polls=POLL_BOUND,  # the request bound stays at its default, 64
+                    max_polls_per_second=None,  # the bound in flight is what this proves
                     poll_policy=PollPolicy(first=0.05, factor=1.5, short_cap=0.2, long_cap=0.2, error_delay=0.2),
                 ) as sume:
 

@@ -112,7 +112,14 @@ async def one_scenario(seed: int) -> None:
     server = Server(random.Random(seed + 1000), n, fails)
     how = rng.choice(["in_flight", "outcomes", "delay", "none"])
     http = httpx.AsyncClient(transport=httpx.MockTransport(server.handle))
-    sume = AsyncSume(KEY, http_client=http, retry_policy=FAST_RETRY, poll_policy=POLL, max_concurrent_polls=3)
+    sume = AsyncSume(
+        KEY,
+        http_client=http,
+        retry_policy=FAST_RETRY,
+        poll_policy=POLL,
+        max_concurrent_polls=3,
+        max_polls_per_second=None,
+    )
     outcome: Any = None
     error: BaseException | None = None
     async with sume:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import random
 from collections import Counter, defaultdict
 
@@ -18,6 +19,7 @@ import pytest
 from sdk_helpers import job
 
 from sume_async import InvalidInputError, Job, JobFailedError, JobTimeoutError, NotFoundError, PollPolicy
+from sume_async._durations import Durations, LogNormal
 from sume_async._poll_gate import PollBudget, PollGate
 from sume_async._waiting import Schedule
 
@@ -252,3 +254,107 @@ async def test_a_cancelled_gate_waiter_leaves_the_queue_and_passes_its_turn_on()
         assert not first.cancel_called and gate.waiting == 1
         gate.release()
     assert admitted == [2.0] and gate.in_flight == 1
+
+
+# -- learned durations
+
+
+def completed(job_id: str, seconds: float, type_: str = "image_generation") -> Job:
+    created = dt.datetime.fromtimestamp(WALL, dt.UTC)
+    updated = created + dt.timedelta(seconds=seconds)
+    return Job.from_dict(
+        job(job_id, "completed", type_=type_, created_at=created.isoformat(), updated_at=updated.isoformat())
+    )
+
+
+def test_a_learned_log_normal_polls_where_completion_is_likely() -> None:
+    model = LogNormal(math.log(30.0), 0.3)  # most jobs take 17-55 s
+    early = model.next_gap(0.0, max_lag=4.0)
+    assert 10.0 < early <= 30.0  # nothing to see in the first seconds: wait for the likely region
+    assert model.next_gap(28.0, max_lag=4.0) == 4.0  # in the thick of it: at most max_lag apart
+    assert model.next_gap(200.0, max_lag=4.0) == 4.0  # far past every duration seen: the fixed cadence
+    wide = LogNormal(math.log(30.0), 0.8)
+    assert wide.next_gap(50.0, max_lag=4.0) == 4.0
+    assert wide.next_gap(100.0, max_lag=4.0) == pytest.approx(30.0)  # the thin tail: up to the median
+    narrow = LogNormal(math.log(2.0), 0.0)  # identical durations still get a little spread
+    assert narrow.next_gap(0.0, max_lag=0.5) >= 0.5 and narrow.sigma > 0
+
+
+def test_durations_are_learned_per_type_from_enough_sane_samples() -> None:
+    durations = Durations()
+    for seconds in [10.0] * 10 + [-1.0, 0.0, 1e9, float("nan")]:
+        durations.record("image_generation", seconds)
+    assert durations.model("image_generation") is None  # nonsense ignored; 10 samples are too few
+    for seconds in [8.0, 12.0] * 10:
+        durations.record("image_generation", seconds)
+    for seconds in [40.0] * 25:
+        durations.record("video_generation", seconds)
+    image, video, pooled = (durations.model(t) for t in ("image_generation", "video_generation", None))
+    assert image is not None and 9.0 < image.median < 11.0
+    assert video is not None and video.median == pytest.approx(40.0)
+    assert pooled is not None and image.median < pooled.median < video.median
+    assert durations.model("face_swap") is None
+    for _ in range(2_000):  # a bounded window that follows a service slowing down
+        durations.record("video_generation", 80.0)
+    assert durations.model("video_generation").median == pytest.approx(80.0)  # type: ignore[union-attr]
+
+
+def simulate_batch(plan: Schedule, finish: dict[str, float]) -> tuple[float, list[float]]:
+    """Run a schedule to the end against jobs finishing at ``finish``; polls per job and lags."""
+    polls = 0
+    lags: list[float] = []
+    while (due := plan.next_due()) is not None:
+        entry = plan.pop()
+        polls += 1
+        seconds = finish[entry.job_id]
+        if due >= seconds:
+            plan.polled(entry, completed(entry.job_id, seconds), now=due)
+            lags.append(due - seconds)
+        else:
+            plan.polled(entry, Job.from_dict(job(entry.job_id, "processing")), now=due)
+    return polls / len(finish), lags
+
+
+def test_learned_durations_need_fewer_polls_at_a_bounded_lag() -> None:
+    """Two batches of 400 image jobs (log-normal, median 12 s) on one client, clock stepped by hand."""
+    rng = random.Random(4)
+    durations = Durations()
+    results = []
+    for batch in range(2):
+        finish = {f"job_{batch}_{i}": min(90.0, max(2.0, rng.lognormvariate(math.log(12.0), 0.5))) for i in range(400)}
+        plan = Schedule(
+            list(finish), now=0.0, wall_now=WALL, timeout=None, policy=PollPolicy(), rng=rng, durations=durations
+        )
+        results.append(simulate_batch(plan, finish))
+    (cold_polls, _), (warm_polls, warm_lags) = results
+    assert durations.model("image_generation") is not None
+    assert warm_polls < cold_polls - 1.0  # the learned schedule skips the polls that find nothing
+    assert sorted(warm_lags)[int(0.95 * len(warm_lags))] <= PollPolicy().max_lag
+    assert max(warm_lags) <= 12.0  # never beyond the learned median
+
+
+def test_a_scaled_policy_reads_timestamps_in_the_servers_seconds() -> None:
+    durations = Durations()
+    policy = PollPolicy().scaled(1 / 100)  # a mock 100 times faster than real time
+    plan = Schedule(
+        [f"job_{i}" for i in range(25)], now=0.0, wall_now=WALL, timeout=None, policy=policy, durations=durations
+    )
+    for _ in range(25):
+        entry = plan.pop()
+        plan.polled(entry, completed(entry.job_id, 50.0), now=0.6)  # 50 server seconds = 0.5 s here
+    model = durations.model("image_generation")
+    assert model is not None and model.median == pytest.approx(0.5)
+
+
+def test_the_client_budget_is_validated_and_scaled_with_the_policy() -> None:
+    from sume_async import AsyncSume
+
+    for bad in (0, -1, float("nan"), "10", True):
+        with pytest.raises(InvalidInputError, match="max_polls_per_second"):
+            AsyncSume("sume_live_x", max_polls_per_second=bad)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="poll_policy"):
+        AsyncSume("sume_live_x", poll_policy="fast")  # type: ignore[arg-type]
+    assert AsyncSume("sume_live_x").jobs._poll_gate.budget.per_second == 50
+    assert AsyncSume("sume_live_x", max_polls_per_second=None).jobs._poll_gate.budget.per_second is None
+    fast = AsyncSume("sume_live_x", max_polls_per_second=20, poll_policy=PollPolicy().scaled(0.01))
+    assert fast.jobs._poll_gate.budget.per_second == pytest.approx(2000)

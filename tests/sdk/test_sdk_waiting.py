@@ -50,6 +50,7 @@ class Scripted:
 def make(server: Scripted, **kwargs: object):  # type: ignore[no-untyped-def]
     kwargs.setdefault("retry_policy", FAST_RETRY)
     kwargs.setdefault("poll_policy", FAST_POLL)
+    kwargs.setdefault("max_polls_per_second", None)
     return AsyncSume(KEY, http_client=httpx.AsyncClient(transport=httpx.MockTransport(server.handle)), **kwargs)  # type: ignore[arg-type]
 
 
@@ -108,7 +109,9 @@ async def test_transient_poll_errors_do_not_end_the_wait() -> None:
         return await server.handle(request)
 
     http = httpx.AsyncClient(transport=httpx.MockTransport(flaky))
-    async with AsyncSume(KEY, http_client=http, retry_policy=FAST_RETRY, poll_policy=FAST_POLL) as sume:
+    async with AsyncSume(
+        KEY, http_client=http, retry_policy=FAST_RETRY, poll_policy=FAST_POLL, max_polls_per_second=None
+    ) as sume:
         assert (await sume.jobs.wait("job_1")).status == "completed"
 
 
@@ -188,7 +191,9 @@ async def test_a_malformed_poll_response_ends_the_wait_with_its_own_error() -> N
     from sume_async import APIResponseValidationError
 
     http = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"status": 5})))
-    async with AsyncSume(KEY, http_client=http, retry_policy=FAST_RETRY, poll_policy=FAST_POLL) as sume:
+    async with AsyncSume(
+        KEY, http_client=http, retry_policy=FAST_RETRY, poll_policy=FAST_POLL, max_polls_per_second=None
+    ) as sume:
         with pytest.raises(APIResponseValidationError):
             await sume.jobs.wait("job_1")
         results = await sume.jobs.wait_all(["job_1", "job_2"], return_exceptions=True)
