@@ -253,14 +253,17 @@ async def status(out: Output, manifest: Path | None, state: Path | None) -> None
 @output_options
 @runs_async
 async def export(out: Output, manifest: Path | None, state: Path | None, results: Path | None) -> None:
-    """One JSON line per journaled row: id, kind, job ids, status, outputs, error. Sends nothing."""
+    """One JSON line per journaled row: id, kind, job ids, status, outputs, error. Sends nothing.
+
+    Printed, media URLs are redacted unless --show-urls; written with --out, they are kept.
+    """
     path = _state_of(manifest, state)
     name = await Journal.read_name(path)
     if results is None:
         async with await Journal.open(path, name=name) as journal:
             rows = await journal.rows()
-        for row in rows.values():
-            out.stdout.write(json.dumps(_line(row), ensure_ascii=False) + "\n")
+        for row in rows.values():  # on the terminal, media URLs only with --show-urls
+            out.stdout.write(json.dumps(out.safe(_line(row)), ensure_ascii=False) + "\n")
         out.stdout.flush()
         return
     await _export(path, name, results)

@@ -244,3 +244,30 @@ async def test_a_failed_download_keeps_the_row_for_a_rerun_without_paying_again(
         outcomes, running = await run(Batch(sume, name="b", state=tmp_path / "s.db"), rows)
     assert running.stopped is None and all(o.ok for o in outcomes) and len(mock.jobs) == 2
     assert creates(mock) == 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "x" * 201}, "name"),
+        ({"max_in_flight": 0}, "max_in_flight"),
+        ({"max_in_flight": True}, "max_in_flight"),
+        ({"download_concurrency": 0}, "download_concurrency"),
+        ({"wait_timeout": -1}, "wait_timeout"),
+    ],
+)
+async def test_bad_batch_arguments_are_refused(tmp_path: Path, kwargs: dict[str, Any], field: str) -> None:
+    mock = MockSume(speed=1000)
+    async with mock_client(mock) as sume:
+        with pytest.raises(InvalidInputError) as caught:
+            Batch(sume, **{"name": "b", "state": tmp_path / "s.db", **kwargs})
+    assert caught.value.field == field and not mock.requests
+
+
+async def test_the_journal_never_holds_the_api_key(tmp_path: Path) -> None:
+    mock = MockSume(speed=1000)
+    async with mock_client(mock) as sume:
+        await run(Batch(sume, name="b", state=tmp_path / "s.db"), image_rows(3))
+    for path in tmp_path.iterdir():
+        assert b"sume_live_" not in path.read_bytes()
