@@ -267,8 +267,9 @@ class BatchRun:
 
     Rows a previous run finished come first (``from_journal=True``). After the loop,
     ``stopped`` says why the run ended early (``None``: every row finished) and ``progress``
-    holds the final counts. Leaving the ``async with`` block early cancels the run; the
-    journal stays consistent and the next run resumes.
+    holds the final counts. Leaving the ``async with`` block with an exception, or cancelling
+    a scope around it, stops the run; leaving it normally (even after ``break``) lets the run
+    finish. Either way the journal stays consistent and the next run resumes.
     """
 
     def __init__(self, batch: Batch, rows: Iterable[Row | Mapping[str, Any]]) -> None:
