@@ -20,8 +20,10 @@ caller-supplied httpx client.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import math
 import platform
 import random
 import zlib
@@ -62,6 +64,8 @@ ERROR_BODY_BYTES = 64 * 1024
 
 #: The encodings :class:`_Inflater` decodes under the cap (httpx would offer br/zstd too when installed).
 ACCEPT_ENCODING = "gzip, deflate"
+
+_NO_CONTEXT = contextlib.nullcontext()
 
 #: Client auth (an httpx client's own ``auth=``) applies to API requests, never to storage.
 _CLIENT_AUTH: Any = httpx.USE_CLIENT_DEFAULT
@@ -267,8 +271,14 @@ class Requester:
                 self.ensure_open()  # checked once a slot is ours: close() may have run meanwhile
                 started = anyio.current_time() if debug else 0.0
                 try:
-                    with anyio.fail_after(deadline), private_url(request.url if storage else None):
+                    # anyio.fail_after, without its two generator context managers per attempt.
+                    scope = anyio.CancelScope(
+                        deadline=math.inf if deadline is None else anyio.current_time() + deadline
+                    )
+                    with scope, private_url(request.url) if storage else _NO_CONTEXT:
                         response = await self._exchange(request, storage=storage)
+                    if scope.cancelled_caught:
+                        raise TimeoutError
                 except SumeError:
                     raise
                 except (TimeoutError, httpx.TimeoutException) as exc:
