@@ -19,7 +19,7 @@ rows, waits for created ones by id and creates only the rest.
 from ._batch import DEFAULT_MAX_IN_FLIGHT, Batch, BatchRun, Engine, ParamsChangedError, Plan, plan_rows
 from ._check import check_rows
 from ._dask import DaskEngine
-from ._journal import Journal, JournalRow
+from ._journal import Journal, JournalError, JournalRow
 from ._keys import fingerprint, idempotency_key
 from ._manifest import Manifest, in_shard, load_manifest
 from ._pacing import LocalPacer, Pacer, RateLimitGate
@@ -35,6 +35,7 @@ __all__ = [
     "DownloadOptions",
     "Engine",
     "Journal",
+    "JournalError",
     "JournalRow",
     "LocalPacer",
     "Manifest",

@@ -25,9 +25,9 @@ import anyio
 import anyio.to_thread
 import attrs
 
-from .._errors import InvalidInputError
+from .._errors import InvalidInputError, SumeError
 
-__all__ = ["Journal", "JournalRow"]
+__all__ = ["Journal", "JournalError", "JournalRow"]
 
 SCHEMA_VERSION = "1"
 PENDING, CREATED, COMPLETED, FAILED = "pending", "created", "completed", "failed"
@@ -56,6 +56,10 @@ CREATE TABLE IF NOT EXISTS uploads (sha256 TEXT PRIMARY KEY, media_url TEXT NOT 
 _COLUMNS = (
     "row_id, position, kind, fingerprint, attempt, idempotency_key, status, job_ids, outputs, error_code, error_message"
 )
+
+
+class JournalError(SumeError):
+    """The batch state file could not be read or written (disk full, file locked or damaged)."""
 
 
 @attrs.frozen
@@ -184,6 +188,8 @@ class Journal:
             started = time.perf_counter()
             try:
                 return fn(self._db)
+            except sqlite3.Error as exc:
+                raise JournalError(f"The batch state file failed ({type(exc).__name__}: {exc})") from None
             finally:
                 self.busy_seconds += time.perf_counter() - started
 

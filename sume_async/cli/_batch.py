@@ -19,7 +19,7 @@ import anyio.to_thread
 import click
 
 from .._errors import InvalidInputError
-from ..batch import Batch, Journal, Progress, check_rows, in_shard, load_manifest
+from ..batch import Batch, Journal, JournalError, Progress, check_rows, in_shard, load_manifest
 from ..batch._batch import journaled_outcome
 from ._app import CliError, ExitCode, Output, client_from_env, output_options, runs_async
 
@@ -154,9 +154,12 @@ async def _run(
             on_progress=reporter.update,
         )
         with reporter:
-            async with job.run(rows) as running:
-                async for _ in running:
-                    pass
+            try:
+                async with job.run(rows) as running:
+                    async for _ in running:
+                        pass
+            except JournalError as exc:
+                raise CliError("state_error", str(exc), ExitCode.USAGE, field="--state") from None
     progress, stopped = running.progress, running.stopped
     if results is not None:
         await _export(state_path, batch_name, results, only={r.id for r in rows})

@@ -59,3 +59,22 @@ async def test_a_closed_journal_refuses_writes(tmp_path: Path) -> None:
     await journal.close()  # idempotent
     with pytest.raises(RuntimeError):
         await journal.created("r", ["job"])
+
+
+async def test_a_failing_state_file_raises_a_sume_error(tmp_path: Path) -> None:
+    from sume_async import SumeError
+    from sume_async.batch import JournalError
+
+    journal = await Journal.open(tmp_path / "s.db", name="b")
+    await journal.plan([pending("r0", 0)])
+    lock = sqlite3.connect(tmp_path / "s.db", timeout=0)
+    lock.execute("BEGIN EXCLUSIVE")  # another writer holds the file
+    try:
+        journal._db.execute("PRAGMA busy_timeout = 50")
+        with pytest.raises(JournalError) as caught:
+            await journal.created("r0", ["job_1"])
+        assert isinstance(caught.value, SumeError)
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    await journal.close()
