@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sdk_helpers import FAST_POLL, KEY
 
-from sume_async import AsyncSume, RetryPolicy, SumeError
+from sume_async import AsyncSume, Job, JobOutput, JobResult, RetryPolicy, SumeError
 
 SNAPSHOT = json.loads((Path(__file__).resolve().parents[2] / "openapi" / "openapi.json").read_text())
 
@@ -71,10 +71,35 @@ JUNK = st.recursive(
 )
 
 
-def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
-    """Values valid for the subset of JSON Schema the snapshot uses."""
+#: Fields the SDK reads inside a body, not only at its top: ids it polls, a failed job's
+#: error, a result's outputs, an upload target.
+NESTED_FIELDS = frozenset(
+    {"id", "job", "jobs", "job_id", "job_ids", "error", "result", "outputs", "url", "required_headers", "upload_url"}
+    | {"object_key", "data", "next_cursor", "has_more", "status", "code", "message"}
+)
+
+#: What a misbehaving server puts where a nested field should be.
+HOSTILE = st.one_of(
+    st.text(max_size=8),
+    st.sampled_from(["job_abc", "", ".", "..", "é", "a/b", "http://storage.example:99999/x"]),
+    st.lists(st.text(max_size=4), max_size=3),
+    st.lists(st.integers(), min_size=1, max_size=2),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.none(),
+    st.booleans(),
+    st.dictionaries(st.text(max_size=4), JSON_SCALARS, max_size=2),
+    st.just({"code": 5, "message": ["x"]}),
+    st.just({"Content-Type": "vidéo/mp4", "X-N": 5, "X-Null": None}),
+    st.just([[[[[]]]]]),
+)
+
+
+def from_schema(schema: dict[str, Any], *, full: bool = False) -> st.SearchStrategy[Any]:
+    """Values valid for the subset of JSON Schema the snapshot uses; ``full``: every optional field too."""
     if "anyOf" in schema:
-        return st.one_of([from_schema(option) for option in schema["anyOf"]])
+        options = [option for option in schema["anyOf"] if not (full and option.get("type") == "null")]
+        return st.one_of([from_schema(option, full=full) for option in options or schema["anyOf"]])
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     kind = schema.get("type")
@@ -93,13 +118,14 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
             return st.just("https://media.example/x.png")
         return st.text(min_size=schema.get("minLength", 0), max_size=12)
     if kind == "array":
-        items = from_schema(schema.get("items", {}))
-        return st.lists(items, min_size=schema.get("minItems", 0), max_size=min(schema.get("maxItems", 3), 3))
+        items = from_schema(schema.get("items", {}), full=full)
+        smallest = max(schema.get("minItems", 0), 1 if full else 0)
+        return st.lists(items, min_size=smallest, max_size=max(min(schema.get("maxItems", 3), 3), smallest))
     if kind == "object" or "properties" in schema:
         properties = schema.get("properties", {})
         required = set(schema.get("required", []))
-        fixed = {name: from_schema(sub) for name, sub in properties.items() if name in required}
-        optional = {name: from_schema(sub) for name, sub in properties.items() if name not in required}
+        fixed = {name: from_schema(sub, full=full) for name, sub in properties.items() if name in required or full}
+        optional = {name: from_schema(sub) for name, sub in properties.items() if name not in required and not full}
         extra = schema.get("additionalProperties")
         extra_values = from_schema(extra) if isinstance(extra, dict) else JSON_SCALARS
         base = st.fixed_dictionaries(fixed, optional=optional)
@@ -175,9 +201,13 @@ def mutated(draw: st.DrawFn, operation_id: str) -> tuple[int, dict[str, str], by
                 "content-type",
                 "top",
                 "status",
+                "nested",
+                "nested",
             ]
         )
     )
+    if kind == "nested":  # every optional field present, so nested ones exist to be broken
+        body = draw(from_schema(schema, full=True))
     paths = _paths(body)
     if kind == "drop" and paths:
         body = _set(body, draw(st.sampled_from(paths)), None, delete=True)
@@ -187,6 +217,10 @@ def mutated(draw: st.DrawFn, operation_id: str) -> tuple[int, dict[str, str], by
         body = _set(body, draw(st.sampled_from(paths)), draw(JUNK))
     elif kind == "null" and paths:
         body = _set(body, draw(st.sampled_from(paths)), None)
+    elif kind == "nested":
+        targets = [path for path in paths if path[-1] in NESTED_FIELDS]
+        if targets:
+            body = _set(body, draw(st.sampled_from(targets)), draw(HOSTILE))
     elif kind == "enum":
         for path in paths:
             if path[-1] in ("status", "type", "visibility", "mode"):
@@ -218,8 +252,24 @@ async def _exercise(operation_id: str, response: tuple[int, dict[str, str], byte
         KEY, http_client=httpx.AsyncClient(transport=transport), retry_policy=retry, poll_policy=FAST_POLL
     ) as sume:
         with anyio.fail_after(10):
-            with contextlib.suppress(SumeError):  # a typed error is a correct answer to a broken response
-                await CALLS[operation_id](sume)
+            try:
+                returned = await CALLS[operation_id](sume)
+            except SumeError:  # a typed error is a correct answer to a broken response
+                return
+        check_returned(operation_id, returned)
+
+
+def check_returned(operation_id: str, value: Any) -> None:
+    """What came back is what it says: jobs the SDK made from a create have real ids, a
+    result is the typed model (never a raw dict whose ``repr`` prints media URLs)."""
+    if operation_id.startswith("create") and operation_id not in ("createUploadPresign",):
+        for job in value if isinstance(value, list) else [getattr(value, "job", None) or value]:
+            if isinstance(job, Job):
+                assert isinstance(job.id, str) and job.id.strip("."), f"a job with id {job.id!r}"
+    if operation_id == "getJobResult":
+        assert value.result is None or isinstance(value.result, JobResult)
+        if value.result is not None and value.result.outputs is not None:
+            assert all(isinstance(output, JobOutput) for output in value.result.outputs)
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
@@ -234,5 +284,64 @@ def test_mutated_responses_give_a_model_or_a_sume_error(operation_id: str, backe
     @given(response=mutated(operation_id))
     def check(response: tuple[int, dict[str, str], bytes]) -> None:
         anyio.run(_exercise, operation_id, response, backend=backend)
+
+    check()
+
+
+PRESIGN_STATUS, PRESIGN_SCHEMA = success_schema("createUploadPresign")
+JOB_STATUS, JOB_SCHEMA = success_schema("getJob")
+
+
+@st.composite
+def broken_nested(draw: st.DrawFn, schema: dict[str, Any], **fixed: Any) -> dict[str, Any]:
+    """A full, valid body (``fixed`` fields set), then one nested field replaced with junk."""
+    body = {**draw(from_schema(schema, full=True)), **fixed}
+    targets = [path for path in _paths(body) if path[-1] in NESTED_FIELDS]
+    return _set(body, draw(st.sampled_from(targets)), draw(HOSTILE)) if targets else body
+
+
+async def _upload_with(presign: dict[str, Any]) -> list[httpx.Request]:
+    puts: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if "/api/v1/" in str(request.url):
+            return httpx.Response(PRESIGN_STATUS, json=presign)
+        puts.append(request)
+        return httpx.Response(200)
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    async with AsyncSume(KEY, http_client=http, retry_policy=RetryPolicy(max_retries=0)) as sume:
+        with anyio.fail_after(10), contextlib.suppress(SumeError):
+            await sume.uploads.upload(b"0123456789", purpose="asset_library_video", filename="a.mp4")
+    return puts
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_a_whole_upload_survives_a_broken_presign_answer(backend: str) -> None:
+    """``upload_url``/``required_headers`` junk: an error before sending, or a PUT that is sane."""
+
+    @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(presign=broken_nested(PRESIGN_SCHEMA, upload_url="https://storage.example/b/o?sig=1"))
+    def check(presign: dict[str, Any]) -> None:
+        for put in anyio.run(_upload_with, presign, backend=backend):
+            assert put.url.scheme == "https"
+            assert all(value.isascii() for value in put.headers.values())
+
+    check()
+
+
+async def _wait_on(job: dict[str, Any]) -> None:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(lambda request: httpx.Response(JOB_STATUS, json=job)))
+    async with AsyncSume(KEY, http_client=http, retry_policy=RetryPolicy(max_retries=0), poll_policy=FAST_POLL) as sume:
+        with anyio.fail_after(10), contextlib.suppress(SumeError):
+            await sume.jobs.wait_all(["job_1", "job_2"], timeout=0.5)
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_a_wait_on_a_failed_job_with_a_broken_error_ends_in_a_sume_error(backend: str) -> None:
+    @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(job=broken_nested(JOB_SCHEMA, status="failed"))
+    def check(job: dict[str, Any]) -> None:
+        anyio.run(_wait_on, job, backend=backend)
 
     check()
