@@ -8,6 +8,7 @@ consistent: run again to resume).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import time
@@ -18,8 +19,8 @@ import anyio
 import anyio.to_thread
 import click
 
-from .._errors import InvalidInputError
-from ..batch import Batch, Journal, JournalError, Progress, check_rows, in_shard, load_manifest
+from .._errors import ClusterError, InvalidInputError
+from ..batch import Batch, DaskEngine, Engine, Journal, JournalError, Progress, check_rows, in_shard, load_manifest
 from ..batch._batch import journaled_outcome
 from ._app import CliError, ExitCode, Output, client_from_env, output_options, runs_async
 
@@ -81,6 +82,24 @@ def _run_options(fn: Any) -> Any:
         click.option("--shard", help="Run only shard I of N (stable hash of the row id), e.g. 0/4."),
         click.option("--dry-run", is_flag=True, help="Validate every row and count them; send nothing."),
         click.option("--recreate-changed", is_flag=True, help="Create new jobs for rows whose params changed."),
+        click.option(
+            "--engine",
+            type=click.Choice(["process", "dask"]),
+            default="process",
+            show_default=True,
+            help="Where rows run: this process, or a Dask cluster (the dask extra; the journal stays here).",
+        ),
+        click.option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="With --engine dask: a running scheduler, e.g. tcp://10.0.0.5:8786 (workers read SUME_API_KEY "
+            "from their own environment). Default: a local cluster for this run.",
+        ),
+        click.option(
+            "--local-workers",
+            type=click.IntRange(min=1, max=256),
+            help="With --engine dask and no --scheduler: worker processes of the local cluster (default: CPUs, max 4).",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -123,8 +142,12 @@ async def _run(
     dry_run: bool,
     recreate_changed: bool,
     retry_failed: bool,
+    engine: str,
+    scheduler: str | None,
+    local_workers: int | None,
 ) -> None:
     parts = _shard(shard)
+    runner = _engine(engine, scheduler, local_workers)
     base_dir = Path(await anyio.Path(manifest).absolute()).parent
     try:
         loaded = await anyio.to_thread.run_sync(lambda: load_manifest(manifest, kind=kind))
@@ -152,6 +175,7 @@ async def _run(
             retry_failed=retry_failed,
             base_dir=base_dir,
             on_progress=reporter.update,
+            engine=runner,
         )
         with reporter:
             try:
@@ -160,6 +184,8 @@ async def _run(
                         pass
             except JournalError as exc:
                 raise CliError("state_error", str(exc), ExitCode.USAGE, field="--state") from None
+            except ClusterError as exc:
+                raise CliError("cluster_unavailable", str(exc), ExitCode.ACCOUNT, resumable=True) from None
     progress, stopped = running.progress, running.stopped
     if results is not None:
         await _export(state_path, batch_name, results, only={r.id for r in rows})
@@ -181,6 +207,23 @@ async def _run(
         raise CliError(stopped.reason, stopped.message, ExitCode.ACCOUNT, resumable=True)
     if progress.failed:
         raise CliError("rows_failed", f"{progress.failed} of {progress.total} rows failed", ExitCode.FAILED)
+
+
+def _engine(name: str, scheduler: str | None, local_workers: int | None) -> Engine | None:
+    """The engine of ``--engine``; ``None`` runs the rows in this process."""
+    if name != "dask":
+        if scheduler is not None or local_workers is not None:
+            raise CliError("invalid_input", "--scheduler and --local-workers need --engine dask", ExitCode.USAGE)
+        return None
+    if importlib.util.find_spec("distributed") is None:
+        raise CliError(
+            "missing_extra", "--engine dask needs the dask extra: pip install 'sume-async[dask]'", ExitCode.USAGE
+        )
+    try:
+        return DaskEngine(scheduler=scheduler, local_workers=local_workers)
+    except InvalidInputError as exc:
+        option = "--" + exc.field.replace("_", "-")
+        raise CliError("invalid_input", f"{option}: {exc.problem}", ExitCode.USAGE, option=option) from None
 
 
 class _Reporter:

@@ -58,10 +58,10 @@ def engine(cluster: RunningCluster, **kwargs: Any) -> DaskEngine:
 
 
 async def run_batch(
-    base_url: str, state: Path, rows: list[dict[str, Any]], eng: DaskEngine, **kwargs: Any
+    base_url: str, state: Path, rows: list[dict[str, Any]], eng: DaskEngine | None, **kwargs: Any
 ) -> tuple[list[RowOutcome], Any]:
     outcomes = []
-    async with AsyncSume(DEFAULT_API_KEY, base_url=base_url) as sume:
+    async with AsyncSume(DEFAULT_API_KEY, base_url=base_url, poll_policy=POLL) as sume:
         batch = Batch(sume, name="dask", state=state, engine=eng, **kwargs)
         async with batch.run(rows) as running:
             async for outcome in running:
@@ -297,19 +297,28 @@ def _wait_for_jobs(mock: MockSume, driver: subprocess.Popen[bytes], n: int) -> N
     assert len(mock.jobs) >= n
 
 
-def test_the_driver_killed_with_sigkill_and_rerun_costs_no_job_twice(tmp_path: Path) -> None:
+def _cli(manifest: Path, base_url: str, out: Any, *args: str) -> subprocess.Popen[bytes]:
+    """``sume-async batch run MANIFEST --engine dask ...`` as its own process."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUME_")}
+    env.update(SUME_API_KEY=DEFAULT_API_KEY, SUME_API_BASE_URL=base_url, NO_COLOR="1")
+    command = [sys.executable, "-m", "sume_async.cli", "batch", "run", str(manifest), "--engine", "dask", *args]
+    return subprocess.Popen(command, env=env, stdout=out, stderr=out)
+
+
+def test_the_cli_driver_killed_with_sigkill_and_rerun_costs_no_job_twice(tmp_path: Path) -> None:
     mock = MockSume(speed=50)
-    rows = image_rows(80)
-    rows_file, state = tmp_path / "rows.json", tmp_path / "s.db"
-    rows_file.write_text(json.dumps(rows))
+    rows = image_rows(24)
+    manifest, results = tmp_path / "rows.jsonl", tmp_path / "results.jsonl"
+    manifest.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    args = ("--local-workers", "2", "--max-in-flight", "8", "--out", str(results), "--json")
     server = LoopbackServer(mock)
     server.start()
     try:
         server.wait_started()
         with (tmp_path / "first.log").open("wb") as log:
-            first = _driver(rows_file, state, server.base_url, log)
+            first = _cli(manifest, server.base_url, log, *args)
             try:
-                _wait_for_jobs(mock, first, 20)
+                _wait_for_jobs(mock, first, 8)
                 family = psutil.Process(first.pid).children(recursive=True)
                 assert family, "no worker processes"
                 os.kill(first.pid, signal.SIGKILL)
@@ -324,23 +333,50 @@ def test_the_driver_killed_with_sigkill_and_rerun_costs_no_job_twice(tmp_path: P
             assert not alive, f"worker processes outlived their driver: {alive}"
         assert len(mock.jobs) < len(rows), "the first run finished before it was killed"
         with (tmp_path / "second.log").open("wb") as log:
-            second = _driver(rows_file, state, server.base_url, log)
+            second = _cli(manifest, server.base_url, log, *args)
             try:
                 assert second.wait(120) == 0, (tmp_path / "second.log").read_text()[-3000:]
             finally:
                 if second.poll() is None:
                     second.kill()
-        lines = [
-            json.loads(line) for line in (tmp_path / "second.log").read_text().splitlines() if line.startswith("{")
-        ]
     finally:
         server.stop()
-    outcomes = [line for line in lines if "id" in line]
-    assert sorted(o["id"] for o in outcomes) == sorted(r["id"] for r in rows)
-    assert {o["status"] for o in outcomes} == {"completed"}
+    assert DEFAULT_API_KEY not in (tmp_path / "first.log").read_text() + (tmp_path / "second.log").read_text()
+    lines = [json.loads(line) for line in results.read_text().splitlines()]
+    assert sorted(line["id"] for line in lines) == sorted(r["id"] for r in rows)
+    assert {line["status"] for line in lines} == {"completed"}
     per_key = jobs_per_key(mock)
     assert len(per_key) == len(rows) and set(per_key.values()) == {1}
     assert mock.balance() == 10_000 - 4 * len(rows)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--scheduler", "tcp://127.0.0.1:8786"), "need --engine dask"),
+        (("--engine", "dask", "--scheduler", "localhost"), "--scheduler: must be a scheduler address"),
+        (("--engine", "dask", "--scheduler", "tcp://h:1", "--local-workers", "2"), "--local-workers: cannot"),
+        (("--engine", "dask", "--local-workers", "0"), "--local-workers"),
+    ],
+)
+def test_cli_engine_options_are_checked_before_anything_is_sent(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    manifest = tmp_path / "rows.jsonl"
+    manifest.write_text(json.dumps(image_rows(1)[0]) + "\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUME_")}
+    env.update(SUME_API_KEY=DEFAULT_API_KEY, SUME_API_BASE_URL="http://127.0.0.1:9/api/v1")
+    done = subprocess.run(
+        [sys.executable, "-m", "sume_async.cli", "batch", "run", str(manifest), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr
+    assert not (tmp_path / "rows.jsonl.state").exists()
 
 
 def _is_worker(process: psutil.Process) -> bool:
@@ -353,7 +389,7 @@ def _is_worker(process: psutil.Process) -> bool:
 
 @pytest.mark.anyio
 async def test_the_local_default_cancelled_mid_run_leaves_nothing_running_and_resumes(tmp_path: Path) -> None:
-    mock = MockSume(speed=20)
+    mock = MockSume(speed=50)
     rows = image_rows(48)
     state = tmp_path / "s.db"
     me = psutil.Process()
@@ -374,8 +410,9 @@ async def test_the_local_default_cancelled_mid_run_leaves_nothing_running_and_re
         _, alive = psutil.wait_procs(spawned, timeout=20)
         assert not alive, f"worker processes outlived the run: {alive}"
         assert len(mock.jobs) < len(rows)
+        # A batch started on a cluster resumes in one process (and the other way round): one journal.
         with anyio.fail_after(90):
-            outcomes, running = await run_batch(base_url, state, rows, eng, max_in_flight=4)
+            outcomes, running = await run_batch(base_url, state, rows, None, max_in_flight=4)
     assert running.stopped is None
     assert sorted(o.row_id for o in outcomes) == sorted(r["id"] for r in rows)
     assert sum(o.from_journal for o in outcomes) >= 4
