@@ -28,7 +28,7 @@ import httpx
 
 from ._errors import DownloadError, InvalidInputError, SumeError
 from ._retries import is_retryable_status
-from ._transport import Requester
+from ._transport import BodyTooLarge, BodyUndecodable, Requester, decoded_body
 from ._validation import is_loopback
 
 __all__ = ["DEFAULT_MAX_BYTES", "DownloadProgress", "Output", "download_outputs", "is_loopback", "output_name"]
@@ -36,7 +36,6 @@ __all__ = ["DEFAULT_MAX_BYTES", "DownloadProgress", "Output", "download_outputs"
 #: Default cap per file: 4 GiB.
 DEFAULT_MAX_BYTES = 4 * 1024**3
 MAX_REDIRECTS = 5
-CHUNK = 256 * 1024
 DOWNLOAD_TIMEOUT = httpx.Timeout(60.0, read=300.0)
 
 #: ``on_progress(path, received_bytes, total_bytes_or_None)``, called as chunks arrive.
@@ -251,15 +250,20 @@ async def _save(response: httpx.Response, file: _File) -> Path:
             if on_progress is not None:
                 on_progress(final, 0, declared)
             try:
-                async for chunk in response.aiter_bytes(CHUNK):
+                # Inflated under the cap (httpx's decoders would inflate a bomb's chunk whole).
+                async for chunk in decoded_body(response, cap):
                     received += len(chunk)
-                    if received > cap:
-                        raise DownloadError(f"{what}: over the {cap}-byte cap")
                     await handle.write(chunk)
                     if on_progress is not None:
                         on_progress(final, received, declared)
+            except BodyTooLarge:
+                raise DownloadError(f"{what}: over the {cap}-byte cap") from None
+            except BodyUndecodable:
+                raise DownloadError(f"{what}: the body is not what its Content-Encoding says") from None
             except httpx.TransportError as exc:
                 raise _Transient(f"connection lost ({type(exc).__name__})") from None
+            except httpx.HTTPError as exc:
+                raise DownloadError(f"{what}: unreadable response ({type(exc).__name__})") from None
             if declared is not None and received != declared:
                 raise _Transient(f"ended after {received} of {declared} bytes")
             await handle.flush()

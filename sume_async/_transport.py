@@ -340,7 +340,7 @@ def _framed_within(response: httpx.Response, cap: int) -> bool:
     return declared.isdigit() and int(declared) <= cap and "content-encoding" not in headers
 
 
-class _Undecodable(Exception):
+class BodyUndecodable(Exception):
     """The body is not what its ``Content-Encoding`` says (or an encoding the SDK did not ask for)."""
 
 
@@ -361,7 +361,7 @@ class _Inflater:
         elif encoding == "deflate":
             self._zlib = zlib.decompressobj()
         else:
-            raise _Undecodable(encoding)
+            raise BodyUndecodable(encoding)
 
     def feed(self, data: bytes, limit: int) -> Iterator[bytes]:
         if self._zlib is None:
@@ -374,22 +374,22 @@ class _Inflater:
                 if out:
                     yield out
         except zlib.error:
-            raise _Undecodable("corrupt") from None
+            raise BodyUndecodable("corrupt") from None
 
     def finish(self) -> None:
         if self._zlib is not None and not self._zlib.eof:
-            raise _Undecodable("truncated")
+            raise BodyUndecodable("truncated")
 
 
-async def _decoded(response: httpx.Response, cap: int) -> AsyncIterator[bytes]:
-    """The body's decoded chunks: ``_TooLarge`` as soon as they pass ``cap`` bytes in all."""
+async def decoded_body(response: httpx.Response, cap: int) -> AsyncIterator[bytes]:
+    """The body's decoded chunks: ``BodyTooLarge`` as soon as they pass ``cap`` bytes in all."""
     try:
         content = response.content  # read already: an in-memory transport such as httpx.MockTransport
     except httpx.ResponseNotRead:
         pass
     else:
         if len(content) > cap:
-            raise _TooLarge()
+            raise BodyTooLarge()
         yield content
         return
     inflater = _Inflater(response.headers.get("content-encoding", ""))
@@ -398,13 +398,13 @@ async def _decoded(response: httpx.Response, cap: int) -> AsyncIterator[bytes]:
         for chunk in inflater.feed(raw, cap - size):
             size += len(chunk)
             if size > cap:
-                raise _TooLarge()
+                raise BodyTooLarge()
             yield chunk
     inflater.finish()
 
 
-class _TooLarge(Exception):
-    pass
+class BodyTooLarge(Exception):
+    """The decoded body passed its cap."""
 
 
 async def _read_capped(response: httpx.Response, cap: int) -> bytes:
@@ -412,11 +412,11 @@ async def _read_capped(response: httpx.Response, cap: int) -> bytes:
     declared = response.headers.get("content-length", "")
     try:
         if declared.isdigit() and int(declared) > cap:
-            raise _TooLarge()
-        return b"".join([chunk async for chunk in _decoded(response, cap)])
-    except _TooLarge:
+            raise BodyTooLarge()
+        return b"".join([chunk async for chunk in decoded_body(response, cap)])
+    except BodyTooLarge:
         message = f"Sume returned a body larger than max_response_bytes ({cap} bytes); it was not read"
-    except _Undecodable:
+    except BodyUndecodable:
         message = "Sume returned a body that cannot be decoded as its Content-Encoding says"
     raise APIResponseValidationError(
         message, status_code=response.status_code, request_id=response.headers.get("x-request-id")
@@ -426,8 +426,8 @@ async def _read_capped(response: httpx.Response, cap: int) -> bytes:
 async def _read_error_body(response: httpx.Response) -> bytes:
     """Enough of an error body for its envelope; one too large or unreadable counts as empty."""
     try:
-        return b"".join([chunk async for chunk in _decoded(response, ERROR_BODY_BYTES)])
-    except (_TooLarge, _Undecodable):
+        return b"".join([chunk async for chunk in decoded_body(response, ERROR_BODY_BYTES)])
+    except (BodyTooLarge, BodyUndecodable):
         return b""
 
 

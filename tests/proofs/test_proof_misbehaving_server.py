@@ -25,9 +25,11 @@ from sume_async import (
     APIResponseValidationError,
     APITimeoutError,
     AsyncSume,
+    DownloadError,
     EventLoopError,
     InternalServerError,
     InvalidInputError,
+    JobWithResult,
     RateLimitError,
     RetryPolicy,
 )
@@ -229,3 +231,35 @@ def test_a_client_used_from_a_second_event_loop_says_so() -> None:
     for backend in ("asyncio", "trio"):
         with pytest.raises(EventLoopError):
             anyio.run(get, backend=backend)
+
+
+def _result_with_output(url: str) -> JobWithResult:
+    return JobWithResult.from_dict(
+        {
+            "id": "job_1",
+            "status": "completed",
+            "type": "image_generation",
+            "result": {"outputs": [{"url": url, "content_type": "image/png"}]},
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "media",
+    [
+        response(200, b"not gzip at all", {**GZIP, "Content-Type": "image/png"}),
+        response(200, gzip_bomb(64 * 1024 * 1024), {**GZIP, "Content-Type": "image/png"}),
+        [head(200, {"Content-Length": "100", "Content-Type": "image/png"}) + b"partial", None],
+        [head(200, [("Content-Length", "5"), ("Content-Length", "7")]) + b"hello", None],
+    ],
+    ids=["bad-gzip", "bomb", "cut", "framing"],
+)
+async def test_a_misbehaving_media_host_gives_a_download_error(media: list[Step], tmp_path: Any) -> None:
+    async with (
+        hostile_server(always(media)) as server,
+        client(server.base_url) as sume,
+    ):
+        result = _result_with_output(f"http://127.0.0.1:{server.port}/media/out.png")
+        with anyio.fail_after(20), pytest.raises(DownloadError):
+            await sume.jobs.download(result, tmp_path, max_bytes=1024 * 1024)
+    assert not [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
