@@ -185,8 +185,13 @@ def test_bad_manifests_exit_2_naming_line_and_field(
     manifest = write_manifest(tmp_path, 1)
     manifest.write_text(manifest.read_text() + line + "\n")
     server.mock.reset_logs()
-    refused = run(server, "run", str(manifest), "--json")
-    assert refused.returncode == 2 and where in refused.stderr, refused.stderr
+    from click.testing import CliRunner
+
+    from sume_async.cli import main
+
+    # In process (click's runner): these refusals happen before any request, so no child is needed.
+    refused = CliRunner().invoke(main, ["batch", "run", str(manifest), "--json"], env=env(server))
+    assert refused.exit_code == 2 and where in refused.stderr, refused.stderr
     assert server.mock.requests == []
 
 
