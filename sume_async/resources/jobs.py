@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import os
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal, Unpack, overload
 
@@ -159,7 +159,7 @@ class Jobs:
         job in finished: ...`` keeps polling while your loop body runs (see ``JobStream``).
         """
         watch = self._watch(jobs, timeout, poll_interval)
-        return JobStream(watch, return_exceptions=return_exceptions)
+        return JobStream(watch, return_exceptions=validation.boolean("return_exceptions", return_exceptions))
 
     @overload
     async def wait_all(
@@ -193,10 +193,10 @@ class Jobs:
         ``JobFailedError``/``JobTimeoutError`` in the list instead of raising.
         """
         watch = self._watch(jobs, timeout, poll_interval)
-        return await watch.collect(return_exceptions=return_exceptions)
+        return await watch.collect(return_exceptions=validation.boolean("return_exceptions", return_exceptions))
 
     def _watch(self, jobs: Iterable[JobRef], timeout: Timeout, poll_interval: float | None) -> JobWatch:
-        if isinstance(jobs, str | bytes | Job) or not isinstance(jobs, Iterable):
+        if isinstance(jobs, str | bytes | Job | Mapping) or not isinstance(jobs, Iterable):
             raise InvalidInputError("jobs", "must be a list of jobs or job ids")
         refs: Sequence[JobRef] = list(jobs)
         for i, ref in enumerate(refs):

@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
-from sdk_helpers import Recorder, client, job
+from sdk_helpers import KEY, Recorder, client, job
 
-from sume_async import AsyncSume, InvalidInputError
+from sume_async import AsyncSume, InvalidInputError, RetryPolicy
 
 pytestmark = pytest.mark.anyio
 
@@ -73,6 +73,11 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
         {"filename": "a.mp4", "content_type": "video/mp4", "size_bytes": 5, "purpose": "other"},
         "purpose",
     ),
+    ("jobs", "wait_all", {"jobs": "job_abc"}, "jobs"),  # not one job per character
+    ("jobs", "wait_all", {"jobs": {"job_abc": 1}}, "jobs"),
+    ("jobs", "wait_all", {"jobs": ["job_1"], "return_exceptions": "yes"}, "return_exceptions"),
+    ("uploads", "upload", {"source": b"x", "purpose": "asset_library_video", "on_progress": 5}, "on_progress"),
+    ("uploads", "upload", {"source": memoryview(b"abcd")[::2], "purpose": "asset_library_video"}, "source"),
 ]
 
 
@@ -168,3 +173,39 @@ def test_no_parameter_accepts_workspace_or_user_ids() -> None:
 def test_keys_that_cannot_be_a_header_are_refused(key: str) -> None:
     with pytest.raises(InvalidInputError):
         AsyncSume(key)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"base_url": "https://api.example:99999/v1"}, "base_url"),
+        ({"base_url": "https://api.example:0/v1"}, "base_url"),
+        ({"max_response_bytes": 10}, "max_response_bytes"),
+        ({"max_response_bytes": 1.5e9}, "max_response_bytes"),
+        ({"allow_insecure_http": "yes"}, "allow_insecure_http"),
+        ({"retry_policy": {"max_retries": 1}}, "retry_policy"),
+        ({"poll_policy": 5}, "poll_policy"),
+        ({"http_client": object()}, "http_client"),
+    ],
+)
+def test_client_options_are_checked_at_construction(kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        AsyncSume(KEY, **kwargs)
+    assert info.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"max_retries": -1}, "max_retries"),
+        ({"max_retries": True}, "max_retries"),
+        ({"initial_delay": math.nan}, "initial_delay"),
+        ({"max_delay": -1.0}, "max_delay"),
+        ({"max_retry_after": math.inf}, "max_retry_after"),
+        ({"max_delay": "8"}, "max_delay"),
+    ],
+)
+def test_retry_policy_fields_are_checked(kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        RetryPolicy(**kwargs)
+    assert info.value.field == field
