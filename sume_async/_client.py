@@ -35,8 +35,13 @@ if TYPE_CHECKING:  # imported on first use: `import sume_async` stays light (the
 
 DEFAULT_BASE_URL = "https://www.sume.so/api/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
-DEFAULT_MAX_CONCURRENT_REQUESTS = 64
-DEFAULT_MAX_CONCURRENT_POLLS = 32
+#: Requests in flight (and connections in the pool). Chosen by ``python -m benchmarks pool``:
+#: 200 concurrent callers over loopback got the most calls per second at 8-16 connections and
+#: far less CPU per call than at 64 (httpcore scans its pool on every request); 16 leaves room
+#: for a real network's round trips.
+DEFAULT_MAX_CONCURRENT_REQUESTS = 16
+#: Polls in flight: half the requests, so waits never crowd out creates and downloads.
+DEFAULT_MAX_CONCURRENT_POLLS = 8
 #: Status polls per second across all waits of a client: enough for thousands of jobs in
 #: flight, and well under what a rate-limited API allows (creates and downloads need room too).
 DEFAULT_MAX_POLLS_PER_SECOND = 50.0

@@ -149,7 +149,7 @@ async def test_2000_concurrent_waits_share_the_poll_bound(anyio_backend: str) ->
                     DEFAULT_API_KEY,
                     base_url=base_url,
                     retry_policy=NO_RETRY,
-                    max_concurrent_polls=POLL_BOUND,  # the request bound stays at its default, 64
+                    max_concurrent_polls=POLL_BOUND,  # the request bound stays at its default, 16
                     max_polls_per_second=None,  # the bound in flight is what this proves
                     poll_policy=PollPolicy(first=0.05, factor=1.5, short_cap=0.2, long_cap=0.2, error_delay=0.2),
                 ) as sume:
@@ -172,7 +172,7 @@ async def test_2000_concurrent_waits_share_the_poll_bound(anyio_backend: str) ->
                         mock.complete_all()
 
                     assert sume.jobs._poll_gate.in_flight == 0
-                    assert sume._requester.limiter.value == 64
+                    assert sume._requester.limiter.value == 16
                     peak = mock.peak_connections
                 await wait_until(lambda: mock.open_connections == 0)
     finally:

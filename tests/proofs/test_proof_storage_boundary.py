@@ -166,7 +166,7 @@ async def test_a_stalled_unseekable_source_can_be_cancelled(stalled_pipe: Any) -
             with anyio.move_on_after(0.3) as scope:
                 await upload(sume, stalled_pipe, size_bytes=100)
             assert scope.cancelled_caught
-        assert sume._requester.limiter.value == 64  # the default bound: every slot came back
+        assert sume._requester.limiter.value == 16  # the default bound: every slot came back
 
 
 async def test_a_stalled_async_iterable_times_out(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,6 +13,7 @@ import itertools
 import math
 import random
 from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable
 
 import anyio
 import pytest
@@ -208,8 +209,8 @@ def test_over_budget_the_most_overdue_job_goes_first_and_no_job_starves() -> Non
     assert all(b - a <= 0.2 for a, b in itertools.pairwise(lateness))
 
 
-@pytest.mark.anyio
-async def test_the_gate_admits_the_most_overdue_waiter_first_across_waits() -> None:
+def full_gate() -> tuple[PollGate, list[float], Callable[[float], Awaitable[None]]]:
+    """A gate whose only slot is taken, the dues it admits, and a poll that queues for it."""
     gate = PollGate(1, PollBudget(None))
     gate.try_acquire(0.0)
     admitted: list[float] = []
@@ -218,6 +219,12 @@ async def test_the_gate_admits_the_most_overdue_waiter_first_across_waits() -> N
         await gate.acquire(due)
         admitted.append(due)
 
+    return gate, admitted, poll
+
+
+@pytest.mark.anyio
+async def test_the_gate_admits_the_most_overdue_waiter_first_across_waits() -> None:
+    gate, admitted, poll = full_gate()
     async with anyio.create_task_group() as tg:
         for due in (5.0, 3.0, 4.0, 1.0, 2.0):
             tg.start_soon(poll, due)
@@ -235,14 +242,7 @@ async def test_the_gate_admits_the_most_overdue_waiter_first_across_waits() -> N
 
 @pytest.mark.anyio
 async def test_a_cancelled_gate_waiter_leaves_the_queue_and_passes_its_turn_on() -> None:
-    gate = PollGate(1, PollBudget(None))
-    gate.try_acquire(0.0)
-    admitted: list[float] = []
-
-    async def poll(due: float) -> None:
-        await gate.acquire(due)
-        admitted.append(due)
-
+    gate, admitted, poll = full_gate()
     async with anyio.create_task_group() as tg:
         with anyio.CancelScope() as first:
             tg.start_soon(poll, 2.0)
