@@ -34,6 +34,16 @@ def json_object(value: object) -> dict[str, Any]:
     raise TypeError(f"expected a JSON object, got {type(value).__name__}")
 
 
+def is_list_of(value: object, *types: type) -> bool:
+    """Whether ``value`` is a JSON array whose items all have one of these exact types."""
+    return type(value) is list and all(type(item) in types for item in value)
+
+
+def unexpected_type(key: str, value: object) -> TypeError:
+    """The error for a field whose JSON value has the wrong type (the value is not quoted: it may be a secret)."""
+    return TypeError(f"{key!r}: unexpected {type(value).__name__}")
+
+
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str
 FileTypes = (
@@ -100,4 +110,15 @@ def safe_repr(obj: AttrsInstance) -> str:
     return f"{type(obj).__name__}({', '.join(parts)})"
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "json_object", "safe_repr"]
+__all__ = [
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "is_list_of",
+    "json_object",
+    "safe_repr",
+    "unexpected_type",
+]

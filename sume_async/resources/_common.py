@@ -118,7 +118,7 @@ def pager(
         result = await caller.call(
             endpoint, model, options=options, limit=unset(page_size), cursor=unset(cursor), **params
         )
-        next_cursor = result.next_cursor if isinstance(result.next_cursor, str) else None
+        next_cursor = result.next_cursor
         return Page(data=list(result.data), has_more=bool(result.has_more), next_cursor=next_cursor)
 
     return AsyncPager(fetch, cursor=start)

@@ -84,7 +84,7 @@ class Uploads:
             size_bytes=resolved.size,
             purpose=purpose,
         )
-        if not isinstance(target.object_key, str) or not target.object_key.strip():
+        if not target.object_key.strip():
             raise APIResponseValidationError("Sume returned an upload target without a usable `object_key`")
         await put_object(
             self._caller.requester,
@@ -95,7 +95,7 @@ class Uploads:
         )
         return UploadedFile(
             object_key=target.object_key,
-            media_url=target.media_url if isinstance(target.media_url, str) else None,
+            media_url=target.media_url,
             purpose=purpose,
             filename=resolved.filename,
             content_type=resolved.content_type,

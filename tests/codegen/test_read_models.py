@@ -163,3 +163,29 @@ def test_parsing_reads_the_body_without_changing_it() -> None:
     job.additional_properties["mine"] = 1  # the model's own dict, not the body's
     assert "mine" not in body
     assert models.JobWithResult.from_dict(JOB).additional_properties == {}
+
+
+@pytest.mark.parametrize(
+    ("model", "body"),
+    [
+        ("Job", {"id": 5, "status": "queued"}),  # a str field given a number
+        ("Job", {"id": "job_1", "status": "queued", "request_id": ["req"]}),
+        ("JobOutput", {"url": "https://m.example/a.png", "width": "720"}),  # an int given a string
+        ("JobOutput", {"url": "https://m.example/a.png", "width": True}),  # a bool is not an int
+        ("JobOutput", {"url": "https://m.example/a.png", "duration_seconds": "5"}),
+        ("JobList", {"data": {"id": "job_1"}, "has_more": False}),  # an array given an object
+        ("JobList", {"data": [], "has_more": "no"}),
+        ("FaceSwapResponse", {"job_ids": ["job_1", 2]}),  # an array of str with a number in it
+        ("FaceSwapResponse", {"job_ids": "job_1"}),
+    ],
+)
+def test_scalars_of_the_wrong_type_are_refused(model: str, body: dict[str, Any]) -> None:
+    with pytest.raises(TypeError) as raised:
+        getattr(models, model).from_dict(body)
+    assert "job_1" not in str(raised.value) and "720" not in str(raised.value)  # values are not quoted
+
+
+def test_numbers_accept_integers_and_floats() -> None:
+    output = models.JobOutput.from_dict({"url": "https://m.example/a.mp4", "duration_seconds": 5, "width": 720})
+    assert output.duration_seconds == 5 and output.width == 720
+    assert models.JobOutput.from_dict({"url": "u", "duration_seconds": 5.5}).duration_seconds == 5.5

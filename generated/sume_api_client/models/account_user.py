@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="AccountUser")
 
@@ -46,7 +46,10 @@ class AccountUser:
         null_keys: tuple[str, ...] = ()
         found = 1  # keys of this model present in src
         account_user = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        account_user.id = src["id"]
+        value = src["id"]
+        if type(value) is not str:
+            raise unexpected_type("id", value)
+        account_user.id = value
         value = get("email", UNSET)
         if value is UNSET:
             value = None
@@ -54,6 +57,8 @@ class AccountUser:
             found += 1
             if value is None:
                 null_keys += ("email",)
+            elif type(value) is not str:
+                raise unexpected_type("email", value)
         account_user.email = value
         value = get("name", UNSET)
         if value is UNSET:
@@ -62,6 +67,8 @@ class AccountUser:
             found += 1
             if value is None:
                 null_keys += ("name",)
+            elif type(value) is not str:
+                raise unexpected_type("name", value)
         account_user.name = value
         account_user._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _AccountUser_keys}

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, is_list_of, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="ApiKeyInfo")
 
@@ -53,6 +53,8 @@ class ApiKeyInfo:
             found += 1
             if value is None:
                 null_keys += ("prefix",)
+            elif type(value) is not str:
+                raise unexpected_type("prefix", value)
         api_key_info.prefix = value
         value = get("scopes", UNSET)
         if value is UNSET:
@@ -61,6 +63,8 @@ class ApiKeyInfo:
             found += 1
             if value is None:
                 null_keys += ("scopes",)
+            elif not is_list_of(value, str):
+                raise unexpected_type("scopes", value)
         api_key_info.scopes = value
         api_key_info._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _ApiKeyInfo_keys}

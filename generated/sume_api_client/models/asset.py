@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="Asset")
 
@@ -89,7 +89,10 @@ class Asset:
         null_keys: tuple[str, ...] = ()
         found = 1  # keys of this model present in src
         asset = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        asset.id = src["id"]
+        value = src["id"]
+        if type(value) is not str:
+            raise unexpected_type("id", value)
+        asset.id = value
         value = get("clip_url", UNSET)
         if value is UNSET:
             value = None
@@ -97,6 +100,8 @@ class Asset:
             found += 1
             if value is None:
                 null_keys += ("clip_url",)
+            elif type(value) is not str:
+                raise unexpected_type("clip_url", value)
         asset.clip_url = value
         value = get("end_time_seconds", UNSET)
         if value is UNSET:
@@ -105,6 +110,8 @@ class Asset:
             found += 1
             if value is None:
                 null_keys += ("end_time_seconds",)
+            elif type(value) is not float and type(value) is not int:
+                raise unexpected_type("end_time_seconds", value)
         asset.end_time_seconds = value
         value = get("media_url", UNSET)
         if value is UNSET:
@@ -113,6 +120,8 @@ class Asset:
             found += 1
             if value is None:
                 null_keys += ("media_url",)
+            elif type(value) is not str:
+                raise unexpected_type("media_url", value)
         asset.media_url = value
         value = get("metadata", UNSET)
         if value is UNSET:
@@ -131,6 +140,8 @@ class Asset:
             found += 1
             if value is None:
                 null_keys += ("object",)
+            elif type(value) is not str:
+                raise unexpected_type("object", value)
         asset.object_ = value
         value = get("search", UNSET)
         if value is UNSET:
@@ -149,6 +160,8 @@ class Asset:
             found += 1
             if value is None:
                 null_keys += ("source_media_url",)
+            elif type(value) is not str:
+                raise unexpected_type("source_media_url", value)
         asset.source_media_url = value
         value = get("start_time_seconds", UNSET)
         if value is UNSET:
@@ -157,6 +170,8 @@ class Asset:
             found += 1
             if value is None:
                 null_keys += ("start_time_seconds",)
+            elif type(value) is not float and type(value) is not int:
+                raise unexpected_type("start_time_seconds", value)
         asset.start_time_seconds = value
         value = get("thumbnail_url", UNSET)
         if value is UNSET:
@@ -165,6 +180,8 @@ class Asset:
             found += 1
             if value is None:
                 null_keys += ("thumbnail_url",)
+            elif type(value) is not str:
+                raise unexpected_type("thumbnail_url", value)
         asset.thumbnail_url = value
         value = get("title", UNSET)
         if value is UNSET:
@@ -173,6 +190,8 @@ class Asset:
             found += 1
             if value is None:
                 null_keys += ("title",)
+            elif type(value) is not str:
+                raise unexpected_type("title", value)
         asset.title = value
         asset._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _Asset_keys}

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="AssetSearch")
 
@@ -58,6 +58,8 @@ class AssetSearch:
             found += 1
             if value is None:
                 null_keys += ("mode",)
+            elif type(value) is not str:
+                raise unexpected_type("mode", value)
         asset_search.mode = value
         value = get("query", UNSET)
         if value is UNSET:
@@ -66,6 +68,8 @@ class AssetSearch:
             found += 1
             if value is None:
                 null_keys += ("query",)
+            elif type(value) is not str:
+                raise unexpected_type("query", value)
         asset_search.query = value
         value = get("score", UNSET)
         if value is UNSET:
@@ -74,6 +78,8 @@ class AssetSearch:
             found += 1
             if value is None:
                 null_keys += ("score",)
+            elif type(value) is not float and type(value) is not int:
+                raise unexpected_type("score", value)
         asset_search.score = value
         asset_search._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _AssetSearch_keys}

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="AssetUploadResponse")
 
@@ -62,6 +62,8 @@ class AssetUploadResponse:
             found += 1
             if value is None:
                 null_keys += ("asset_id",)
+            elif type(value) is not str:
+                raise unexpected_type("asset_id", value)
         asset_upload_response.asset_id = value
         value = get("job", UNSET)
         if value is UNSET:
@@ -80,6 +82,8 @@ class AssetUploadResponse:
             found += 1
             if value is None:
                 null_keys += ("job_id",)
+            elif type(value) is not str:
+                raise unexpected_type("job_id", value)
         asset_upload_response.job_id = value
         value = get("object", UNSET)
         if value is UNSET:
@@ -88,6 +92,8 @@ class AssetUploadResponse:
             found += 1
             if value is None:
                 null_keys += ("object",)
+            elif type(value) is not str:
+                raise unexpected_type("object", value)
         asset_upload_response.object_ = value
         asset_upload_response._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _AssetUploadResponse_keys}

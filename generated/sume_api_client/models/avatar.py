@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.avatar_visibility import AvatarVisibility
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="Avatar")
 
@@ -64,7 +64,10 @@ class Avatar:
         null_keys: tuple[str, ...] = ()
         found = 1  # keys of this model present in src
         avatar = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        avatar.id = src["id"]
+        value = src["id"]
+        if type(value) is not str:
+            raise unexpected_type("id", value)
+        avatar.id = value
         value = get("capabilities", UNSET)
         if value is UNSET:
             value = None
@@ -82,6 +85,8 @@ class Avatar:
             found += 1
             if value is None:
                 null_keys += ("name",)
+            elif type(value) is not str:
+                raise unexpected_type("name", value)
         avatar.name = value
         value = get("object", UNSET)
         if value is UNSET:
@@ -90,6 +95,8 @@ class Avatar:
             found += 1
             if value is None:
                 null_keys += ("object",)
+            elif type(value) is not str:
+                raise unexpected_type("object", value)
         avatar.object_ = value
         value = get("preview_url", UNSET)
         if value is UNSET:
@@ -98,6 +105,8 @@ class Avatar:
             found += 1
             if value is None:
                 null_keys += ("preview_url",)
+            elif type(value) is not str:
+                raise unexpected_type("preview_url", value)
         avatar.preview_url = value
         value = get("visibility", UNSET)
         if value is UNSET:

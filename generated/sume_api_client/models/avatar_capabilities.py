@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="AvatarCapabilities")
 
@@ -56,6 +56,8 @@ class AvatarCapabilities:
             found += 1
             if value is None:
                 null_keys += ("face_swap",)
+            elif type(value) is not bool:
+                raise unexpected_type("face_swap", value)
         avatar_capabilities.face_swap = value
         value = get("talking_head", UNSET)
         if value is UNSET:
@@ -64,6 +66,8 @@ class AvatarCapabilities:
             found += 1
             if value is None:
                 null_keys += ("talking_head",)
+            elif type(value) is not bool:
+                raise unexpected_type("talking_head", value)
         avatar_capabilities.talking_head = value
         value = get("ugc_ad", UNSET)
         if value is UNSET:
@@ -72,6 +76,8 @@ class AvatarCapabilities:
             found += 1
             if value is None:
                 null_keys += ("ugc_ad",)
+            elif type(value) is not bool:
+                raise unexpected_type("ugc_ad", value)
         avatar_capabilities.ugc_ad = value
         avatar_capabilities._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _AvatarCapabilities_keys}

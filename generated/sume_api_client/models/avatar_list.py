@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="AvatarList")
 
@@ -52,8 +52,13 @@ class AvatarList:
         found = 2  # keys of this model present in src
         avatar_list = object.__new__(cls)  # every field is set below: no __init__ and its defaults
         value = src["data"]
+        if type(value) is not list:
+            raise unexpected_type("data", value)
         avatar_list.data = [Avatar.from_dict(item) for item in value]
-        avatar_list.has_more = src["has_more"]
+        value = src["has_more"]
+        if type(value) is not bool:
+            raise unexpected_type("has_more", value)
+        avatar_list.has_more = value
         value = get("next_cursor", UNSET)
         if value is UNSET:
             value = None
@@ -61,6 +66,8 @@ class AvatarList:
             found += 1
             if value is None:
                 null_keys += ("next_cursor",)
+            elif type(value) is not str:
+                raise unexpected_type("next_cursor", value)
         avatar_list.next_cursor = value
         value = get("object", UNSET)
         if value is UNSET:
@@ -69,6 +76,8 @@ class AvatarList:
             found += 1
             if value is None:
                 null_keys += ("object",)
+            elif type(value) is not str:
+                raise unexpected_type("object", value)
         avatar_list.object_ = value
         avatar_list._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _AvatarList_keys}

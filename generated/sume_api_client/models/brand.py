@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, is_list_of, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="Brand")
 
@@ -78,7 +78,10 @@ class Brand:
         null_keys: tuple[str, ...] = ()
         found = 1  # keys of this model present in src
         brand = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        brand.id = src["id"]
+        value = src["id"]
+        if type(value) is not str:
+            raise unexpected_type("id", value)
+        brand.id = value
         value = get("domain", UNSET)
         if value is UNSET:
             value = None
@@ -86,6 +89,8 @@ class Brand:
             found += 1
             if value is None:
                 null_keys += ("domain",)
+            elif type(value) is not str:
+                raise unexpected_type("domain", value)
         brand.domain = value
         value = get("images", UNSET)
         if value is UNSET:
@@ -94,6 +99,8 @@ class Brand:
             found += 1
             if value is None:
                 null_keys += ("images",)
+            elif type(value) is not list:
+                raise unexpected_type("images", value)
             else:
                 value = [BrandImage.from_dict(item) for item in value]
         brand.images = value
@@ -104,6 +111,8 @@ class Brand:
             found += 1
             if value is None:
                 null_keys += ("name",)
+            elif type(value) is not str:
+                raise unexpected_type("name", value)
         brand.name = value
         value = get("object", UNSET)
         if value is UNSET:
@@ -112,6 +121,8 @@ class Brand:
             found += 1
             if value is None:
                 null_keys += ("object",)
+            elif type(value) is not str:
+                raise unexpected_type("object", value)
         brand.object_ = value
         value = get("overview", UNSET)
         if value is UNSET:
@@ -120,6 +131,8 @@ class Brand:
             found += 1
             if value is None:
                 null_keys += ("overview",)
+            elif type(value) is not str:
+                raise unexpected_type("overview", value)
         brand.overview = value
         value = get("palette", UNSET)
         if value is UNSET:
@@ -128,6 +141,8 @@ class Brand:
             found += 1
             if value is None:
                 null_keys += ("palette",)
+            elif not is_list_of(value, str):
+                raise unexpected_type("palette", value)
         brand.palette = value
         value = get("tagline", UNSET)
         if value is UNSET:
@@ -136,6 +151,8 @@ class Brand:
             found += 1
             if value is None:
                 null_keys += ("tagline",)
+            elif type(value) is not str:
+                raise unexpected_type("tagline", value)
         brand.tagline = value
         value = get("tone", UNSET)
         if value is UNSET:
@@ -144,6 +161,8 @@ class Brand:
             found += 1
             if value is None:
                 null_keys += ("tone",)
+            elif type(value) is not str:
+                raise unexpected_type("tone", value)
         brand.tone = value
         brand._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _Brand_keys}

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="BrandImage")
 
@@ -42,7 +42,10 @@ class BrandImage:
         null_keys: tuple[str, ...] = ()
         found = 1  # keys of this model present in src
         brand_image = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        brand_image.reference_url = src["reference_url"]
+        value = src["reference_url"]
+        if type(value) is not str:
+            raise unexpected_type("reference_url", value)
+        brand_image.reference_url = value
         value = get("kind", UNSET)
         if value is UNSET:
             value = None
@@ -50,6 +53,8 @@ class BrandImage:
             found += 1
             if value is None:
                 null_keys += ("kind",)
+            elif type(value) is not str:
+                raise unexpected_type("kind", value)
         brand_image.kind = value
         brand_image._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _BrandImage_keys}

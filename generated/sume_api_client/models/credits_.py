@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="Credits")
 
@@ -78,6 +78,8 @@ class Credits:
             found += 1
             if value is None:
                 null_keys += ("active_generations",)
+            elif type(value) is not float and type(value) is not int:
+                raise unexpected_type("active_generations", value)
         credits_.active_generations = value
         value = get("bonus_credits", UNSET)
         if value is UNSET:
@@ -86,6 +88,8 @@ class Credits:
             found += 1
             if value is None:
                 null_keys += ("bonus_credits",)
+            elif type(value) is not float and type(value) is not int:
+                raise unexpected_type("bonus_credits", value)
         credits_.bonus_credits = value
         value = get("max_concurrent_generations", UNSET)
         if value is UNSET:
@@ -94,6 +98,8 @@ class Credits:
             found += 1
             if value is None:
                 null_keys += ("max_concurrent_generations",)
+            elif type(value) is not float and type(value) is not int:
+                raise unexpected_type("max_concurrent_generations", value)
         credits_.max_concurrent_generations = value
         value = get("monthly_credits", UNSET)
         if value is UNSET:
@@ -102,6 +108,8 @@ class Credits:
             found += 1
             if value is None:
                 null_keys += ("monthly_credits",)
+            elif type(value) is not float and type(value) is not int:
+                raise unexpected_type("monthly_credits", value)
         credits_.monthly_credits = value
         value = get("object", UNSET)
         if value is UNSET:
@@ -110,6 +118,8 @@ class Credits:
             found += 1
             if value is None:
                 null_keys += ("object",)
+            elif type(value) is not str:
+                raise unexpected_type("object", value)
         credits_.object_ = value
         value = get("plan", UNSET)
         if value is UNSET:
@@ -118,6 +128,8 @@ class Credits:
             found += 1
             if value is None:
                 null_keys += ("plan",)
+            elif type(value) is not str:
+                raise unexpected_type("plan", value)
         credits_.plan = value
         value = get("remaining_credits", UNSET)
         if value is UNSET:
@@ -126,6 +138,8 @@ class Credits:
             found += 1
             if value is None:
                 null_keys += ("remaining_credits",)
+            elif type(value) is not float and type(value) is not int:
+                raise unexpected_type("remaining_credits", value)
         credits_.remaining_credits = value
         credits_._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _Credits_keys}

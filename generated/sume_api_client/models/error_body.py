@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="ErrorBody")
 
@@ -48,8 +48,14 @@ class ErrorBody:
         null_keys: tuple[str, ...] = ()
         found = 2  # keys of this model present in src
         error_body = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        error_body.code = src["code"]
-        error_body.message = src["message"]
+        value = src["code"]
+        if type(value) is not str:
+            raise unexpected_type("code", value)
+        error_body.code = value
+        value = src["message"]
+        if type(value) is not str:
+            raise unexpected_type("message", value)
+        error_body.message = value
         value = get("details", UNSET)
         if value is UNSET:
             value = None

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="ErrorEnvelope")
 
@@ -53,6 +53,8 @@ class ErrorEnvelope:
             found += 1
             if value is None:
                 null_keys += ("request_id",)
+            elif type(value) is not str:
+                raise unexpected_type("request_id", value)
         error_envelope.request_id = value
         error_envelope._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _ErrorEnvelope_keys}

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, is_list_of, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="FaceSwapResponse")
 
@@ -63,6 +63,8 @@ class FaceSwapResponse:
             found += 1
             if value is None:
                 null_keys += ("job_id",)
+            elif type(value) is not str:
+                raise unexpected_type("job_id", value)
         face_swap_response.job_id = value
         value = get("job_ids", UNSET)
         if value is UNSET:
@@ -71,6 +73,8 @@ class FaceSwapResponse:
             found += 1
             if value is None:
                 null_keys += ("job_ids",)
+            elif not is_list_of(value, str):
+                raise unexpected_type("job_ids", value)
         face_swap_response.job_ids = value
         value = get("jobs", UNSET)
         if value is UNSET:
@@ -79,6 +83,8 @@ class FaceSwapResponse:
             found += 1
             if value is None:
                 null_keys += ("jobs",)
+            elif type(value) is not list:
+                raise unexpected_type("jobs", value)
             else:
                 value = [Job.from_dict(item) for item in value]
         face_swap_response.jobs = value
@@ -89,6 +95,8 @@ class FaceSwapResponse:
             found += 1
             if value is None:
                 null_keys += ("object",)
+            elif type(value) is not str:
+                raise unexpected_type("object", value)
         face_swap_response.object_ = value
         face_swap_response._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _FaceSwapResponse_keys}

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="ImageGenerationResponse")
 
@@ -69,6 +69,8 @@ class ImageGenerationResponse:
             found += 1
             if value is None:
                 null_keys += ("job_id",)
+            elif type(value) is not str:
+                raise unexpected_type("job_id", value)
         image_generation_response.job_id = value
         value = get("object", UNSET)
         if value is UNSET:
@@ -77,6 +79,8 @@ class ImageGenerationResponse:
             found += 1
             if value is None:
                 null_keys += ("object",)
+            elif type(value) is not str:
+                raise unexpected_type("object", value)
         image_generation_response.object_ = value
         image_generation_response._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _ImageGenerationResponse_keys}

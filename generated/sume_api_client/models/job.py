@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 
 from ..models.job_status import JobStatus
 from ..models.job_type import JobType
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="Job")
 
@@ -83,7 +83,10 @@ class Job:
         null_keys: tuple[str, ...] = ()
         found = 2  # keys of this model present in src
         job = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        job.id = src["id"]
+        value = src["id"]
+        if type(value) is not str:
+            raise unexpected_type("id", value)
+        job.id = value
         value = src["status"]
         job.status = _JobStatus_by_value.get(value) or JobStatus(value)
         value = get("created_at", UNSET)
@@ -113,6 +116,8 @@ class Job:
             found += 1
             if value is None:
                 null_keys += ("object",)
+            elif type(value) is not str:
+                raise unexpected_type("object", value)
         job.object_ = value
         value = get("request_id", UNSET)
         if value is UNSET:
@@ -121,6 +126,8 @@ class Job:
             found += 1
             if value is None:
                 null_keys += ("request_id",)
+            elif type(value) is not str:
+                raise unexpected_type("request_id", value)
         job.request_id = value
         value = get("result_url", UNSET)
         if value is UNSET:
@@ -129,6 +136,8 @@ class Job:
             found += 1
             if value is None:
                 null_keys += ("result_url",)
+            elif type(value) is not str:
+                raise unexpected_type("result_url", value)
         job.result_url = value
         value = get("type", UNSET)
         if value is UNSET:

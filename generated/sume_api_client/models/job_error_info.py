@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import json_object, safe_repr
+from ..types import json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="JobErrorInfo")
 
@@ -36,8 +36,14 @@ class JobErrorInfo:
         get = src.get
         value: Any
         job_error_info = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        job_error_info.code = src["code"]
-        job_error_info.message = src["message"]
+        value = src["code"]
+        if type(value) is not str:
+            raise unexpected_type("code", value)
+        job_error_info.code = value
+        value = src["message"]
+        if type(value) is not str:
+            raise unexpected_type("message", value)
+        job_error_info.message = value
         d = {} if len(src) == 2 else {k: v for k, v in src.items() if k not in _JobErrorInfo_keys}
 
         job_error_info.additional_properties = d

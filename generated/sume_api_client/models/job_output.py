@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="JobOutput")
 
@@ -58,7 +58,10 @@ class JobOutput:
         null_keys: tuple[str, ...] = ()
         found = 1  # keys of this model present in src
         job_output = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        job_output.url = src["url"]
+        value = src["url"]
+        if type(value) is not str:
+            raise unexpected_type("url", value)
+        job_output.url = value
         value = get("content_type", UNSET)
         if value is UNSET:
             value = None
@@ -66,6 +69,8 @@ class JobOutput:
             found += 1
             if value is None:
                 null_keys += ("content_type",)
+            elif type(value) is not str:
+                raise unexpected_type("content_type", value)
         job_output.content_type = value
         value = get("duration_seconds", UNSET)
         if value is UNSET:
@@ -74,6 +79,8 @@ class JobOutput:
             found += 1
             if value is None:
                 null_keys += ("duration_seconds",)
+            elif type(value) is not float and type(value) is not int:
+                raise unexpected_type("duration_seconds", value)
         job_output.duration_seconds = value
         value = get("height", UNSET)
         if value is UNSET:
@@ -82,6 +89,8 @@ class JobOutput:
             found += 1
             if value is None:
                 null_keys += ("height",)
+            elif type(value) is not int:
+                raise unexpected_type("height", value)
         job_output.height = value
         value = get("width", UNSET)
         if value is UNSET:
@@ -90,6 +99,8 @@ class JobOutput:
             found += 1
             if value is None:
                 null_keys += ("width",)
+            elif type(value) is not int:
+                raise unexpected_type("width", value)
         job_output.width = value
         job_output._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _JobOutput_keys}

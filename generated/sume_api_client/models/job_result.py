@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="JobResult")
 
@@ -48,6 +48,8 @@ class JobResult:
             found += 1
             if value is None:
                 null_keys += ("outputs",)
+            elif type(value) is not list:
+                raise unexpected_type("outputs", value)
             else:
                 value = [JobOutput.from_dict(item) for item in value]
         job_result.outputs = value

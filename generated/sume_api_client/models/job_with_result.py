@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 
 from ..models.job_status import JobStatus
 from ..models.job_type import JobType
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="JobWithResult")
 
@@ -88,7 +88,10 @@ class JobWithResult:
         null_keys: tuple[str, ...] = ()
         found = 2  # keys of this model present in src
         job_with_result = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        job_with_result.id = src["id"]
+        value = src["id"]
+        if type(value) is not str:
+            raise unexpected_type("id", value)
+        job_with_result.id = value
         value = src["status"]
         job_with_result.status = _JobStatus_by_value.get(value) or JobStatus(value)
         value = get("created_at", UNSET)
@@ -118,6 +121,8 @@ class JobWithResult:
             found += 1
             if value is None:
                 null_keys += ("object",)
+            elif type(value) is not str:
+                raise unexpected_type("object", value)
         job_with_result.object_ = value
         value = get("request_id", UNSET)
         if value is UNSET:
@@ -126,6 +131,8 @@ class JobWithResult:
             found += 1
             if value is None:
                 null_keys += ("request_id",)
+            elif type(value) is not str:
+                raise unexpected_type("request_id", value)
         job_with_result.request_id = value
         value = get("result", UNSET)
         if value is UNSET:
@@ -144,6 +151,8 @@ class JobWithResult:
             found += 1
             if value is None:
                 null_keys += ("result_url",)
+            elif type(value) is not str:
+                raise unexpected_type("result_url", value)
         job_with_result.result_url = value
         value = get("type", UNSET)
         if value is UNSET:

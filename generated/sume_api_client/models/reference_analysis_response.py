@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="ReferenceAnalysisResponse")
 
@@ -74,6 +74,8 @@ class ReferenceAnalysisResponse:
             found += 1
             if value is None:
                 null_keys += ("job_id",)
+            elif type(value) is not str:
+                raise unexpected_type("job_id", value)
         reference_analysis_response.job_id = value
         value = get("object", UNSET)
         if value is UNSET:
@@ -82,6 +84,8 @@ class ReferenceAnalysisResponse:
             found += 1
             if value is None:
                 null_keys += ("object",)
+            elif type(value) is not str:
+                raise unexpected_type("object", value)
         reference_analysis_response.object_ = value
         value = get("required_credits", UNSET)
         if value is UNSET:
@@ -90,6 +94,8 @@ class ReferenceAnalysisResponse:
             found += 1
             if value is None:
                 null_keys += ("required_credits",)
+            elif type(value) is not float and type(value) is not int:
+                raise unexpected_type("required_credits", value)
         reference_analysis_response.required_credits = value
         reference_analysis_response._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _ReferenceAnalysisResponse_keys}

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="Upload")
 
@@ -63,10 +63,16 @@ class Upload:
         null_keys: tuple[str, ...] = ()
         found = 3  # keys of this model present in src
         upload = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        upload.object_key = src["object_key"]
+        value = src["object_key"]
+        if type(value) is not str:
+            raise unexpected_type("object_key", value)
+        upload.object_key = value
         value = src["required_headers"]
         upload.required_headers = UploadRequiredHeaders.from_dict(value)
-        upload.upload_url = src["upload_url"]
+        value = src["upload_url"]
+        if type(value) is not str:
+            raise unexpected_type("upload_url", value)
+        upload.upload_url = value
         value = get("expires_at", UNSET)
         if value is UNSET:
             value = None
@@ -84,6 +90,8 @@ class Upload:
             found += 1
             if value is None:
                 null_keys += ("media_url",)
+            elif type(value) is not str:
+                raise unexpected_type("media_url", value)
         upload.media_url = value
         value = get("method", UNSET)
         if value is UNSET:
@@ -92,6 +100,8 @@ class Upload:
             found += 1
             if value is None:
                 null_keys += ("method",)
+            elif type(value) is not str:
+                raise unexpected_type("method", value)
         upload.method = value
         value = get("object", UNSET)
         if value is UNSET:
@@ -100,6 +110,8 @@ class Upload:
             found += 1
             if value is None:
                 null_keys += ("object",)
+            elif type(value) is not str:
+                raise unexpected_type("object", value)
         upload.object_ = value
         upload._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _Upload_keys}

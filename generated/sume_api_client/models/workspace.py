@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr
+from ..types import UNSET, json_object, safe_repr, unexpected_type
 
 T = TypeVar("T", bound="Workspace")
 
@@ -41,7 +41,10 @@ class Workspace:
         null_keys: tuple[str, ...] = ()
         found = 1  # keys of this model present in src
         workspace = object.__new__(cls)  # every field is set below: no __init__ and its defaults
-        workspace.id = src["id"]
+        value = src["id"]
+        if type(value) is not str:
+            raise unexpected_type("id", value)
+        workspace.id = value
         value = get("name", UNSET)
         if value is UNSET:
             value = None
@@ -49,6 +52,8 @@ class Workspace:
             found += 1
             if value is None:
                 null_keys += ("name",)
+            elif type(value) is not str:
+                raise unexpected_type("name", value)
         workspace.name = value
         workspace._null_keys = null_keys
         d = {} if len(src) == found else {k: v for k, v in src.items() if k not in _Workspace_keys}
