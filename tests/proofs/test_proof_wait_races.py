@@ -4,7 +4,8 @@ Seeded scenarios over ``wait_all``, ``as_completed`` (plain loop and ``async wit
 ``wait``, with and without ``return_exceptions``, on asyncio and trio: jobs finish after a few
 polls, some fail, answers take 0-2 ms (or no time at all), and the wait is cancelled at a random
 point: while the N-th poll is in flight (from inside the server), after the N-th outcome reached
-the caller, after a random delay, or not at all. Whatever happens, the caller sees one of
+the caller, after a random delay, or not at all; half the clients have a poll budget tight
+enough that polls also wait in the client's gate when the cancel lands. Whatever happens, the caller sees one of
 
 - the documented result (every job, in the documented order),
 - the documented error, as itself (``JobFailedError`` for the first failed job when not
@@ -30,7 +31,7 @@ from sume_async import APIResponseValidationError, AsyncSume, Job, JobFailedErro
 
 pytestmark = pytest.mark.anyio
 
-SEEDS = 60
+SEEDS = 120
 POLL = PollPolicy(first=0.001, factor=1.5, short_cap=0.003, long_cap=0.003, jitter=0.5, error_delay=0.002)
 APIS = ("wait_all", "wait_all_exc", "as_completed", "as_completed_exc", "context", "context_exc", "wait")
 
@@ -118,7 +119,8 @@ async def one_scenario(seed: int) -> None:
         retry_policy=FAST_RETRY,
         poll_policy=POLL,
         max_concurrent_polls=3,
-        max_polls_per_second=None,
+        # Unlimited, or a budget tight enough that polls queue in the gate when the cancel lands.
+        max_polls_per_second=rng.choice([None, 400.0]),
     )
     outcome: Any = None
     error: BaseException | None = None
