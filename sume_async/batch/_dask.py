@@ -31,7 +31,7 @@ import anyio.to_thread
 import attrs
 from anyio.streams.memory import MemoryObjectSendStream
 
-from .._client import AsyncSume
+from .._client import DEFAULT_MAX_POLLS_PER_SECOND, AsyncSume
 from .._errors import APIStatusError, ClusterError, InvalidInputError, SumeError
 from .._waiting import PollPolicy
 from ._rows import SOURCE_PARAM
@@ -84,6 +84,8 @@ class DaskEngine:
         startup_timeout: seconds to start the local cluster or reach the scheduler and see a
             first worker.
         poll_policy: the workers' poll policy (default: the SDK's).
+        max_polls_per_second: each worker's poll budget (``None``: no limit), as
+            ``AsyncSume(max_polls_per_second=...)``; the cluster's is this times the workers.
         max_concurrent_requests: each worker's request limit (its connection pool).
         api_key_env: the environment variable workers read the key from.
         api_key: for a local cluster only: the key its workers get in their environment, when
@@ -96,6 +98,7 @@ class DaskEngine:
     chunk_size: int = DEFAULT_CHUNK_SIZE
     startup_timeout: float = 60.0
     poll_policy: PollPolicy | None = None
+    max_polls_per_second: float | None = DEFAULT_MAX_POLLS_PER_SECOND
     max_concurrent_requests: int = 64
     api_key_env: str = "SUME_API_KEY"
     api_key: str | None = attrs.field(default=None, repr=False)
@@ -117,6 +120,11 @@ class DaskEngine:
         timeout = self.startup_timeout
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 3600:
             raise InvalidInputError("startup_timeout", "must be a number of seconds above 0, at most 3600")
+        budget = self.max_polls_per_second
+        if budget is not None and (
+            isinstance(budget, bool) or not isinstance(budget, int | float) or not 0.01 <= budget <= 1e6
+        ):
+            raise InvalidInputError("max_polls_per_second", "must be None or a number from 0.01 to 1,000,000")
         if self.poll_policy is not None and not isinstance(self.poll_policy, PollPolicy):
             raise InvalidInputError("poll_policy", "must be a PollPolicy")
         if not isinstance(self.api_key_env, str) or not self.api_key_env.isidentifier():
@@ -160,6 +168,7 @@ class DaskEngine:
             auth=client.auth,
             api_key_env=self.api_key_env,
             max_concurrent_requests=self.max_concurrent_requests,
+            max_polls_per_second=self.max_polls_per_second,
             poll_policy=self.poll_policy,
         )
         if download is not None:

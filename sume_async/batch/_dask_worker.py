@@ -35,7 +35,7 @@ import distributed
 from distributed import WorkerPlugin, get_worker
 from distributed.worker import Worker
 
-from .._client import AsyncSume
+from .._client import DEFAULT_MAX_POLLS_PER_SECOND, AsyncSume
 from .._version import __version__
 from .._waiting import PollPolicy
 from ._pacing import RateLimitGate
@@ -68,6 +68,7 @@ class ClientSettings:
     max_retries: int = 2
     max_concurrent_requests: int = 64
     max_concurrent_polls: int = 32
+    max_polls_per_second: float | None = DEFAULT_MAX_POLLS_PER_SECOND
     poll_policy: PollPolicy | None = None
 
     @property
@@ -88,6 +89,7 @@ class ClientSettings:
             max_retries=self.max_retries,
             max_concurrent_requests=self.max_concurrent_requests,
             max_concurrent_polls=self.max_concurrent_polls,
+            max_polls_per_second=self.max_polls_per_second,
             poll_policy=self.poll_policy,
         )
 

@@ -15,9 +15,10 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import anyio
 import anyio.to_thread
@@ -32,11 +33,13 @@ from distributed.diagnostics.plugin import SchedulerPlugin, WorkerPlugin
 
 from sume_async import AsyncSume, ClusterError, InvalidInputError, PollPolicy
 from sume_async.batch import Batch, DaskEngine, Progress, RowOutcome
-from sume_async.testing import DEFAULT_API_KEY, LoopbackServer, MockSume, serve
+from sume_async.testing import DEFAULT_API_KEY, Faults, LoopbackServer, MockSume, serve
 
 pytestmark = pytest.mark.filterwarnings("ignore:Closing semaphore:RuntimeWarning")
 
-POLL = PollPolicy(first=0.02, factor=1.5, short_cap=0.1, long_cap=0.1, error_delay=0.05)
+#: The SDK's poll policy for a mock at 50x (the speed most tests use): intervals and the learned
+#: job durations both in the mock's time.
+POLL = PollPolicy().scaled(1 / 50)
 
 
 @pytest.fixture(scope="module")
@@ -54,14 +57,14 @@ def workers(cluster: RunningCluster) -> RunningCluster:
 
 def engine(cluster: RunningCluster, **kwargs: Any) -> DaskEngine:
     kwargs.setdefault("chunk_size", 10)
-    return DaskEngine(scheduler=cluster.address, poll_policy=POLL, **kwargs)
+    return DaskEngine(scheduler=cluster.address, poll_policy=POLL, max_polls_per_second=None, **kwargs)
 
 
 async def run_batch(
     base_url: str, state: Path, rows: list[dict[str, Any]], eng: DaskEngine | None, **kwargs: Any
 ) -> tuple[list[RowOutcome], Any]:
     outcomes = []
-    async with AsyncSume(DEFAULT_API_KEY, base_url=base_url, poll_policy=POLL) as sume:
+    async with AsyncSume(DEFAULT_API_KEY, base_url=base_url, poll_policy=POLL, max_polls_per_second=None) as sume:
         batch = Batch(sume, name="dask", state=state, engine=eng, **kwargs)
         async with batch.run(rows) as running:
             async for outcome in running:
@@ -75,7 +78,7 @@ def jobs_per_key(mock: MockSume) -> collections.Counter[str | None]:
 
 @pytest.mark.anyio
 async def test_a_worker_killed_mid_batch_costs_no_job_twice(workers: RunningCluster, tmp_path: Path) -> None:
-    mock = MockSume(speed=100)
+    mock = MockSume(speed=50)
     rows = image_rows(120)
     reached = anyio.Event()
     killed: list[int] = []
@@ -131,7 +134,7 @@ async def test_the_workspace_limit_holds_across_workers(workers: RunningCluster,
 async def test_402_stops_every_worker_and_the_rerun_finishes_without_a_duplicate(
     workers: RunningCluster, tmp_path: Path
 ) -> None:
-    mock = MockSume(speed=100, credits=4 * 25)
+    mock = MockSume(speed=50, credits=4 * 25)
     rows = image_rows(60)
     state = tmp_path / "s.db"
     async with serve(mock) as base_url:
@@ -196,7 +199,7 @@ async def test_the_api_key_is_never_in_task_arguments_results_or_events(
     client = workers.client
     await anyio.to_thread.run_sync(lambda: client.register_plugin(_RecordGraph()))
     await anyio.to_thread.run_sync(lambda: client.register_plugin(_RecordResults()))
-    mock = MockSume(speed=100)
+    mock = MockSume(speed=50)
     rows = image_rows(30)
     try:
         async with serve(mock) as base_url:
@@ -217,6 +220,7 @@ async def test_the_api_key_is_never_in_task_arguments_results_or_events(
 
         seen = await anyio.to_thread.run_sync(lambda: client.run_on_scheduler(scheduler_side))
         results = await anyio.to_thread.run_sync(lambda: client.run(worker_side))
+        logs = await anyio.to_thread.run_sync(lambda: [client.get_worker_logs(), client.get_scheduler_logs()])
     finally:
         await anyio.to_thread.run_sync(lambda: client.unregister_worker_plugin("record-results"))
         await anyio.to_thread.run_sync(lambda: client.unregister_scheduler_plugin("record-graph"))
@@ -224,14 +228,14 @@ async def test_the_api_key_is_never_in_task_arguments_results_or_events(
     chunk_results = [blob for blobs in results.values() for blob in blobs if b"outcomes" in blob]
     assert chunk_specs and chunk_results and seen["events"] and seen["worker_plugins"]  # the net caught something
     assert any(b"Product shot" in spec for spec in chunk_specs)  # ... and would see arguments
-    for blob in [*chunk_specs, *seen["events"], *seen["worker_plugins"], *chunk_results]:
+    for blob in [*chunk_specs, *seen["events"], *seen["worker_plugins"], *chunk_results, repr(logs).encode()]:
         for fragment in _secret_fragments(DEFAULT_API_KEY):
             assert fragment not in blob
 
 
 @pytest.mark.anyio
 async def test_workers_without_the_key_fail_the_run_with_a_clear_error(workers: RunningCluster, tmp_path: Path) -> None:
-    mock = MockSume(speed=100)
+    mock = MockSume(speed=50)
     async with serve(mock) as base_url:
         with anyio.fail_after(60), pytest.raises(ClusterError, match="SUME_TEST_NO_SUCH_KEY is not set"):
             await run_batch(
@@ -242,7 +246,7 @@ async def test_workers_without_the_key_fail_the_run_with_a_clear_error(workers: 
 
 @pytest.mark.anyio
 async def test_an_unreachable_scheduler_is_a_cluster_error(tmp_path: Path) -> None:
-    mock = MockSume(speed=100)
+    mock = MockSume(speed=50)
     eng = DaskEngine(scheduler="tcp://127.0.0.1:9", startup_timeout=1.5)
     async with serve(mock) as base_url:
         with anyio.fail_after(30), pytest.raises(ClusterError, match="scheduler"):
@@ -262,6 +266,7 @@ async def test_an_unreachable_scheduler_is_a_cluster_error(tmp_path: Path) -> No
         ({"startup_timeout": 0}, "startup_timeout"),
         ({"startup_timeout": float("nan")}, "startup_timeout"),
         ({"poll_policy": 1.0}, "poll_policy"),
+        ({"max_polls_per_second": 0}, "max_polls_per_second"),
         ({"api_key_env": "NOT A NAME"}, "api_key_env"),
         ({"api_key": ""}, "api_key"),
     ],
@@ -297,7 +302,35 @@ def _wait_for_jobs(mock: MockSume, driver: subprocess.Popen[bytes], n: int) -> N
     assert len(mock.jobs) >= n
 
 
-def _cli(manifest: Path, base_url: str, out: Any, *args: str) -> subprocess.Popen[bytes]:
+Start: TypeAlias = Callable[[Any], "subprocess.Popen[bytes]"]
+
+
+def _kill_after_jobs(start: Start, log_path: Path, mock: MockSume, n: int) -> list[psutil.Process]:
+    """Start a driver, SIGKILL it once the mock holds ``n`` jobs; its child processes as they were."""
+    with log_path.open("wb") as log:
+        driver = start(log)
+        try:
+            _wait_for_jobs(mock, driver, n)
+            family = psutil.Process(driver.pid).children(recursive=True)
+            os.kill(driver.pid, signal.SIGKILL)
+            driver.wait(10)
+        finally:
+            if driver.poll() is None:
+                driver.kill()
+    return family
+
+
+def _run_to_the_end(start: Start, log_path: Path) -> None:
+    with log_path.open("wb") as log:
+        driver = start(log)
+        try:
+            assert driver.wait(120) == 0, log_path.read_text()[-3000:]
+        finally:
+            if driver.poll() is None:
+                driver.kill()
+
+
+def _cli(manifest: Path, base_url: str, args: tuple[str, ...], out: Any) -> subprocess.Popen[bytes]:
     """``sume-async batch run MANIFEST --engine dask ...`` as its own process."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SUME_")}
     env.update(SUME_API_KEY=DEFAULT_API_KEY, SUME_API_BASE_URL=base_url, NO_COLOR="1")
@@ -315,30 +348,16 @@ def test_the_cli_driver_killed_with_sigkill_and_rerun_costs_no_job_twice(tmp_pat
     server.start()
     try:
         server.wait_started()
-        with (tmp_path / "first.log").open("wb") as log:
-            first = _cli(manifest, server.base_url, log, *args)
-            try:
-                _wait_for_jobs(mock, first, 8)
-                family = psutil.Process(first.pid).children(recursive=True)
-                assert family, "no worker processes"
-                os.kill(first.pid, signal.SIGKILL)
-                first.wait(10)
-            finally:
-                if first.poll() is None:
-                    first.kill()
-            # The local cluster's worker processes notice their driver is gone and exit.
-            _, alive = psutil.wait_procs(family, timeout=30)
-            for proc in alive:
-                proc.kill()
-            assert not alive, f"worker processes outlived their driver: {alive}"
+        start = partial(_cli, manifest, server.base_url, args)
+        family = _kill_after_jobs(start, tmp_path / "first.log", mock, 8)
+        assert family, "no worker processes"
+        # The local cluster's worker processes notice their driver is gone and exit.
+        _, alive = psutil.wait_procs(family, timeout=30)
+        for proc in alive:
+            proc.kill()
+        assert not alive, f"worker processes outlived their driver: {alive}"
         assert len(mock.jobs) < len(rows), "the first run finished before it was killed"
-        with (tmp_path / "second.log").open("wb") as log:
-            second = _cli(manifest, server.base_url, log, *args)
-            try:
-                assert second.wait(120) == 0, (tmp_path / "second.log").read_text()[-3000:]
-            finally:
-                if second.poll() is None:
-                    second.kill()
+        _run_to_the_end(start, tmp_path / "second.log")
     finally:
         server.stop()
     assert DEFAULT_API_KEY not in (tmp_path / "first.log").read_text() + (tmp_path / "second.log").read_text()
@@ -394,7 +413,14 @@ async def test_the_local_default_cancelled_mid_run_leaves_nothing_running_and_re
     state = tmp_path / "s.db"
     me = psutil.Process()
     before = {p.pid for p in me.children(recursive=True)}
-    eng = DaskEngine(local_workers=2, threads_per_worker=2, chunk_size=4, poll_policy=POLL, api_key=DEFAULT_API_KEY)
+    eng = DaskEngine(
+        local_workers=2,
+        threads_per_worker=2,
+        chunk_size=4,
+        poll_policy=POLL,
+        max_polls_per_second=None,
+        api_key=DEFAULT_API_KEY,
+    )
     async with serve(mock) as base_url:
         seen: list[RowOutcome] = []
         with anyio.fail_after(90), anyio.CancelScope() as scope:
@@ -430,27 +456,56 @@ def test_chunks_of_a_driver_killed_with_sigkill_stop_creating(workers: RunningCl
     server.start()
     try:
         server.wait_started()
-        with (tmp_path / "first.log").open("wb") as log:
-            first = _driver(rows_file, state, server.base_url, log, scheduler=workers.address)
-            try:
-                _wait_for_jobs(mock, first, 8)
-                os.kill(first.pid, signal.SIGKILL)
-                first.wait(10)
-            finally:
-                if first.poll() is None:
-                    first.kill()
+        start = partial(_driver, rows_file, state, server.base_url, scheduler=workers.address)
+        _kill_after_jobs(start, tmp_path / "first.log", mock, 8)
         left = len(mock.jobs)
         time.sleep(3)  # its chunks are still on the workers, unwanted, some waiting for a lease
         # Only rows that held a lease when the driver died may still create (max_in_flight = 4 here).
         assert len(mock.jobs) <= left + 4 < len(rows)
-        with (tmp_path / "second.log").open("wb") as log:
-            second = _driver(rows_file, state, server.base_url, log, scheduler=workers.address)
-            try:
-                assert second.wait(120) == 0, (tmp_path / "second.log").read_text()[-3000:]
-            finally:
-                if second.poll() is None:
-                    second.kill()
+        _run_to_the_end(start, tmp_path / "second.log")
     finally:
         server.stop()
     per_key = jobs_per_key(mock)
     assert len(per_key) == len(rows) and set(per_key.values()) == {1}
+
+
+@pytest.mark.anyio
+async def test_429s_and_creates_dropped_after_the_job_was_made_cost_no_job_twice(
+    workers: RunningCluster, tmp_path: Path
+) -> None:
+    on_create = Faults(seed=5, rate_429=0.25, retry_after_seconds=0, rate_5xx=0.05, rate_drop_after_create=0.2)
+    faults = Faults(routes={"POST /images/generations": on_create})
+    mock = MockSume(speed=50, faults=faults)
+    rows = image_rows(24)
+    async with serve(mock) as base_url:
+        with anyio.fail_after(90):
+            outcomes, running = await run_batch(base_url, tmp_path / "s.db", rows, engine(workers), max_in_flight=8)
+    assert running.stopped is None, running.stopped
+    assert sorted(o.row_id for o in outcomes) == sorted(r["id"] for r in rows)
+    assert mock.route_counts["POST /images/generations"] > len(rows)  # retries and replays did happen
+    per_key = jobs_per_key(mock)
+    assert len(per_key) == len(rows) and set(per_key.values()) == {1}
+    assert mock.balance() == 10_000 - 4 * len(rows)
+
+
+@pytest.mark.anyio
+async def test_a_face_swap_source_is_uploaded_once_by_the_driver(workers: RunningCluster, tmp_path: Path) -> None:
+    mock = MockSume(speed=50, durations={"face_swap": 6.0})
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(4096))
+    rows = [
+        {
+            "id": f"swap-{i}",
+            "kind": "face_swap",
+            "params": {"source": str(clip), "avatar_ids": ["avatar_maya", "avatar_leo"]},
+        }
+        for i in range(3)
+    ]
+    async with serve(mock) as base_url:
+        with anyio.fail_after(90):
+            outcomes, running = await run_batch(base_url, tmp_path / "s.db", rows, engine(workers), max_in_flight=4)
+    assert running.stopped is None, running.stopped
+    assert {o.status for o in outcomes} == {"completed"} and all(len(o.job_ids) == 2 for o in outcomes)
+    assert len(mock.uploads) == 1  # one file, one upload, shared by every row on every worker
+    per_key = jobs_per_key(mock)
+    assert len(mock.jobs) == 6 and len(per_key) == 3  # one key per row, one job per avatar
