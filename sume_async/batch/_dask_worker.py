@@ -23,10 +23,11 @@ ids already journaled) and returns plain data (one outcome per row, and why it s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import anyio
@@ -147,8 +148,7 @@ class SumeWorkerPlugin(WorkerPlugin):
         self.name = settings.plugin_name
         self.version = __version__
         self.client: AsyncSume | None = None
-        self.pacers: dict[str, DaskPacer] = {}
-        self.gates: dict[str, RateLimitGate] = {}
+        self.runs: dict[str, _RunOnWorker] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         return {"settings": self.settings, "version": self.version}
@@ -163,24 +163,37 @@ class SumeWorkerPlugin(WorkerPlugin):
         self.client = self.settings.build()
 
     async def teardown(self, worker: Worker) -> None:
-        for pacer in self.pacers.values():
-            pacer.semaphore.refresh_callback.stop()
-        self.pacers.clear()
+        for run in self.runs.values():
+            run.pacer.semaphore.refresh_callback.stop()
+        self.runs.clear()
         client, self.client = self.client, None
         if client is not None:
             await client.close()
 
-    def pacer(self, name: str, limit: int) -> DaskPacer:
-        """This process's pacer on the cluster-wide semaphore ``name`` (one per name: one
-        periodic callback refreshes its leases, one lock queues its rows)."""
-        found = self.pacers.get(name)
-        if found is None:
-            found = self.pacers[name] = DaskPacer(_dask.Semaphore(max_leases=limit, name=name), limit)
-        return found
+    @contextlib.contextmanager
+    def run(self, spec: ChunkSpec) -> Iterator[_RunOnWorker]:
+        """What the chunks of one run share on this worker: the pacer on the run's cluster-wide
+        semaphore (one periodic callback refreshes its leases, one lock queues its rows) and its
+        429 pause. Dropped when the worker's last chunk of the run ends (no lease is held then)."""
+        run = self.runs.get(spec.semaphore)
+        if run is None:
+            semaphore = _dask.Semaphore(max_leases=spec.max_in_flight, name=spec.semaphore)
+            run = self.runs[spec.semaphore] = _RunOnWorker(DaskPacer(semaphore, spec.max_in_flight), RateLimitGate())
+        run.chunks += 1
+        try:
+            yield run
+        finally:
+            run.chunks -= 1
+            if not run.chunks and self.runs.get(spec.semaphore) is run:
+                del self.runs[spec.semaphore]
+                run.pacer.semaphore.refresh_callback.stop()
 
-    def gate(self, run_id: str) -> RateLimitGate:
-        """The run's 429 pause, shared by every chunk of this worker (as in one process)."""
-        return self.gates.setdefault(run_id, RateLimitGate())
+
+@attrs.define
+class _RunOnWorker:
+    pacer: DaskPacer
+    gate: RateLimitGate
+    chunks: int = 0
 
 
 @attrs.frozen
@@ -268,20 +281,21 @@ async def run_chunk(spec: ChunkSpec) -> dict[str, Any]:
     if not isinstance(plugin, SumeWorkerPlugin) or plugin.client is None:
         raise RuntimeError("this Dask worker has no Sume client (see the worker's log for the plugin's setup error)")
     reporter = _EventReporter(worker, spec)
-    pacer = _ChunkPacer(plugin.pacer(spec.semaphore, spec.max_in_flight), worker, spec.task_key)
     stopped = None
-    try:
-        stopped = await run_items(
-            plugin.client,
-            spec.items,
-            reporter,
-            pacer=pacer,
-            gate=plugin.gate(spec.run_id),
-            download=spec.download,
-            wait_timeout=spec.wait_timeout,
-        )
-    except* Abandoned:
-        pass
+    with plugin.run(spec) as shared:
+        pacer = _ChunkPacer(shared.pacer, worker, spec.task_key)
+        try:
+            stopped = await run_items(
+                plugin.client,
+                spec.items,
+                reporter,
+                pacer=pacer,
+                gate=shared.gate,
+                download=spec.download,
+                wait_timeout=spec.wait_timeout,
+            )
+        except* Abandoned:
+            pass
     outcomes = [entry["outcome"] for entry in reporter.outcomes if "outcome" in entry]
     uploaded = [entry["uploaded"] for entry in reporter.outcomes if "uploaded" in entry]
     end = None if stopped is None else {"reason": stopped.reason, "message": stopped.message}

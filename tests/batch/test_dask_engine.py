@@ -8,6 +8,7 @@ never appears in a task's arguments, results, events or the scheduler's plugins.
 from __future__ import annotations
 
 import collections
+import hashlib
 import json
 import os
 import pickle
@@ -509,3 +510,24 @@ async def test_a_face_swap_source_is_uploaded_once_by_the_driver(workers: Runnin
     assert len(mock.uploads) == 1  # one file, one upload, shared by every row on every worker
     per_key = jobs_per_key(mock)
     assert len(mock.jobs) == 6 and len(per_key) == 3  # one key per row, one job per avatar
+
+
+@pytest.mark.anyio
+async def test_workers_download_every_output_whole(workers: RunningCluster, tmp_path: Path) -> None:
+    mock = MockSume(speed=50)
+    rows = image_rows(6)
+    dest = tmp_path / "out"
+    async with serve(mock) as base_url:
+        with anyio.fail_after(60):
+            outcomes, running = await run_batch(
+                base_url, tmp_path / "s.db", rows, engine(workers), max_in_flight=4, download_dir=dest
+            )
+    assert running.stopped is None and len(outcomes) == len(rows)
+    assert running.progress.downloaded == sum(len(o.outputs) for o in outcomes) > 0
+    for outcome in outcomes:
+        expected = mock.media(outcome.job_ids[0])
+        paths = [Path(o.path) for o in outcome.outputs if o.path is not None]
+        assert len(paths) == len(expected)
+        for path, media in zip(paths, expected, strict=True):
+            assert path.parent == dest and path.stat().st_size == media.size
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == media.sha256
