@@ -531,3 +531,16 @@ async def test_workers_download_every_output_whole(workers: RunningCluster, tmp_
         for path, media in zip(paths, expected, strict=True):
             assert path.parent == dest and path.stat().st_size == media.size
             assert hashlib.sha256(path.read_bytes()).hexdigest() == media.sha256
+
+
+@pytest.mark.anyio
+async def test_a_refused_key_stops_every_worker_at_once(workers: RunningCluster, tmp_path: Path) -> None:
+    mock = MockSume(speed=50, api_keys=("sume_live_another_workspace_key",))  # the workers' key is refused
+    rows = image_rows(40)
+    async with serve(mock) as base_url:
+        with anyio.fail_after(60):
+            outcomes, running = await run_batch(base_url, tmp_path / "s.db", rows, engine(workers), max_in_flight=4)
+    assert running.stopped is not None and running.stopped.reason == "unauthorized"
+    assert outcomes == [] and not mock.jobs
+    # Each chunk sent at most its first create: the driver handed out no chunk after the stop.
+    assert mock.route_counts["POST /images/generations"] < len(rows) / 2
