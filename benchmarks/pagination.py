@@ -1,6 +1,7 @@
 """Pagination: 50,000 jobs over 500 pages of 100 from the mock, in-process (ASGITransport).
 
-``async for job in sume.jobs.list(limit=100)`` against a raw httpx cursor loop
+``async for job in sume.jobs.list(limit=100)`` (on the httpx client the SDK creates, and
+on a caller's own ``http_client``, replayed only) against a raw httpx cursor loop
 (``json.loads`` of each page, ``next_cursor`` passed back as ``cursor``), both through
 ``httpx.ASGITransport`` to the same mock.
 
@@ -94,15 +95,17 @@ async def _measure(total: int, page: int, rounds: int, live_rounds: int) -> dict
     seed_jobs(mock, total)
     app = TimedReplayApp(mock.app)
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    # The httpx client the SDK creates (given only the transport), and a caller's own http_client.
+    sume = AsyncSume(api_key=DEFAULT_API_KEY, base_url=BASE_URL, transport=transport, allow_insecure_http=True)
     sume_http = httpx.AsyncClient(transport=transport)
-    sume = AsyncSume(api_key=DEFAULT_API_KEY, base_url=BASE_URL, http_client=sume_http, allow_insecure_http=True)
+    sume_user = AsyncSume(api_key=DEFAULT_API_KEY, base_url=BASE_URL, http_client=sume_http, allow_insecure_http=True)
     raw = httpx.AsyncClient(
         transport=transport, base_url=BASE_URL, headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"}
     )
 
-    async def via_sume() -> int:
+    async def via_sume(client: AsyncSume = sume) -> int:
         count = 0
-        async for _ in sume.jobs.list(limit=page):
+        async for _ in client.jobs.list(limit=page):
             count += 1
         return count
 
@@ -128,6 +131,7 @@ async def _measure(total: int, page: int, rounds: int, live_rounds: int) -> dict
         "AsyncSume jobs.list": via_sume,
         "raw httpx cursor loop": via_raw,
         "raw httpx cursor loop + Job.from_dict": lambda: via_raw(True),
+        "AsyncSume jobs.list, your http_client": lambda: via_sume(sume_user),
     }
     out: dict[str, Any] = {"live": {}, "replayed": {name: [] for name in variants}}
 
@@ -144,6 +148,7 @@ async def _measure(total: int, page: int, rounds: int, live_rounds: int) -> dict
         # Live passes (the first one also records the pages for the replays). The typed raw
         # loop differs from the plain one only on the client side, so it is replayed only.
         await sume.jobs.list(limit=page).first_page()  # warm-up: first-use costs out of the timings
+        await sume_user.jobs.list(limit=page).first_page()
         (await raw.get("/jobs", params={"limit": page})).raise_for_status()
         live_names = list(variants)[:2]
         runs: dict[str, list[tuple[float, float]]] = {name: [] for name in live_names}
@@ -167,6 +172,7 @@ async def _measure(total: int, page: int, rounds: int, live_rounds: int) -> dict
                 out["replayed"][name].append(total / (time.process_time() - cpu_start))
     finally:
         await sume.close()
+        await sume_user.close()
         await sume_http.aclose()
         await raw.aclose()
     return out
