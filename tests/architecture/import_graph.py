@@ -126,8 +126,12 @@ class Reach:
         return f"{self.module}:{self.line}: {self.what}"
 
 
+#: Public API with a leading underscore (named tuples keep it clear of field names).
+NAMEDTUPLE_API = frozenset({"_replace", "_asdict", "_fields", "_field_defaults", "_make"})
+
+
 def _private(name: str) -> bool:
-    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__")) and name not in NAMEDTUPLE_API
 
 
 def _own_names(tree: ast.AST) -> set[str]:
