@@ -2,11 +2,13 @@
 
 Each output is fetched with a request built from scratch (no Sume ``Authorization`` or
 ``X-Api-Key``, no cookies), from an https URL (plain http only for loopback hosts, as for a
-local mock). Redirects are followed by hand, at most :data:`MAX_REDIRECTS`, and only to URLs
-that pass the same check. The body streams into a temporary file in the destination folder,
-checked against the size cap as it arrives, and is renamed into place once complete, so a
-file named ``<job_id>-<n>.<ext>`` is always whole: a rerun skips it without a request.
-Errors name the job and the output's position, never its URL.
+local mock). It goes through the client's one send path (:meth:`Requester.send`): the same
+slots, the same retry decision and backoff as API requests, no client auth, the URL kept out
+of logs. Redirects are followed there, at most :data:`MAX_REDIRECTS`, and only to URLs that
+pass the same check, each hop without credentials. The body streams into a temporary file in
+the destination folder, checked against the size cap as it arrives, and is renamed into place
+once complete, so a file named ``<job_id>-<n>.<ext>`` is always whole: a rerun skips it
+without a request. Errors name the job and the output's position, never its URL.
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ from __future__ import annotations
 import contextlib
 import mimetypes
 import os
-import random
 import re
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,8 @@ import anyio.to_thread
 import attrs
 import httpx
 
-from ._errors import DownloadError, InvalidInputError, SumeError
-from ._retries import is_retryable_status
+from ._errors import APIConnectionError, APIStatusError, DownloadError, InvalidInputError, SumeError
+from ._retries import should_retry
 from ._transport import BodyTooLarge, BodyUndecodable, Requester, decoded_body
 from ._validation import is_loopback
 
@@ -151,17 +152,34 @@ async def _download_one(
     if existing is not None:
         return existing
     target = check_url(url, what)
-    retry = requester.retry
-    rng = random.Random()
-    attempts = retry.max_retries + 1
-    for attempt in range(1, attempts + 1):
-        try:
-            return await _fetch(requester, target, file)
-        except _Transient as exc:
-            if attempt == attempts:
-                raise DownloadError(f"{what}: {exc.reason}", status_code=exc.status_code) from None
-            await anyio.sleep(retry.delay(attempt, rng=rng))
-    raise AssertionError("unreachable")  # pragma: no cover
+
+    def build() -> httpx.Request:
+        # Built from scratch: the API client's auth headers are never attached to media requests.
+        return httpx.Request(
+            "GET", target, headers={"Accept": "*/*", "Host": target.netloc.decode("ascii")},
+            extensions={"timeout": DOWNLOAD_TIMEOUT.as_dict()},
+        )  # fmt: skip
+
+    def follow(response: httpx.Response, hop: int) -> httpx.URL:
+        if hop > MAX_REDIRECTS:
+            raise DownloadError(f"{what}: too many redirects")
+        location = response.headers.get("location")
+        if not location:
+            raise DownloadError(f"{what}: a redirect without a Location", status_code=response.status_code)
+        return check_url(str(response.request.url.join(location)), f"{what} (redirect)")
+
+    try:
+        # The one send path: its slot, its retry decision, no client auth, the URL kept private.
+        return await requester.send(
+            build, label=f"media of {what}", deadline=None, storage=True, consume=file.save, redirect=follow
+        )  # fmt: skip
+    except DownloadError:
+        raise
+    except APIStatusError as exc:  # the rule's retries (if any) are spent
+        verdict = "the media host failed" if should_retry(exc) else "the media host refused"
+        raise DownloadError(f"{what}: {verdict}", status_code=exc.status_code) from None
+    except APIConnectionError as exc:
+        raise DownloadError(f"{what}: {exc.reason}") from None
 
 
 @attrs.frozen
@@ -180,12 +198,70 @@ class _File:
         """How errors name it (never by URL)."""
         return f"job {self.job_id} output {self.index}"
 
+    async def save(self, response: httpx.Response) -> Path:
+        """Stream a 2xx body into a temporary file, then rename it into place once whole.
 
-class _Transient(Exception):
-    def __init__(self, reason: str, status_code: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status_code = status_code
+        Network failures mid-body are left to the send path (the one retry decision); a
+        body cut short of its ``Content-Length`` counts as one. Anything else is a
+        ``DownloadError``, and the temporary file is removed.
+        """
+        what, cap, on_progress = self.what, self.cap, self.on_progress
+        content_type = self.content_type or response.headers.get("content-type")
+        declared = _declared_length(response)
+        if declared is not None and declared > cap:
+            raise DownloadError(f"{what}: {declared} bytes is over the {cap}-byte cap")
+        final = self.folder / output_name(self.job_id, self.index, content_type)
+        temp = self.folder / f".{final.name}.{secrets.token_hex(6)}.part"
+        received = 0
+        complete = False
+        try:
+            with _disk(what):
+                handle = await anyio.open_file(temp, "wb")
+            async with handle:
+                if on_progress is not None:
+                    on_progress(final, 0, declared)
+                try:
+                    # Inflated under the cap (httpx's decoders would inflate a bomb's chunk whole).
+                    async for chunk in decoded_body(response, cap):
+                        received += len(chunk)
+                        with _disk(what):
+                            await handle.write(chunk)
+                        if on_progress is not None:
+                            on_progress(final, received, declared)
+                except BodyTooLarge:
+                    raise DownloadError(f"{what}: over the {cap}-byte cap") from None
+                except BodyUndecodable:
+                    raise DownloadError(f"{what}: the body is not what its Content-Encoding says") from None
+                except httpx.TransportError:
+                    raise  # the connection failed: the send path's to judge
+                except httpx.HTTPError as exc:
+                    raise DownloadError(f"{what}: unreadable response ({type(exc).__name__})") from None
+                if declared is not None and received != declared:
+                    # Transient as a connection lost mid-body is: the same rule retries it.
+                    raise APIConnectionError(f"ended after {received} of {declared} bytes")
+                with _disk(what):
+                    await handle.flush()
+                    await anyio.to_thread.run_sync(os.fsync, handle.wrapped.fileno())
+            with _disk(what):
+                await anyio.to_thread.run_sync(os.replace, temp, final)
+            complete = True
+            return final
+        finally:
+            if not complete:
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(_unlink, temp)
+
+
+@contextlib.contextmanager
+def _disk(what: str) -> Iterator[None]:
+    """A file operation: its ``OSError`` (disk full, read-only folder) is a ``DownloadError``, not retried.
+
+    Kept to the file's own steps, so that the send path still sees the network's errors.
+    """
+    try:
+        yield
+    except OSError as exc:
+        raise DownloadError(f"{what}: the file cannot be written ({exc.strerror or type(exc).__name__})") from None
 
 
 def _existing(folder: Path, job_id: str, index: int, content_type: str | None) -> Path | None:
@@ -202,79 +278,6 @@ def _existing(folder: Path, job_id: str, index: int, content_type: str | None) -
         return path if path.is_file() else None
     found = sorted(folder.glob(f"{stem}.*"))
     return found[0] if found else None
-
-
-async def _fetch(requester: Requester, url: httpx.URL, file: _File) -> Path:
-    what = file.what
-    for _ in range(MAX_REDIRECTS + 1):
-        # Built from scratch: the API client's auth headers are never attached to media requests.
-        request = httpx.Request(
-            "GET", url, headers={"Accept": "*/*", "Host": url.netloc.decode("ascii")},
-            extensions={"timeout": DOWNLOAD_TIMEOUT.as_dict()},
-        )  # fmt: skip
-        async with requester.limiter:
-            requester.ensure_open()
-            try:
-                response = await requester.http.send(request, auth=None, follow_redirects=False, stream=True)
-            except httpx.TransportError as exc:
-                raise _Transient(f"connection error ({type(exc).__name__})") from None
-            try:
-                if response.is_redirect:
-                    location = response.headers.get("location")
-                    if not location:
-                        raise DownloadError(f"{what}: a redirect without a Location", status_code=response.status_code)
-                    url = check_url(str(url.join(location)), f"{what} (redirect)")
-                    continue
-                if not response.is_success:
-                    if is_retryable_status(response.status_code):
-                        raise _Transient("the media host failed", response.status_code)
-                    raise DownloadError(f"{what}: the media host refused", status_code=response.status_code)
-                return await _save(response, file)
-            finally:
-                await response.aclose()
-    raise DownloadError(f"{what}: too many redirects")
-
-
-async def _save(response: httpx.Response, file: _File) -> Path:
-    what, cap, on_progress = file.what, file.cap, file.on_progress
-    content_type = file.content_type or response.headers.get("content-type")
-    declared = _declared_length(response)
-    if declared is not None and declared > cap:
-        raise DownloadError(f"{what}: {declared} bytes is over the {cap}-byte cap")
-    final = file.folder / output_name(file.job_id, file.index, content_type)
-    temp = file.folder / f".{final.name}.{secrets.token_hex(6)}.part"
-    received = 0
-    complete = False
-    try:
-        async with await anyio.open_file(temp, "wb") as handle:
-            if on_progress is not None:
-                on_progress(final, 0, declared)
-            try:
-                # Inflated under the cap (httpx's decoders would inflate a bomb's chunk whole).
-                async for chunk in decoded_body(response, cap):
-                    received += len(chunk)
-                    await handle.write(chunk)
-                    if on_progress is not None:
-                        on_progress(final, received, declared)
-            except BodyTooLarge:
-                raise DownloadError(f"{what}: over the {cap}-byte cap") from None
-            except BodyUndecodable:
-                raise DownloadError(f"{what}: the body is not what its Content-Encoding says") from None
-            except httpx.TransportError as exc:
-                raise _Transient(f"connection lost ({type(exc).__name__})") from None
-            except httpx.HTTPError as exc:
-                raise DownloadError(f"{what}: unreadable response ({type(exc).__name__})") from None
-            if declared is not None and received != declared:
-                raise _Transient(f"ended after {received} of {declared} bytes")
-            await handle.flush()
-            await anyio.to_thread.run_sync(os.fsync, handle.wrapped.fileno())
-        await anyio.to_thread.run_sync(os.replace, temp, final)
-        complete = True
-        return final
-    finally:
-        if not complete:
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(_unlink, temp)
 
 
 def _declared_length(response: httpx.Response) -> int | None:

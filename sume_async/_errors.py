@@ -98,6 +98,8 @@ class APIConnectionError(SumeError):
         to = f" to {host}" if host else ""
         what = f" ({method} {path})" if method else ""
         super().__init__(f"{message.rstrip('.')}{to}.{what}")
+        #: What went wrong, without where (``"Connection error (ReadError)"``).
+        self.reason = message.rstrip(".")
         self.method = method
         self.path = path
         #: ``host:port`` the request went to (never a query string or credentials).

@@ -1,7 +1,7 @@
 """Whether to retry, and how long to wait first: decided here and nowhere else.
 
-:func:`should_retry` is the one retry decision. API requests, the storage PUT and job
-polls all ask it, so they cannot disagree on what is transient. Whether a *request*
+:func:`should_retry` is the one retry decision. API requests, the storage PUT, downloads
+and job polls all ask it, so they cannot disagree on what is transient. Whether a *request*
 may be sent again at all (a POST needs an ``Idempotency-Key``, a body must be
 re-readable) is the transport's concern: :func:`may_resend`.
 
@@ -29,19 +29,15 @@ RETRYABLE_STATUSES = frozenset({408, 429})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
-def is_retryable_status(status_code: int) -> bool:
-    """408, 429 and every server error (500-599, CDN codes such as 520-524, and above)."""
-    return status_code in RETRYABLE_STATUSES or status_code >= 500
-
-
 def should_retry(error: BaseException) -> bool:
     """Whether the failure is transient: worth the same request again, later.
 
-    True for no response at all (connection trouble, timeouts) and for 408, 429 and
-    5xx; False for everything else, including every error that is not a ``SumeError``.
+    True for no response at all (connection trouble, timeouts, a body cut short) and for
+    408, 429 and every server error (500-599, CDN codes such as 520-524, and above);
+    False for everything else, including every error that is not a ``SumeError``.
     """
     if isinstance(error, APIStatusError):
-        return is_retryable_status(error.status_code)
+        return error.status_code in RETRYABLE_STATUSES or error.status_code >= 500
     return isinstance(error, APIConnectionError)
 
 

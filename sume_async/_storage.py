@@ -23,13 +23,11 @@ import httpx
 from . import _validation as validation
 from ._errors import APIConnectionError, APIResponseValidationError, APIStatusError, InvalidInputError, UploadError
 from ._logs import logger
-from ._transport import Requester
+from ._transport import CREDENTIAL_HEADERS, Requester
 from ._upload_source import UploadSource
 
 #: ``on_progress(sent_bytes, total_bytes)``; called as chunks go out.
 ProgressCallback = Callable[[int, int], object]
-
-_CREDENTIAL_HEADERS = frozenset({"authorization", "x-api-key", "cookie", "proxy-authorization"})
 
 #: Per-phase limits of the PUT. There is no total deadline (a large file takes as long as
 #: it takes); a stalled network is caught by the write/read timeouts, a stalled source by
@@ -57,7 +55,7 @@ def storage_target(
     for name, value in required_headers.items():
         if not (_header_safe(name) and name and isinstance(value, str) and _header_safe(value, allow_space=True)):
             raise APIResponseValidationError("Sume returned an upload header that is not header-safe text")
-        if name.lower() not in _CREDENTIAL_HEADERS | {"content-length", "host"}:
+        if name.lower() not in CREDENTIAL_HEADERS | {"content-length", "host"}:
             headers[name] = value
     return url, headers
 

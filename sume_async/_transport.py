@@ -1,4 +1,4 @@
-"""Sending requests: one path for API calls and the storage PUT.
+"""Sending requests: one path for API calls, the storage PUT and downloads.
 
 The generated endpoint functions build the request arguments and parse the 2xx body;
 everything between those two steps happens here. :class:`Requester` stands in for the
@@ -16,6 +16,11 @@ caller-supplied httpx client.
 - the retry decision (:func:`~sume_async._retries.should_retry`), and whether the
   request may be sent again at all (:func:`~sume_async._retries.may_resend`: never a POST
   without an ``Idempotency-Key``, never a body that cannot be read twice).
+
+Requests to hosts that are not Sume (``storage=True``: the presigned PUT, a job's media)
+get no client auth and keep their URL out of logs and errors. A download streams its
+2xx body to a ``consume`` step (the file on disk) inside the attempt, and follows
+redirects by a ``redirect`` rule, each hop a fresh request without credentials.
 """
 
 from __future__ import annotations
@@ -27,9 +32,9 @@ import math
 import platform
 import random
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import anyio
 import anyio.lowlevel
@@ -69,6 +74,20 @@ _NO_CONTEXT = contextlib.nullcontext()
 
 #: Client auth (an httpx client's own ``auth=``) applies to API requests, never to storage.
 _CLIENT_AUTH: Any = httpx.USE_CLIENT_DEFAULT
+
+#: Headers that carry credentials: never sent to storage, never carried over a redirect.
+CREDENTIAL_HEADERS = frozenset({"authorization", "x-api-key", "cookie", "proxy-authorization"})
+
+T = TypeVar("T")
+
+#: Reads a streamed 2xx response inside the attempt (slot held, deadline running); what it
+#: returns, :meth:`Requester.send` returns. Network errors it lets through are the attempt's
+#: (retried by the one rule); a ``SumeError`` it raises ends the send as itself.
+Consume = Callable[[httpx.Response], Awaitable[T]]
+
+#: Given a 3xx response and the hop number (1 for the first), the URL to follow; it raises a
+#: ``SumeError`` to refuse (a scheme, too many hops, no ``Location``).
+Redirect = Callable[[httpx.Response, int], httpx.URL]
 
 
 #: Set when :meth:`Requester.request` hands a 2xx response to the generated code, so the
@@ -210,6 +229,7 @@ class Requester:
         response_received.set(True)
         return response
 
+    @overload
     async def send(
         self,
         build: Callable[[], httpx.Request],
@@ -219,13 +239,44 @@ class Requester:
         storage: bool = False,
         replayable: bool = True,
         capture: Capture | None = None,
-    ) -> httpx.Response:
+        consume: None = None,
+        redirect: Redirect | None = None,
+    ) -> httpx.Response: ...
+
+    @overload
+    async def send(
+        self,
+        build: Callable[[], httpx.Request],
+        *,
+        label: str,
+        deadline: float | None,
+        storage: bool = False,
+        consume: Consume[T],
+        redirect: Redirect | None = None,
+    ) -> T: ...
+
+    async def send(
+        self,
+        build: Callable[[], httpx.Request],
+        *,
+        label: str,
+        deadline: float | None,
+        storage: bool = False,
+        replayable: bool = True,
+        capture: Capture | None = None,
+        consume: Consume[Any] | None = None,
+        redirect: Redirect | None = None,
+    ) -> Any:
         """The one send path: attempts of ``build()``, retried while the error says so and resending is safe.
 
         ``deadline`` bounds each attempt whole (``None``: only httpx's per-phase timeouts).
-        ``storage`` requests get no client auth, and their URL is kept out of httpx's logs
-        and errors (``label`` names the request instead). ``replayable=False``: the body
-        can be read only once, so there is no second attempt.
+        ``storage`` requests (a host that is not Sume) get no client auth, and their URL is
+        kept out of httpx's logs and errors (``label`` names the request instead).
+        ``replayable=False``: the body can be read only once, so there is no second attempt.
+        ``consume``: the 2xx body is streamed to it and its result returned (the response
+        is not read here). ``redirect``: 3xx answers are followed by this rule (at most as
+        many hops as it allows), each as a new request without credential headers; without
+        it a redirect is an ``APIStatusError``.
         """
         attempts = self.retry.max_retries + 1
         attempt = 0
@@ -234,7 +285,9 @@ class Requester:
             request = build()
             started = anyio.current_time() if capture is not None else 0.0
             try:
-                response = await self._attempt(request, label, attempt, storage=storage, deadline=deadline)
+                response, consumed = await self._attempt(
+                    request, label, attempt, storage=storage, deadline=deadline, consume=consume, redirect=redirect
+                )
             except SumeError as error:
                 transient = should_retry(error)
                 if (
@@ -255,13 +308,24 @@ class Requester:
             else:
                 if capture is not None:
                     capture.record(response, attempt, anyio.current_time() - started)
-                return response
+                return response if consume is None else consumed
             await anyio.sleep(delay)  # outside the except block: no exception context carried on
 
     async def _attempt(
-        self, request: httpx.Request, label: str, attempt: int, *, storage: bool, deadline: float | None
-    ) -> httpx.Response:
-        """One try: a slot, then the exchange under the deadline; a 2xx response or a ``SumeError``."""
+        self,
+        request: httpx.Request,
+        label: str,
+        attempt: int,
+        *,
+        storage: bool,
+        deadline: float | None,
+        consume: Consume[Any] | None,
+        redirect: Redirect | None,
+    ) -> tuple[httpx.Response, Any]:
+        """One try: a slot, then the exchange under the deadline.
+
+        A 2xx response (and what ``consume`` made of it), or a ``SumeError``.
+        """
         self.pool.check_loop()
         # The hot path does no logging work unless DEBUG is on: it is most of the overhead
         # the SDK adds over a bare httpx call.
@@ -275,8 +339,10 @@ class Requester:
                     scope = anyio.CancelScope(
                         deadline=math.inf if deadline is None else anyio.current_time() + deadline
                     )
-                    with scope, private_url(request.url) if storage else _NO_CONTEXT:
-                        response = await self._exchange(request, storage=storage)
+                    with scope:
+                        response, consumed = await self._exchange(
+                            request, storage=storage, consume=consume, redirect=redirect
+                        )
                     if scope.cancelled_caught:
                         raise TimeoutError
                 except SumeError:
@@ -302,31 +368,52 @@ class Requester:
                 _log_response(
                     request.method, label, response.status_code, response.headers.get("x-request-id"), attempt, started
                 )
-            return response
+            return response, consumed
         status = status_error(response)
         if debug:
             _log_response(request.method, label, response.status_code, status.request_id, attempt, started)
         raise status
 
-    async def _exchange(self, request: httpx.Request, *, storage: bool) -> httpx.Response:
-        """Send ``request`` and read its body, decompressed, up to the cap."""
-        response = await self.http.send(
-            request, stream=True, follow_redirects=False, auth=None if storage else _CLIENT_AUTH
-        )
-        try:
-            if response.is_success and not storage and _framed_within(response, self.max_response_bytes):
-                await response.aread()  # a plain body whose Content-Length is within the cap: as is
-                return response
-            if response.is_success and not storage:
-                body = await _read_capped(response, self.max_response_bytes)
-            else:  # an error body, or storage's answer to a PUT: only a small, tolerant read
-                body = await _read_error_body(response)
-        finally:
-            await response.aclose()
-        return _with_body(response, body)
+    async def _exchange(
+        self, request: httpx.Request, *, storage: bool, consume: Consume[Any] | None, redirect: Redirect | None
+    ) -> tuple[httpx.Response, Any]:
+        """Send ``request`` (following redirects by ``redirect``) and read its body, decompressed, up to the cap.
+
+        With ``consume``, a 2xx body is handed to it instead, the response still open.
+        """
+        hops = 0
+        while True:
+            with private_url(request.url) if storage else _NO_CONTEXT:
+                response = await self.http.send(
+                    request, stream=True, follow_redirects=False, auth=None if storage else _CLIENT_AUTH
+                )
+            try:
+                if redirect is not None and response.is_redirect:
+                    hops += 1
+                    request = _redirected(request, redirect(response, hops))
+                    continue
+                if response.is_success and consume is not None:
+                    return response, await consume(response)
+                if response.is_success and not storage and _framed_within(response, self.max_response_bytes):
+                    await response.aread()  # a plain body whose Content-Length is within the cap: as is
+                    return response, None
+                if response.is_success and not storage:
+                    body = await _read_capped(response, self.max_response_bytes)
+                else:  # an error body, or storage's answer to a PUT: only a small, tolerant read
+                    body = await _read_error_body(response)
+            finally:
+                await response.aclose()
+            return _with_body(response, body), None
 
     async def aclose(self) -> None:
         await self.pool.aclose()
+
+
+def _redirected(request: httpx.Request, url: httpx.URL) -> httpx.Request:
+    """The next hop of a bodiless request: a GET of ``url`` with the same headers, minus credentials."""
+    headers = [(k, v) for k, v in request.headers.multi_items() if k.lower() not in CREDENTIAL_HEADERS | {"host"}]
+    headers.append(("Host", url.netloc.decode("ascii")))
+    return httpx.Request("GET", url, headers=headers, extensions=request.extensions)
 
 
 def _framed_within(response: httpx.Response, cap: int) -> bool:

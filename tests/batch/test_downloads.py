@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sdk_helpers import client, job
+from sdk_helpers import FAST_RETRY, client, job
 
-from sume_async import AsyncSume, DownloadError, InvalidInputError
+import sume_async._transport
+from sume_async import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AsyncSume,
+    DownloadError,
+    InternalServerError,
+    InvalidInputError,
+    RetryPolicy,
+)
+from sume_async._errors import status_error_class
+from sume_async._retries import should_retry
 from sume_async.testing import DEFAULT_API_KEY, MockSume, serve
 
 pytestmark = pytest.mark.anyio
@@ -93,7 +107,10 @@ async def test_hostile_media_hosts(tmp_path: Path, url: str, media: dict[str, ht
     assert list(tmp_path.iterdir()) == []
 
 
-async def test_redirects_to_https_are_followed_without_credentials(tmp_path: Path) -> None:
+async def test_redirects_to_https_are_followed_without_credentials(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     seen: list[httpx.Request] = []
     media = {
         "https://cdn.example/a.mp4": httpx.Response(307, headers={"Location": "https://other.example/a.mp4"}),
@@ -105,6 +122,8 @@ async def test_redirects_to_https_are_followed_without_credentials(tmp_path: Pat
     media_requests = [r for r in seen if "example" in r.url.host]
     assert len(media_requests) == 2
     assert all("authorization" not in r.headers and "x-api-key" not in r.headers for r in media_requests)
+    # Media URLs are private (signed, or naming private objects): httpx logs them as their host only.
+    assert "HTTP Request" in caplog.text and "a.mp4" not in caplog.text
 
 
 async def test_a_truncated_body_is_retried_and_never_left_as_a_complete_file(tmp_path: Path) -> None:
@@ -159,3 +178,92 @@ async def test_a_partial_file_left_by_a_killed_process_is_removed_on_rerun(tmp_p
         stale.write_bytes(b"half a file")
         [path] = await sume.jobs.download(done, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+# -- one retry decision: downloads take theirs from the send path ------------------------------------
+
+
+def status_host(status: int, seen: list[httpx.Request]) -> Any:
+    """An API whose job reads answer ``status`` and a media host that answers ``status`` too."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path.endswith("/result"):
+            return httpx.Response(200, json=job("job_1", "completed", result={"outputs": [{"url": MEDIA}]}))
+        return httpx.Response(status)
+
+    return handler
+
+
+MEDIA = "https://cdn.example/a.png"
+STATUSES = [400, 401, 403, 404, 408, 409, 410, 418, 422, 429, 500, 501, 502, 503, 504, 520, 599]
+
+
+@pytest.mark.parametrize("status", STATUSES)
+async def test_a_download_retries_exactly_the_statuses_the_one_rule_retries(tmp_path: Path, status: int) -> None:
+    seen: list[httpx.Request] = []
+    async with client(status_host(status, seen)) as sume:
+        with pytest.raises(DownloadError) as caught:
+            await sume.jobs.download("job_1", tmp_path)
+        media_attempts = sum(1 for r in seen if r.url.host == "cdn.example")
+        seen.clear()
+        with pytest.raises(APIStatusError):
+            await sume.jobs.get("job_1")  # an API read answered with the same status
+        api_attempts = len(seen)
+    rule = should_retry(status_error_class(status)(status_code=status, code=None, message="m"))
+    assert media_attempts == api_attempts == (FAST_RETRY.max_retries + 1 if rule else 1)
+    assert caught.value.status_code == status
+    assert ("failed" if rule else "refused") in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+class _CutStream(httpx.AsyncByteStream):
+    """A body that loses its connection after the first chunk."""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b"x" * 10
+        raise httpx.ReadError("connection reset")
+
+
+async def test_a_downloads_statuses_timeouts_and_lost_bodies_go_through_the_one_decision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[BaseException] = []
+    verdict: dict[str, bool | None] = {"forced": None}
+
+    def spy(error: BaseException) -> bool:
+        asked.append(error)
+        forced = verdict["forced"]
+        return should_retry(error) if forced is None else forced
+
+    monkeypatch.setattr(sume_async._transport, "should_retry", spy)
+    answers = iter(
+        [
+            lambda: httpx.Response(503),
+            lambda: (_ for _ in ()).throw(httpx.ReadTimeout("slow")),
+            lambda: httpx.Response(200, headers={"Content-Length": "100"}, stream=_CutStream()),
+            lambda: httpx.Response(200, content=b"y" * 100, headers={"Content-Type": "image/png"}),
+        ]
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/result"):
+            return httpx.Response(200, json=job("job_1", "completed", result={"outputs": [{"url": MEDIA}]}))
+        return next(answers)()
+
+    async with client(handler, retry_policy=RetryPolicy(max_retries=3, initial_delay=0.001, max_delay=0.002)) as sume:
+        [path] = await sume.jobs.download("job_1", tmp_path)
+        assert path.read_bytes() == b"y" * 100
+        assert [type(e) for e in asked] == [InternalServerError, APITimeoutError, APIConnectionError]
+        # And it is the decision that rules: told "do not retry", a download stops at once.
+        asked.clear()
+        verdict["forced"] = False
+        answers = iter([lambda: httpx.Response(503), lambda: httpx.Response(200, content=b"z")])
+        with pytest.raises(DownloadError, match="status 503"):
+            await sume.jobs.download("job_1", tmp_path / "again")
+        assert len(asked) == 1
+        # Told "retry" for a status the rule refuses, it would retry: the rule is not repeated elsewhere.
+        verdict["forced"] = True
+        answers = iter([lambda: httpx.Response(404), lambda: httpx.Response(200, content=b"z")])
+        [path] = await sume.jobs.download("job_1", tmp_path / "third")
+        assert path.read_bytes() == b"z"
