@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 from sdk_helpers import FAST_RETRY, client, job
@@ -267,3 +268,43 @@ async def test_a_downloads_statuses_timeouts_and_lost_bodies_go_through_the_one_
         answers = iter([lambda: httpx.Response(404), lambda: httpx.Response(200, content=b"z")])
         [path] = await sume.jobs.download("job_1", tmp_path / "third")
         assert path.read_bytes() == b"z"
+
+
+async def test_a_file_that_cannot_be_written_is_a_download_error_and_not_retried(tmp_path: Path) -> None:
+    seen: list[httpx.Request] = []
+    media = {MEDIA: httpx.Response(200, content=b"x" * 100, headers={"Content-Type": "image/png"})}
+    (tmp_path / "job_1-0.png").mkdir()  # the final name is taken by a folder: the rename fails
+    async with client(media_host([{"url": MEDIA, "content_type": "image/png"}], media, seen)) as sume:
+        with pytest.raises(DownloadError, match="job job_1 output 0: the file cannot be written"):
+            await sume.jobs.download("job_1", tmp_path)
+    assert sum(1 for r in seen if r.url.host == "cdn.example") == 1  # a disk error is not transient
+    assert [p.name for p in tmp_path.iterdir()] == ["job_1-0.png"]  # no temporary file left
+
+
+class _StalledStream(httpx.AsyncByteStream):
+    """A body that sends one chunk and then nothing."""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b"x" * 10
+        await anyio.sleep_forever()
+
+
+async def test_a_download_cancelled_mid_body_leaves_no_partial_file(tmp_path: Path) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/result"):
+            return httpx.Response(200, json=job("job_1", "completed", result={"outputs": [{"url": MEDIA}]}))
+        return httpx.Response(200, headers={"Content-Length": "100"}, stream=_StalledStream())
+
+    got: list[int] = []
+    async with client(handler, max_concurrent_requests=3) as sume:
+        with anyio.fail_after(10), anyio.CancelScope() as scope:
+
+            def progress(_path: Path, received: int, _total: int | None) -> None:
+                got.append(received)
+                if received:
+                    scope.cancel()  # while the send path streams the body to disk
+
+            await sume.jobs.download("job_1", tmp_path, on_progress=progress)
+        assert scope.cancelled_caught and got == [0, 10]
+        assert list(tmp_path.iterdir()) == []
+        assert sume._requester.limiter.value == 3  # the slot is back
