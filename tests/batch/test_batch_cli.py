@@ -73,6 +73,19 @@ def start(server: LoopbackServer, *args: str) -> subprocess.Popen[str]:
     return proc
 
 
+def working(mock: MockSume, proc: subprocess.Popen[str], seen: int) -> None:
+    """Return once the child has sent a job request (create, upload, poll or download), or has exited.
+
+    Kill moments count from there: on a busy machine a child can spend the whole random delay
+    between planning and its first request, and a kill then proves nothing about the journal.
+    """
+    deadline = time.monotonic() + 30
+    while proc.poll() is None and time.monotonic() < deadline:
+        if any(r.route != "GET /credits" for r in mock.requests[seen:]):
+            return
+        time.sleep(0.02)
+
+
 def write_manifest(folder: Path, images: int, *, face_swaps: int = 0) -> Path:
     source = folder / "source.mp4"
     source.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 400)
@@ -98,7 +111,9 @@ def test_sigkill_at_random_moments_then_rerun_pays_once(server: LoopbackServer, 
     rng = random.Random(20)
     kills = 0
     for _ in range(7):  # each round: start, let it get somewhere, SIGKILL
+        seen = len(mock.requests)
         proc = start(server, *args)
+        working(mock, proc, seen)
         time.sleep(rng.uniform(0.2, 1.4))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
@@ -198,7 +213,9 @@ def test_bad_manifests_exit_2_naming_line_and_field(
 def test_sigterm_exits_130_with_a_consistent_journal(server: LoopbackServer, tmp_path: Path) -> None:
     mock = server.mock
     manifest = write_manifest(tmp_path, 6)
+    seen = len(mock.requests)
     proc = start(server, "run", str(manifest), "--max-in-flight", "2", "--json")
+    working(mock, proc, seen)
     time.sleep(0.8)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=30)

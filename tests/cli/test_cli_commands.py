@@ -185,7 +185,14 @@ def test_interrupt_names_the_created_job(cli: Cli, signum: signal.Signals) -> No
             time.sleep(0.05)
         (job_id,) = set(cli.mock.jobs) - before
         cli.mock.set_job_duration(job_id, 1e6)
-        time.sleep(0.3)
+        # Signal once the child is waiting: its first poll of the job shows it has read the create's
+        # reply (a signal before that is the idempotency-key case, not this one). A fixed delay
+        # raced the reply on a busy machine.
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not any(
+            r.method == "GET" and r.path.endswith(f"/jobs/{job_id}") for r in cli.mock.requests
+        ):
+            time.sleep(0.05)
         proc.send_signal(signum)
         out, err = proc.communicate(timeout=20)
     finally:
