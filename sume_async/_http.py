@@ -117,33 +117,16 @@ def _with_query(url: httpx.URL, params: Mapping[str, Any]) -> httpx.URL | None:
 
     ``QueryParams`` encodes (``True`` as ``true``, lists as repeated keys, ``urlencode``
     quoting), and its output is already in the form ``URL`` keeps a query in, so the parsed
-    URL only needs its query component replaced. ``None`` (build it the general way) when
-    ``url`` has a query or fragment of its own to merge with, when there is no query after
-    all, or when this httpx keeps URLs differently.
+    URL only needs its query component replaced (public ``URL.copy_with``). ``None`` (build it
+    the general way) when ``url`` has a query or fragment of its own to merge with, or when
+    there is no query after all.
     """
-    reference = getattr(url, "_uri_reference", None)
-    if not _QUERY_SETTABLE or reference is None or reference.query is not None or reference.fragment is not None:
+    if url.query or url.fragment:
         return None
     query = str(httpx.QueryParams(params))
     if not query:
         return None
-    built = object.__new__(httpx.URL)
-    built._uri_reference = reference._replace(query=query)
-    return built
-
-
-def _query_settable() -> bool:
-    """Whether this httpx keeps a URL as the immutable named tuple ``_with_query`` relies on."""
-    try:
-        url = httpx.URL("https://a.example/p")
-        built = object.__new__(httpx.URL)
-        built._uri_reference = url._uri_reference._replace(query="x=1&y=a+b%26")
-        return built == url.copy_merge_params({"x": 1, "y": "a b&"}) and built.raw_path == b"/p?x=1&y=a+b%26"
-    except Exception:
-        return False
-
-
-_QUERY_SETTABLE = _query_settable()
+    return url.copy_with(query=query.encode("ascii"))
 
 
 def _merge(base: httpx.Headers, extra: Mapping[str, str] | None) -> httpx.Headers:
