@@ -219,8 +219,16 @@ async def test_cancellation_leaves_the_journal_consistent(tmp_path: Path) -> Non
     mock = MockSume(speed=5)  # slow jobs: the cancel lands while waiting
     rows = image_rows(8)
     async with mock_client(mock) as sume:
-        with anyio.move_on_after(0.3):
-            await run(Batch(sume, name="b", state=tmp_path / "s.db", max_in_flight=4), rows)
+        with anyio.fail_after(60), anyio.CancelScope() as scope:
+
+            def seen(progress: Any) -> None:
+                # Cancelled once four jobs are created and being waited for: a fixed delay could
+                # land before the journal was even planned on a busy machine.
+                if progress.created >= 4:
+                    scope.cancel()
+
+            await run(Batch(sume, name="b", state=tmp_path / "s.db", max_in_flight=4, on_progress=seen), rows)
+        assert scope.cancelled_caught
         db = sqlite3.connect(tmp_path / "s.db")
         journaled = {r[0]: (r[1], r[2]) for r in db.execute("SELECT row_id, status, job_ids FROM rows")}
         db.close()

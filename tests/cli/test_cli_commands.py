@@ -193,6 +193,7 @@ def test_interrupt_names_the_created_job(cli: Cli, signum: signal.Signals) -> No
             r.method == "GET" and r.path.endswith(f"/jobs/{job_id}") for r in cli.mock.requests
         ):
             time.sleep(0.05)
+        time.sleep(0.3)  # into the pause before the next poll
         proc.send_signal(signum)
         out, err = proc.communicate(timeout=20)
     finally:
