@@ -2,8 +2,9 @@
 
 The mock runs in this process (a uvicorn thread); the batch runs in a fresh child process so
 its peak RSS is its own. Reported: rows/s, HTTP requests per row (target <= 6: create, polls,
-result), the child's peak RSS (target <= 150 MiB), the journal's share of wall time (SQLite
-time in worker threads over the run's wall time; target <= 5%), and a resume: the same batch
+result), the child's peak RSS (target <= 150 MiB), the journal's share of wall time (the CPU
+time of its SQLite calls in the worker thread over the run's wall time; target <= 5%; the time
+those calls took as the thread saw it, waits for the GIL included, is reported beside it), and a resume: the same batch
 cancelled half-way, then rerun: it must send no create for rows the journal holds job ids for.
 """
 
@@ -63,7 +64,8 @@ def run(*, quick: bool = False, runs: int | None = None) -> dict[str, Any]:
         "requests_per_row": per_row,
         "creates": creates_full,
         "peak_rss_mib": full["peak_rss_mib"],
-        "journal_share": full["journal_s"] / full["wall_s"],
+        "journal_share": full["journal_cpu_s"] / full["wall_s"],
+        "journal_thread_share": full["journal_s"] / full["wall_s"],
         "journal_commits": full["commits"],
         "resume": resume,
     }
@@ -78,7 +80,8 @@ def run(*, quick: bool = False, runs: int | None = None) -> dict[str, Any]:
             ["rows/s", f"{data['rows_per_s']:.0f}", "", ""],
             ["requests per row", f"{per_row:.2f}", f"<= {TARGET_REQUESTS_PER_ROW:g}", verdict(ok_requests)],
             ["peak RSS (MiB)", f"{full['peak_rss_mib']:.0f}", f"<= {TARGET_RSS_MIB:g}", verdict(ok_rss)],
-            ["journal share of wall", f"{data['journal_share']:.1%}", "<= 5%", verdict(ok_journal)],
+            ["journal share of wall (its CPU time)", f"{data['journal_share']:.1%}", "<= 5%", verdict(ok_journal)],
+            ["... in-thread time, GIL waits included", f"{data['journal_thread_share']:.1%}", "", ""],
             ["journal commits", f"{full['commits']:,}", "", ""],
             [
                 "resume: creates for journaled rows",
@@ -133,6 +136,7 @@ async def measure(args: dict[str, Any]) -> dict[str, Any]:
     return {
         "wall_s": wall,
         "journal_s": journal.busy_seconds,
+        "journal_cpu_s": journal.cpu_seconds,
         "commits": journal.commits,
         **usage(),
     }
