@@ -11,21 +11,24 @@ A command module writes ``async def`` commands and decorates them::
 
 ``runs_async`` runs the coroutine (anyio), reports any error through ``out.error`` (JSON
 on stderr with ``--json``) and exits with the code ``_exit`` documents; Ctrl-C and SIGTERM
-end with 130. Invalid input is reported under the name of the option the user typed.
+cancel the command (an anyio cancellation: shielded sections finish) and end with 130.
+Invalid input is reported under the name of the option the user typed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
 import signal
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
 from typing import Any, NoReturn, TypeVar
 
 import anyio
+import anyio.abc
 import click
 
 from .._client import AsyncSume
@@ -144,9 +147,10 @@ def runs_async(fn: Callable[..., Awaitable[Any]]) -> Callable[..., None]:
     @functools.wraps(fn)
     def callback(**params: Any) -> None:
         out = current_output()
+        signals = _stop_signals()
         try:
-            with _sigterm_as_interrupt():
-                anyio.run(functools.partial(fn, out, **params))
+            with _handlers_restored(signals):
+                anyio.run(_interruptible, functools.partial(fn, out, **params), signals)
         except (SystemExit, click.exceptions.Exit):
             raise
         except BaseException as exc:
@@ -155,22 +159,79 @@ def runs_async(fn: Callable[..., Awaitable[Any]]) -> Callable[..., None]:
     return callback
 
 
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM ends the command like Ctrl-C: cancelled cleanly, exit 130."""
+def _stop_signals() -> tuple[signal.Signals, ...]:
+    """The signals that stop a command: SIGTERM, and SIGINT unless this process was started ignoring it.
 
-    def handler(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
+    A background job of a non-interactive shell starts with SIGINT ignored so that the
+    terminal's Ctrl-C does not reach it; like Python and asyncio, the CLI keeps that.
+    Signal handlers belong to the main thread: elsewhere the signals keep their own handling.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return ()
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        return (signal.SIGINT, signal.SIGTERM)
+    return (signal.SIGTERM,)
 
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        yield
-        return
+
+@contextlib.contextmanager
+def _handlers_restored(signals: tuple[signal.Signals, ...]) -> Iterator[None]:
+    """Put back the handlers ``signals`` had (the event loop leaves them at their defaults)."""
+    previous = {signum: signal.getsignal(signum) for signum in signals}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            if handler is not None:
+                signal.signal(signum, handler)
+
+
+async def _interruptible(command: Callable[[], Awaitable[Any]], signals: tuple[signal.Signals, ...]) -> None:
+    """Run ``command``; the first of ``signals`` cancels it, and it ends as ``KeyboardInterrupt`` (exit 130).
+
+    The stop is an anyio cancellation of the command, taken at its next await: a shielded
+    section (a journal commit, a connection's close) finishes first, and no exception is
+    thrown into the middle of a library's bookkeeping (as a Python-level signal handler,
+    or asyncio's native cancel of the main task, would). The handlers go with the first
+    signal: a second Ctrl-C or SIGTERM during the clean-up stops the process at once.
+    """
+    stopped: list[signal.Signals] = []
+    error: BaseException | None = None
+    async with anyio.create_task_group() as tg:
+        with anyio.CancelScope() as scope:
+            if signals:
+                await tg.start(_cancel_on_signal, scope, signals, stopped)
+            try:
+                await command()
+            except anyio.get_cancelled_exc_class():
+                raise
+            except BaseException as exc:  # kept out of the task group: it is reported as itself, not in a group
+                error = exc
+        tg.cancel_scope.cancel()
+    if stopped:
+        raise KeyboardInterrupt from error
+    if error is not None:
+        raise error
+
+
+async def _cancel_on_signal(
+    scope: anyio.CancelScope,
+    signals: tuple[signal.Signals, ...],
+    stopped: list[signal.Signals],
+    *,
+    task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
+) -> None:
+    """Cancel ``scope`` at the first of ``signals`` (started once the handlers are in place)."""
+    with contextlib.ExitStack() as stack:
+        try:
+            received = stack.enter_context(anyio.open_signal_receiver(*signals))
+        except NotImplementedError:  # an event loop without signal handlers: the signals keep their default actions
+            task_status.started()
+            return
+        task_status.started()
+        async for signum in received:
+            stopped.append(signum)
+            scope.cancel()
+            return
 
 
 def _option_names(ctx: click.Context | None) -> dict[str, str]:

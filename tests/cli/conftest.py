@@ -24,6 +24,14 @@ KEY = DEFAULT_API_KEY
 SPEED = 40.0
 
 
+#: ``python -m sume_async.cli`` with SIGINT raising ``KeyboardInterrupt``, as Python sets it up when
+#: SIGINT is not ignored at start (asyncio's runner then turns it into a cancellation).
+_WITH_INTERACTIVE_SIGINT = (
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('sume_async.cli', run_name='__main__', alter_sys=True)"
+)
+
+
 @dataclass
 class Result:
     args: tuple[str, ...]
@@ -76,6 +84,21 @@ class Cli:
         # Media URLs asked for (--show-urls) may embed an object key in their path; nothing else may.
         self.assert_no_secrets(result.stdout + result.stderr, object_keys="--show-urls" not in args)
         return result
+
+    def spawn(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+        """``sume-async`` started as an interactive shell starts it: Ctrl-C (SIGINT) reaches it.
+
+        A suite run as a background job of a non-interactive shell (``make test &`` in a script)
+        passes SIGINT down *ignored*, and Python, asyncio and the CLI keep an inherited ignore,
+        as Unix programs should: a child started plainly would never see the test's SIGINT.
+        """
+        return subprocess.Popen(
+            [sys.executable, "-c", _WITH_INTERACTIVE_SIGINT, *args],
+            env=env or self.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     def in_process(self, *args: str, env: dict[str, str] | None = None) -> Result:
         """The same command run in this process (click's runner): for the many quick refusals."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import signal
-import subprocess
-import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -169,16 +169,22 @@ def test_uploads_and_the_asset_library(cli: Cli, tmp_path: Path) -> None:
     assert bad.returncode == ExitCode.USAGE and "--sort" in bad.error["message"]
 
 
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_names_the_created_job(cli: Cli, signum: signal.Signals) -> None:
     before = set(cli.mock.jobs)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sume_async.cli", "videos", "generate", "--prompt", "long", "--wait", "--json"],
-        env=cli.env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # From a suite that ignores SIGINT (run as a background job of a non-interactive shell) a plain
+    # child inherits the ignore and never stops: `spawn` starts it as a terminal would.
+    with _sigint_ignored():
+        proc = cli.spawn("videos", "generate", "--prompt", "long", "--wait", "--json")
     try:
         deadline = time.monotonic() + 20
         while not set(cli.mock.jobs) - before and time.monotonic() < deadline:
@@ -201,7 +207,8 @@ def test_interrupt_names_the_created_job(cli: Cli, signum: signal.Signals) -> No
             proc.kill()
             proc.wait()
     assert proc.returncode == ExitCode.INTERRUPTED, err
-    error = json.loads(err.strip().splitlines()[-1])
+    (line,) = err.strip().splitlines()  # one JSON error, nothing else (no traceback)
+    error = json.loads(line)
     assert error["code"] == "interrupted" and error["job_ids"] == [job_id] and out == ""
     cli.assert_no_secrets(out + err)
 
