@@ -72,9 +72,9 @@ async def open_api(mock: MockSume, transport: str = "asgi") -> AsyncIterator[Api
 
 
 @contextmanager
-def served_mock(speed: float) -> Iterator[LoopbackServer]:
-    """A ``MockSume(speed=...)`` on a loopback socket (its own thread), for sync tests and child processes."""
-    mock = MockSume(speed=speed)
+def served_mock(speed: float, **options: Any) -> Iterator[LoopbackServer]:
+    """A ``MockSume(speed=..., **options)`` on a loopback socket (its own thread), for sync tests and children."""
+    mock = MockSume(speed=speed, **options)
     server = LoopbackServer(mock)
     server.start()
     server.wait_started()

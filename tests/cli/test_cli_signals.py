@@ -23,11 +23,12 @@ from typing import Any
 
 import anyio
 import pytest
+from mock_fixtures import served_mock
 
 from sume_async import AsyncSume, PollPolicy
 from sume_async.cli import _generate, main
 from sume_async.cli._app import CliError, ExitCode, _handlers_restored, _interruptible, _stop_signals
-from sume_async.testing import DEFAULT_API_KEY, LoopbackServer, MockSume
+from sume_async.testing import DEFAULT_API_KEY, LoopbackServer
 
 pytestmark = pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals")
 
@@ -41,15 +42,8 @@ POINTS = range(1, 1700, 61)
 @pytest.fixture(scope="module")
 def endless() -> Iterator[LoopbackServer]:
     """A mock whose videos never finish: a ``--wait`` only ends by the signal."""
-    mock = MockSume(durations={"video_generation": 1e9})
-    server = LoopbackServer(mock)
-    server.start()
-    server.wait_started()
-    try:
+    with served_mock(1.0, durations={"video_generation": 1e9}) as server:
         yield server
-    finally:
-        server.stop()
-        mock.close()
 
 
 class _Shooter:
