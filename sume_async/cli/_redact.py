@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["REDACTED", "SECRET_KEYS", "redact", "secret_values"]
+from .._logs import REDACTED
 
-REDACTED = "<redacted>"
+__all__ = ["REDACTED", "SECRET_KEYS", "redact", "secret_values"]
 
 #: Keys whose values are credentials, whatever they hold.
 SECRET_KEYS = frozenset(
