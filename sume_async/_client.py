@@ -13,6 +13,7 @@ import attrs
 import httpx
 
 from . import _validation as validation
+from ._bodies import DEFAULT_MAX_RESPONSE_BYTES
 from ._endpoint_caller import EndpointCaller
 from ._errors import InvalidInputError
 from ._http import SDKAsyncClient
@@ -20,7 +21,7 @@ from ._logs import configure_from_env, install_library_filters
 from ._options import NOT_GIVEN, NotGiven, check_headers, check_timeout
 from ._poll_gate import PollBudget, PollGate
 from ._retries import RetryPolicy
-from ._transport import DEFAULT_MAX_RESPONSE_BYTES, Requester, SharedPool
+from ._transport import Requester, SharedPool
 from ._waiting import PollPolicy
 
 if TYPE_CHECKING:  # imported on first use: `import sume_async` stays light (the resources load the models)

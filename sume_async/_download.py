@@ -27,9 +27,10 @@ import anyio.to_thread
 import attrs
 import httpx
 
+from ._bodies import BodyTooLarge, BodyUndecodable, decoded_body
 from ._errors import APIConnectionError, APIStatusError, DownloadError, InvalidInputError, SumeError
 from ._retries import should_retry
-from ._transport import BodyTooLarge, BodyUndecodable, Requester, decoded_body
+from ._transport import Requester
 from ._validation import is_loopback
 
 __all__ = ["DEFAULT_MAX_BYTES", "DownloadProgress", "Output", "download_outputs", "is_loopback", "output_name"]
