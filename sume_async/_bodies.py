@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 
@@ -39,6 +40,8 @@ ERROR_BODY_BYTES = 64 * 1024
 #: The encodings :class:`_Inflater` decodes under the cap (httpx would offer br/zstd too when installed).
 ACCEPT_ENCODING = "gzip, deflate"
 
+_GZIP = 16 + zlib.MAX_WBITS
+
 
 class BodyUndecodable(Exception):
     """The body is not what its ``Content-Encoding`` says (or an encoding the SDK did not ask for)."""
@@ -47,37 +50,69 @@ class BodyUndecodable(Exception):
 class Inflater:
     """Decodes a body as it arrives, never producing more than ``limit`` bytes from one input.
 
-    httpx's own decoders inflate each network chunk whole (64 KiB of gzip can become
-    64 MiB at once), so a cap checked after them comes too late; here zlib's
-    ``max_length`` bounds every step. The SDK only asks for gzip and deflate.
+    gzip is a series of members (RFC 1952, 2.2): each is decoded, not only the first, and
+    zero padding after one is skipped, as :mod:`gzip` does. deflate is a zlib stream or, as
+    many servers send it and httpx reads it, a raw deflate stream: its first two bytes tell
+    (a zlib header is a multiple of 31 with method 8). Bytes after the end of a deflate
+    stream, or a last gzip member cut short, make the body undecodable: never dropped.
     """
 
     def __init__(self, encoding: str) -> None:
         encoding = encoding.strip().lower()
+        self._gzip = encoding in ("gzip", "x-gzip")
+        #: deflate: the first bytes, held until there are two to tell zlib from raw deflate.
+        self._head: bytes | None = None
+        self._zlib: Any = None
         if encoding in ("", "identity"):
-            self._zlib = None
-        elif encoding in ("gzip", "x-gzip"):
-            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            pass
+        elif self._gzip:
+            self._zlib = zlib.decompressobj(_GZIP)
         elif encoding == "deflate":
-            self._zlib = zlib.decompressobj()
+            self._head = b""
         else:
             raise BodyUndecodable(encoding)
 
     def feed(self, data: bytes, limit: int) -> Iterator[bytes]:
+        if self._head is not None:
+            data = self._decide(self._head + data)
         if self._zlib is None:
-            yield data
+            if self._head is None:  # identity
+                yield data
             return
         try:
-            while data and not self._zlib.eof:
+            while data:
+                if self._zlib.eof:
+                    data = self._after_stream(data)
+                    continue
                 out = self._zlib.decompress(data, max(limit, 0) + 1)
-                data = self._zlib.unconsumed_tail
+                data = self._zlib.unused_data if self._zlib.eof else self._zlib.unconsumed_tail
                 if out:
                     yield out
         except zlib.error:
             raise BodyUndecodable("corrupt") from None
 
+    def _decide(self, data: bytes) -> bytes:
+        """deflate: pick zlib or raw deflate once two bytes are in; until then, keep them."""
+        if len(data) < 2:
+            self._head = data
+            return b""
+        self._head = None
+        cmf, flg = data[0], data[1]
+        is_zlib = cmf & 0x0F == 8 and (cmf << 8 | flg) % 31 == 0
+        self._zlib = zlib.decompressobj() if is_zlib else zlib.decompressobj(-zlib.MAX_WBITS)
+        return data
+
+    def _after_stream(self, data: bytes) -> bytes:
+        """Bytes after a complete stream: another gzip member (after any zero padding), or corruption."""
+        if not self._gzip:
+            raise BodyUndecodable("data after the end of the deflate stream")
+        rest = data.lstrip(b"\0")
+        if rest:
+            self._zlib = zlib.decompressobj(_GZIP)
+        return rest
+
     def finish(self) -> None:
-        if self._zlib is not None and not self._zlib.eof:
+        if self._head is not None or (self._zlib is not None and not self._zlib.eof):
             raise BodyUndecodable("truncated")
 
 
