@@ -9,13 +9,17 @@ size) run here, before the presign request.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import mimetypes
 import os
+import threading
 from collections.abc import AsyncGenerator, AsyncIterable, Callable
 from typing import IO, Any
 
 import anyio
+import anyio.from_thread
+import anyio.lowlevel
 import attrs
 
 from ._errors import InvalidInputError
@@ -141,9 +145,7 @@ def _from_file_object(
         if start is not None:
             handle.seek(start)
         while True:
-            # A pipe or stdin may block forever: a cancel (or the upload's stall timeout)
-            # abandons the read instead of waiting for the thread.
-            chunk = await anyio.to_thread.run_sync(handle.read, CHUNK_SIZE, abandon_on_cancel=True)
+            chunk = await read_in_daemon_thread(handle.read, CHUNK_SIZE)
             if not chunk:
                 return
             if not isinstance(chunk, bytes | bytearray | memoryview):
@@ -151,6 +153,35 @@ def _from_file_object(
             yield bytes(chunk)
 
     return _finish(size, name, content_type, replayable=start is not None, opener=opener)
+
+
+async def read_in_daemon_thread(read: Callable[[int], Any], size: int) -> Any:
+    """``read(size)`` in a daemon thread of its own; a cancel abandons the thread.
+
+    A pipe or stdin may block forever: a cancel (or the upload's stall timeout) must not
+    wait for the read. anyio's worker threads are not daemon threads on asyncio, so an
+    abandoned one blocked in ``read`` would keep the interpreter from exiting (it joins
+    every non-daemon thread at shutdown); this thread is a daemon, and when its read
+    returns after the wait was abandoned, or after the event loop ended, it just ends.
+    """
+    token = anyio.lowlevel.current_token()
+    done = anyio.Event()
+    outcome: list[Any] = []
+
+    def work() -> None:
+        try:
+            outcome.append((True, read(size)))
+        except BaseException as exc:  # handed to the waiting task, which raises it (or is gone)
+            outcome.append((False, exc))
+        with contextlib.suppress(Exception):  # the loop may have ended meanwhile: nobody is waiting
+            anyio.from_thread.run_sync(done.set, token=token)
+
+    threading.Thread(target=work, name="sume-async upload reader", daemon=True).start()
+    await done.wait()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
 
 
 def _seekable(handle: IO[bytes]) -> bool:
