@@ -16,7 +16,7 @@ from . import _validation as validation
 from ._bodies import DEFAULT_MAX_RESPONSE_BYTES
 from ._endpoint_caller import EndpointCaller
 from ._errors import InvalidInputError
-from ._http import SDKAsyncClient
+from ._http import sdk_client
 from ._logs import configure_from_env, install_library_filters
 from ._options import NOT_GIVEN, NotGiven, check_headers, check_timeout
 from ._poll_gate import PollBudget, PollGate
@@ -137,7 +137,7 @@ class AsyncSume:
         owns_http = http_client is None
         if http_client is not None and transport is not None:
             raise InvalidInputError("transport", "give either http_client or transport, not both")
-        http = http_client or SDKAsyncClient(
+        http = http_client or sdk_client(
             transport=transport,
             limits=httpx.Limits(
                 max_connections=max_concurrent_requests,

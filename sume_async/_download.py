@@ -27,6 +27,7 @@ import anyio.to_thread
 import attrs
 import httpx
 
+from . import _validation as validation
 from ._bodies import BodyTooLarge, BodyUndecodable, decoded_body
 from ._errors import APIConnectionError, APIStatusError, DownloadError, InvalidInputError, SumeError
 from ._retries import should_retry
@@ -101,16 +102,19 @@ async def download_outputs(
     on_progress: DownloadProgress | None = None,
 ) -> list[Path]:
     """Download ``outputs`` of ``job_id`` into ``dest_dir``; the paths, in output order."""
-    cap = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
-    if not isinstance(cap, int) or isinstance(cap, bool) or cap < 1:
-        raise InvalidInputError("max_bytes", "must be a positive integer")
-    if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 1:
-        raise InvalidInputError("max_concurrency", "must be a positive integer")
+    cap = DEFAULT_MAX_BYTES if max_bytes is None else validation.integer("max_bytes", max_bytes, minimum=1)
+    validation.integer("max_concurrency", max_concurrency, minimum=1)
+    if on_progress is not None and not callable(on_progress):
+        raise InvalidInputError("on_progress", "must be a callable (path, received_bytes, total_bytes)")
+    if not isinstance(dest_dir, str | os.PathLike):
+        raise InvalidInputError("dest_dir", "must be a path")
+    if "\x00" in os.fspath(dest_dir) or not os.fspath(dest_dir).strip():  # a local path may be non-UTF-8; not NUL
+        raise InvalidInputError("dest_dir", "must be a path without NUL characters")
     folder = anyio.Path(dest_dir)
     if not await folder.is_dir():
         try:
             await folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
+        except (OSError, ValueError):
             raise InvalidInputError("dest_dir", "cannot be created") from None
     paths: list[Path] = [Path()] * len(outputs)
     slots = anyio.CapacityLimiter(max_concurrency)

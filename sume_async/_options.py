@@ -128,6 +128,9 @@ def check_query(name: str, query: Mapping[str, QueryValue] | None) -> dict[str, 
     for key, value in query.items():
         if not isinstance(key, str) or not key:
             raise InvalidInputError(name, f"{key!r} is not a valid parameter name")
+        validation.utf8(name, key)
+        if isinstance(value, str):
+            validation.utf8(name, value)
         if isinstance(value, bool):
             checked[key] = "true" if value else "false"
         elif isinstance(value, str | int | float):

@@ -59,6 +59,10 @@ USER_AGENT = f"sume-async/{__version__} python/{platform.python_version()} httpx
 
 _NO_CONTEXT = contextlib.nullcontext()
 
+_HTTP_CLIENT_CLOSED = (
+    "The http_client given to this AsyncSume client has been closed; keep it open while the client is used."
+)
+
 #: Client auth (an httpx client's own ``auth=``) applies to API requests, never to storage.
 _CLIENT_AUTH: Any = httpx.USE_CLIENT_DEFAULT
 
@@ -182,6 +186,8 @@ class Requester:
     def ensure_open(self) -> None:
         if self.pool.closed:
             raise ClientClosedError()
+        if self.http.is_closed:  # a caller's http_client, closed by its owner
+            raise ClientClosedError(_HTTP_CLIENT_CLOSED)
 
     async def request(
         self,
@@ -333,6 +339,10 @@ class Requester:
                     if scope.cancelled_caught:
                         raise TimeoutError
                 except SumeError:
+                    raise
+                except RuntimeError:
+                    # httpx refuses to send on a closed client with a bare RuntimeError.
+                    self.ensure_open()
                     raise
                 except (TimeoutError, httpx.TimeoutException) as exc:
                     self.ensure_open()

@@ -41,6 +41,17 @@ def text(field: str, value: Any, *, max_length: int = MAX_TEXT) -> str:
         raise InvalidInputError(field, f"must be at most {max_length} characters")
     if "\x00" in value:
         raise InvalidInputError(field, "must not contain NUL characters")
+    utf8(field, value)
+    return value
+
+
+def utf8(field: str, value: str) -> str:
+    """``value``, refused when it cannot be sent as UTF-8 (a lone surrogate, such as an undecodable file name)."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInputError(field, "is not valid Unicode text (it contains a lone surrogate)") from None
     return value
 
 
@@ -110,10 +121,7 @@ def boolean(field: str, value: Any) -> bool:
 def https_url(field: str, value: Any) -> str:
     """An absolute ``https://`` URL with a host."""
     checked = text(field, value, max_length=8_192)
-    try:
-        url = httpx.URL(checked)
-    except (httpx.InvalidURL, TypeError, ValueError):
-        raise InvalidInputError(field, "is not a valid URL") from None
+    url = parsed_url(field, checked)
     if url.scheme != "https" or not url.host:
         raise InvalidInputError(field, "must be an https:// URL")
     return checked
@@ -126,11 +134,8 @@ def service_url(field: str, value: Any, *, allow_insecure_http: bool) -> httpx.U
     port; no credentials in it. ``base_url`` is further refused a query or fragment.
     """
     checked = text(field, value, max_length=8_192)
-    try:
-        url = httpx.URL(checked)
-        port = url.port
-    except (httpx.InvalidURL, TypeError, ValueError):
-        raise InvalidInputError(field, "is not a valid URL") from None
+    url = parsed_url(field, checked)
+    port = url.port
     if url.scheme not in ("https", "http") or not url.host:
         raise InvalidInputError(field, "must be an absolute https:// URL")
     if port is not None and not 1 <= port <= 65535:
@@ -141,6 +146,20 @@ def service_url(field: str, value: Any, *, allow_insecure_http: bool) -> httpx.U
         raise InvalidInputError(
             field, "must use https (plain http is allowed only for loopback hosts or allow_insecure_http=True)"
         )
+    return url
+
+
+def parsed_url(field: str, value: str) -> httpx.URL:
+    """``value`` as an ``httpx.URL`` whose host and port can be read.
+
+    httpx decodes an ``xn--`` host only when ``.host`` is first read, and its IDNA errors
+    (``idna.IDNAError``) would escape from there: they are read here, inside the check.
+    """
+    try:
+        url = httpx.URL(value)
+        _ = url.host, url.port
+    except (httpx.InvalidURL, TypeError, ValueError):  # idna's errors are UnicodeErrors, so ValueErrors
+        raise InvalidInputError(field, "is not a valid URL") from None
     return url
 
 
