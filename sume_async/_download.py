@@ -32,7 +32,7 @@ from ._bodies import BodyTooLarge, BodyUndecodable, decoded_body
 from ._errors import APIConnectionError, APIStatusError, DownloadError, InvalidInputError, SumeError
 from ._retries import should_retry
 from ._transport import Requester
-from ._validation import is_loopback
+from ._validation import is_local_address, is_loopback
 
 __all__ = ["DEFAULT_MAX_BYTES", "DownloadProgress", "Output", "download_outputs", "is_loopback", "output_name"]
 
@@ -76,19 +76,29 @@ def output_name(job_id: str, index: int, content_type: str | None) -> str:
     return f"{safe_id}-{index}.{extension(content_type)}"
 
 
-def check_url(url: str, what: str) -> httpx.URL:
-    """An https URL, or http to a loopback host; no credentials in it."""
+def check_url(url: str, what: str, *, local_network: bool, allow_insecure_http: bool = False) -> httpx.URL:
+    """A URL a media download may fetch; ``DownloadError`` (never naming the URL) otherwise.
+
+    https to a public host. Plain http, and loopback, link-local or private addresses, only
+    for a client on a loopback ``base_url`` (``local_network``: a local mock); plain http to a
+    public host also with ``allow_insecure_http``. Never credentials in the URL.
+    """
     try:
         parsed = httpx.URL(url)
+        host, _ = parsed.host, parsed.port
     except (httpx.InvalidURL, TypeError, ValueError):
         raise DownloadError(f"{what}: not a valid URL") from None
     if parsed.userinfo:
         raise DownloadError(f"{what}: URLs with credentials are refused")
-    if parsed.scheme == "https" and parsed.host:
+    if parsed.scheme not in ("https", "http") or not host:
+        raise DownloadError(f"{what}: only https URLs are downloaded")
+    if local_network:
         return parsed
-    if parsed.scheme == "http" and parsed.host and is_loopback(parsed.host):
-        return parsed
-    raise DownloadError(f"{what}: only https URLs are downloaded")
+    if is_local_address(host):
+        raise DownloadError(f"{what}: a loopback, link-local or private address is refused (the API is not local)")
+    if parsed.scheme == "http" and not allow_insecure_http:
+        raise DownloadError(f"{what}: only https URLs are downloaded")
+    return parsed
 
 
 async def download_outputs(
@@ -156,7 +166,8 @@ async def _download_one(
     existing = await anyio.to_thread.run_sync(_existing, folder, job_id, index, content_type)
     if existing is not None:
         return existing
-    target = check_url(url, what)
+    rule = {"local_network": requester.local_network, "allow_insecure_http": requester.allow_insecure_http}
+    target = check_url(url, what, **rule)
 
     def build() -> httpx.Request:
         # Built from scratch: the API client's auth headers are never attached to media requests.
@@ -171,7 +182,7 @@ async def _download_one(
         location = response.headers.get("location")
         if not location:
             raise DownloadError(f"{what}: a redirect without a Location", status_code=response.status_code)
-        return check_url(str(response.request.url.join(location)), f"{what} (redirect)")
+        return check_url(str(response.request.url.join(location)), f"{what} (redirect)", **rule)
 
     try:
         # The one send path: its slot, its retry decision, no client auth, the URL kept private.

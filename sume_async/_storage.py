@@ -46,13 +46,21 @@ _LABEL = "<storage>"
 
 
 def storage_target(
-    upload_url: Any, required_headers: Any, *, allow_insecure_http: bool
+    upload_url: Any, required_headers: Any, *, allow_insecure_http: bool, local_network: bool = False
 ) -> tuple[httpx.URL, dict[str, str]]:
-    """The presign's URL and headers, checked; ``APIResponseValidationError`` when they are unusable."""
+    """The presign's URL and headers, checked; ``APIResponseValidationError`` when they are unusable.
+
+    As for downloads, a loopback, link-local or private address is a target only for a client
+    on a loopback ``base_url`` (``local_network``: a local mock).
+    """
     try:
         url = validation.service_url("upload_url", upload_url, allow_insecure_http=allow_insecure_http)
     except InvalidInputError as exc:
         raise APIResponseValidationError(f"Sume returned an unusable upload target ({exc.problem})") from None
+    if not local_network and validation.is_local_address(url.host):
+        raise APIResponseValidationError(
+            "Sume returned an unusable upload target (a loopback, link-local or private address)"
+        )
     if not isinstance(required_headers, Mapping):
         raise APIResponseValidationError("Sume returned upload headers that are not an object")
     headers: dict[str, str] = {}
@@ -96,7 +104,12 @@ async def put_object(
     Shares the client's connection pool and its bound on requests in flight, but none of
     its headers or auth.
     """
-    url, headers = storage_target(upload_url, required_headers, allow_insecure_http=requester.allow_insecure_http)
+    url, headers = storage_target(
+        upload_url,
+        required_headers,
+        allow_insecure_http=requester.allow_insecure_http,
+        local_network=requester.local_network,
+    )
     headers["Content-Length"] = str(source.size)
     # A request given a ``stream`` gets no default headers from httpx, so name the host here.
     headers["Host"] = url.netloc.decode("ascii")

@@ -53,6 +53,7 @@ from ._logs import logger, private_url
 from ._options import Capture, current_call
 from ._retries import RetryPolicy, may_resend, should_retry
 from ._status_errors import status_error
+from ._validation import is_loopback
 from ._version import __version__
 
 USER_AGENT = f"sume-async/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
@@ -149,6 +150,9 @@ class Requester:
         self.retry = retry
         self.max_response_bytes = max_response_bytes
         self.allow_insecure_http = allow_insecure_http
+        #: A loopback ``base_url`` (a local mock): only then may media and storage URLs be plain
+        #: http or point at loopback, link-local or private addresses.
+        self.local_network = is_loopback(httpx.URL(self.base_url).host)
         self.default_headers = dict(default_headers or {})
         self._auth_headers = dict(auth_headers)
         # Case-insensitive merge: a default header "user-agent" replaces the SDK's, never doubles it.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
+import socket
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -170,6 +171,43 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+#: Carrier-grade NAT (RFC 6598): not "private" to :mod:`ipaddress`, yet no public host.
+_SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
+
+
+def is_local_address(host: str) -> bool:
+    """A host of this machine or a private network: what a client on a public API must never fetch.
+
+    Loopback, link-local (cloud metadata at 169.254.169.254), private, unique-local,
+    unspecified, multicast and reserved addresses, in any spelling the system resolver reads as
+    one (``127.1``, ``2130706433``, ``0x7f.0.0.1``, ``::ffff:127.0.0.1``), and the ``localhost``
+    names. A public name that resolves to a private address cannot be told apart without
+    resolving it; literal addresses and these names can.
+    """
+    name = host.strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address
+    try:
+        address = ipaddress.ip_address(name.split("%", 1)[0])
+    except ValueError:
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(name))  # the resolver's legacy IPv4 forms
+        except (OSError, ValueError):
+            return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return (
+        address in _SHARED_ADDRESS_SPACE
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_private
+        or address.is_unspecified
+        or address.is_multicast
+        or address.is_reserved
+    )
 
 
 def https_urls(field: str, values: Any, *, max_items: int = MAX_LIST_ITEMS) -> list[str]:

@@ -89,8 +89,10 @@ class Jobs:
         (its result is fetched first). Files are named ``<job_id>-<n>.<ext>`` after their
         content type and appear only once complete (written to a temporary file, then
         renamed), so a file already there is skipped without a request. Media URLs must be
-        https; Sume credentials are never sent to the media host; redirects are followed
-        only to https; ``max_bytes`` caps each file (default 4 GiB); at most
+        https to a public host (plain http, loopback, link-local and private addresses only
+        for a client on a loopback ``base_url``, a local mock), and redirects are followed
+        only to URLs that pass the same rule; Sume credentials are never sent to the media host;
+        ``max_bytes`` caps each file (default 4 GiB); at most
         ``max_concurrency`` files download at once. ``on_progress(path, received, total)``
         is called as bytes arrive (``total`` is ``None`` when the host does not say).
         Raises ``DownloadError`` (naming the job and output, never the URL).

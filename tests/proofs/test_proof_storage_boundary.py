@@ -112,9 +112,11 @@ async def test_an_unusable_upload_target_sends_nothing(target: dict[str, Any]) -
     assert storage.put_bytes == []
 
 
-async def test_loopback_http_storage_is_allowed_as_for_base_url() -> None:
+async def test_loopback_http_storage_is_allowed_for_a_loopback_base_url() -> None:
+    """As for a local mock; a client on the public API refuses it (``test_proof_download_https_rule.py``)."""
     storage = Storage(upload_url="http://127.0.0.1:9000/bucket/obj")
-    async with make(storage) as sume:
+    http = httpx.AsyncClient(transport=storage)
+    async with AsyncSume(KEY, base_url="http://127.0.0.1:9/api/v1", http_client=http, retry_policy=FAST_RETRY) as sume:
         await upload(sume)
     assert storage.put_bytes == [10]
 
