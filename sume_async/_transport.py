@@ -165,24 +165,6 @@ class Requester:
         self._rng = random.Random()
         self.deadline = total_deadline(timeout)
 
-    def derive(
-        self,
-        *,
-        timeout: httpx.Timeout | None,
-        retry: RetryPolicy,
-        default_headers: Mapping[str, str],
-    ) -> Requester:
-        return Requester(
-            pool=self.pool,
-            base_url=self.base_url,
-            auth_headers=self._auth_headers,
-            timeout=timeout,
-            retry=retry,
-            default_headers=default_headers,
-            max_response_bytes=self.max_response_bytes,
-            allow_insecure_http=self.allow_insecure_http,
-        )
-
     @property
     def closed(self) -> bool:
         return self.pool.closed
