@@ -73,9 +73,10 @@ class AsyncSume:
         poll_policy: how job waits space their polls.
         retry_policy: backoff settings; when given, it replaces ``max_retries``.
         default_headers: headers sent with every request (not auth or ``Idempotency-Key``).
-        allow_insecure_http: permit a plain-http, non-loopback ``base_url``, upload URL and
-            media URL (never in production). Loopback, link-local and private addresses are
-            fetched (media) or uploaded to only by a client on a loopback ``base_url``.
+        allow_insecure_http: permit a plain-http, non-loopback ``base_url`` and upload URL
+            (never in production). Media are downloaded over plain http, and from (or uploaded
+            to) loopback, link-local and private addresses, only by a client on a loopback
+            ``base_url`` (a local mock).
         max_response_bytes: the largest response body accepted, after decompression (default
             16 MiB); a larger one is refused while it streams in (``APIResponseValidationError``).
     """

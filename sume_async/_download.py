@@ -76,12 +76,13 @@ def output_name(job_id: str, index: int, content_type: str | None) -> str:
     return f"{safe_id}-{index}.{extension(content_type)}"
 
 
-def check_url(url: str, what: str, *, local_network: bool, allow_insecure_http: bool = False) -> httpx.URL:
+def check_url(url: str, what: str, *, local_network: bool) -> httpx.URL:
     """A URL a media download may fetch; ``DownloadError`` (never naming the URL) otherwise.
 
     https to a public host. Plain http, and loopback, link-local or private addresses, only
-    for a client on a loopback ``base_url`` (``local_network``: a local mock); plain http to a
-    public host also with ``allow_insecure_http``. Never credentials in the URL.
+    for a client on a loopback ``base_url`` (``local_network``: a local mock), never for one
+    on a public API (``allow_insecure_http`` does not change that: media URLs are private,
+    and a media host is not the API). Never credentials in the URL.
     """
     try:
         parsed = httpx.URL(url)
@@ -96,7 +97,7 @@ def check_url(url: str, what: str, *, local_network: bool, allow_insecure_http: 
         return parsed
     if is_local_address(host):
         raise DownloadError(f"{what}: a loopback, link-local or private address is refused (the API is not local)")
-    if parsed.scheme == "http" and not allow_insecure_http:
+    if parsed.scheme == "http":
         raise DownloadError(f"{what}: only https URLs are downloaded")
     return parsed
 
@@ -166,8 +167,7 @@ async def _download_one(
     existing = await anyio.to_thread.run_sync(_existing, folder, job_id, index, content_type)
     if existing is not None:
         return existing
-    rule = {"local_network": requester.local_network, "allow_insecure_http": requester.allow_insecure_http}
-    target = check_url(url, what, **rule)
+    target = check_url(url, what, local_network=requester.local_network)
 
     def build() -> httpx.Request:
         # Built from scratch: the API client's auth headers are never attached to media requests.
@@ -182,7 +182,8 @@ async def _download_one(
         location = response.headers.get("location")
         if not location:
             raise DownloadError(f"{what}: a redirect without a Location", status_code=response.status_code)
-        return check_url(str(response.request.url.join(location)), f"{what} (redirect)", **rule)
+        next_url = str(response.request.url.join(location))
+        return check_url(next_url, f"{what} (redirect)", local_network=requester.local_network)
 
     try:
         # The one send path: its slot, its retry decision, no client auth, the URL kept private.
