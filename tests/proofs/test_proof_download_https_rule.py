@@ -174,3 +174,13 @@ async def test_a_public_client_never_uploads_to_a_local_address(upload_url: str)
         with pytest.raises(APIResponseValidationError, match="upload target"):
             await sume.uploads.upload(b"0123", purpose="asset_library_video", filename="a.mp4")
     assert [entry.split(" ")[0] for entry in transport.seen] == ["POST"]
+
+
+async def test_allow_insecure_http_does_not_open_media_downloads_to_plain_http(tmp_path: Path) -> None:
+    transport = Recording({})
+    async with AsyncSume(
+        KEY, base_url="http://staging.example/api/v1", allow_insecure_http=True, transport=transport
+    ) as sume:
+        with pytest.raises(DownloadError, match="only https"):
+            await sume.jobs.download(_result("http://cdn.example/m/1.png"), tmp_path)
+    assert transport.seen == []
