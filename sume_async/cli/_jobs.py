@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,6 +31,20 @@ download_option = click.option(
     type=click.Path(file_okay=False, writable=True, path_type=Path),
     help="Save the outputs into this directory (implies --wait).",
 )
+
+
+def check_download_dir(directory: Path) -> None:
+    """Refuse, before anything is paid for, a ``--download`` folder that could not be written."""
+    target = directory.expanduser()
+    probe = target
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise click.BadParameter(f"{probe} is not a directory", param_hint="--download")
+    if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
+        raise click.BadParameter(f"{probe} is not writable", param_hint="--download")
 
 
 def wait_options(fn: F) -> F:
