@@ -11,7 +11,7 @@ import anyio
 import click
 
 from .. import AsyncSume, InvalidInputError, Job, JobWithResult
-from .._waiting import DEFAULT
+from .._options import NOT_GIVEN
 from ..resources._common import new_idempotency_key
 from ._app import Output, client_from_env, current_output, output_options, runs_async
 from ._paging import list_options, print_page
@@ -115,7 +115,7 @@ async def wait_and_fetch(
     """Wait for every job, fetch its result, save outputs to ``download``: one record per job."""
     label = ", ".join(job.id if isinstance(job, Job) else job for job in jobs)
     with out.status(f"Waiting for {label}"):
-        done = await sume.jobs.wait_all(jobs, timeout=DEFAULT if timeout is None else timeout)
+        done = await sume.jobs.wait_all(jobs, timeout=NOT_GIVEN if timeout is None else timeout)
         records: list[Any] = []
         for job in done:
             result = await sume.jobs.result(job)
