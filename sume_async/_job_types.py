@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from sume_api_client.models import JobType
+from ._generated.models import JobType
 
 __all__ = ["IMAGE_TIMEOUT", "JOB_TYPES", "UNKNOWN", "VIDEO_TIMEOUT", "JobTypeInfo", "info"]
 

@@ -11,14 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Unpack
 
-from sume_api_client.api.generation import (
+from .. import _validation as validation
+from .._endpoint_caller import EndpointCaller
+from .._errors import APIResponseValidationError, InvalidInputError
+from .._generated.api.generation import (
     create_ads_video,
     create_face_swap,
     create_image_generation,
     create_reference_analysis,
     create_video_generation,
 )
-from sume_api_client.models import (
+from .._generated.models import (
     AdsVideoRequest,
     AdsVideoResponse,
     AdsVideoStyle,
@@ -35,10 +38,6 @@ from sume_api_client.models import (
     VideoGenerationResponse,
     VideoResolution,
 )
-
-from .. import _validation as validation
-from .._endpoint_caller import EndpointCaller
-from .._errors import APIResponseValidationError, InvalidInputError
 from .._options import RequestOptions
 from ._common import create, create_job, server_id, server_ids, unset
 

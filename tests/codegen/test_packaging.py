@@ -16,7 +16,7 @@ import pytest
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[2]
-GENERATED = ROOT / "generated" / "sume_api_client"
+GENERATED = ROOT / "generated" / "_generated"
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -44,22 +44,22 @@ def test_wheel_holds_both_packages_and_their_markers(wheel: zipfile.ZipFile) -> 
         "sume_async/__init__.py",
         "sume_async/py.typed",
         "sume_async/openapi.json",  # the snapshot `sume-async schema check` compares with
-        "sume_api_client/__init__.py",
-        "sume_api_client/py.typed",
-        "sume_api_client/client.py",
-        "sume_api_client/api/jobs/get_job.py",
-        "sume_api_client/models/job.py",
+        "sume_async/_generated/__init__.py",
+        "sume_async/_generated/py.typed",
+        "sume_async/_generated/client.py",
+        "sume_async/_generated/api/jobs/get_job.py",
+        "sume_async/_generated/models/job.py",
     ):
         assert required in names, required
     # The generated package is top-level, complete, and nothing else of the repo leaks in.
     generated = {
-        f"sume_api_client/{p.relative_to(GENERATED).as_posix()}"
+        f"sume_async/_generated/{p.relative_to(GENERATED).as_posix()}"
         for p in GENERATED.rglob("*")
         if p.is_file() and "__pycache__" not in p.parts
     }
     assert generated <= names
     tops = {name.split("/", 1)[0] for name in names}
-    assert tops == {"sume_async", "sume_api_client", wheel_dist_info(wheel)}
+    assert tops == {"sume_async", wheel_dist_info(wheel)}
     assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
 
 
