@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,testing,cli,mcp,dask]'
+	$(PY) -m pip install -q -e '.[testing,cli,mcp,dask]' --group dev
 	touch $(STAMP)
 
 generate: $(STAMP)

@@ -7,6 +7,7 @@ from typing import Any
 import anyio
 import click
 
+from .._extras import MissingExtraError, require_extra
 from ._app import (
     CliError,
     ExitCode,
@@ -31,11 +32,9 @@ def _access(allow_write: bool, allow_paid: bool) -> set[str]:
 
 def _need_mcp() -> None:
     try:
-        import mcp  # noqa: F401
-    except ImportError:
-        raise CliError(
-            "missing_extra", "the MCP server needs the mcp extra: pip install 'sume-async[mcp]'", ExitCode.USAGE
-        ) from None
+        require_extra("mcp", "the MCP server")
+    except MissingExtraError as exc:
+        raise CliError("missing_extra", str(exc), ExitCode.USAGE) from None
 
 
 @click.command()
