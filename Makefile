@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check-generated update-schema lint typecheck test demo bench clean
+.PHONY: install generate check-generated update-schema lint typecheck test demo bench release-check clean
 
 install: $(STAMP)
 
@@ -42,6 +42,19 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+# Build the sdist and wheel, check them (twine, contents), install the wheel alone into a fresh
+# venv and run, from outside the checkout, the import, `sume-async --version` and the quick start
+# against the mock server.
+RELEASE_VENV := build/release-venv
+release-check: $(STAMP)
+	rm -rf dist $(RELEASE_VENV)
+	$(PY) -m build --no-isolation --outdir dist .
+	$(PY) -m twine check --strict dist/*
+	$(PY) scripts/release_check.py dist
+	$(PYTHON) -m venv $(RELEASE_VENV)
+	$(RELEASE_VENV)/bin/python -m pip install -q "$$(ls dist/*.whl)[cli,testing]"
+	$(PY) scripts/release_check.py dist --venv $(RELEASE_VENV)
 
 clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache

@@ -116,6 +116,16 @@ def test_the_sdist_has_what_a_wheel_is_built_from(dists: tuple[Path, Path]) -> N
     assert not any(m.issym() or m.islnk() for m in members.values())
 
 
+def test_the_release_check_accepts_the_distributions(dists: tuple[Path, Path]) -> None:
+    """``make release-check``'s contents check (``scripts/release_check.py``) on these very files."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import release_check
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    assert release_check.sdist_problems(dists[0]) == [] and release_check.wheel_problems(dists[1]) == []
+
+
 def test_twine_check_passes(dists: tuple[Path, Path]) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "twine", "check", "--strict", *map(str, dists)],
