@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check-generated update-schema lint typecheck test demo bench release-check clean
+.PHONY: install generate check-generated update-schema lint typecheck test test-quick demo bench release-check clean
 
 install: $(STAMP)
 
@@ -37,6 +37,11 @@ typecheck: $(STAMP)
 test: check-generated lint typecheck
 	$(PY) -m pytest
 
+# The suite without the longest proofs (marked slow in tests/conftest.py), for the other
+# supported Pythons: make test-quick PYTHON=python3.12 VENV=.venv-3.12 (what .ci/run does).
+test-quick: $(STAMP)
+	$(PY) -m pytest -m "not slow"
+
 demo: $(STAMP)
 	$(PY) examples/batch_pipeline.py
 
@@ -57,4 +62,4 @@ release-check: $(STAMP)
 	$(PY) scripts/release_check.py dist --venv $(RELEASE_VENV)
 
 clean:
-	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-3.* dist build .mypy_cache .ruff_cache .pytest_cache
