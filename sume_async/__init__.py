@@ -36,14 +36,19 @@ from ._errors import (
     UnprocessableEntityError,
     UploadError,
 )
-from ._options import RequestOptions
+from ._options import NOT_GIVEN, NotGiven, RequestOptions
 from ._pagination import AsyncPager, Page
 from ._response import RawResponse
 from ._retries import RetryPolicy
 from ._version import __version__
-from ._waiting import PollPolicy
+from ._waiting import JobStream, PollPolicy, Timeout
 
 if TYPE_CHECKING:
+    from ._generated.literals import AdsVideoStyleValue as AdsVideoStyleValue
+    from ._generated.literals import JobStatusValue as JobStatusValue
+    from ._generated.literals import JobTypeValue as JobTypeValue
+    from ._generated.literals import UploadPurposeValue as UploadPurposeValue
+    from ._generated.literals import VideoResolutionValue as VideoResolutionValue
     from ._generated.models import Account as Account
     from ._generated.models import AccountUser as AccountUser
     from ._generated.models import AdsVideoStyle as AdsVideoStyle
@@ -68,6 +73,7 @@ if TYPE_CHECKING:
     from ._generated.models import UploadPurpose as UploadPurpose
     from ._generated.models import VideoResolution as VideoResolution
     from ._generated.models import Workspace as Workspace
+    from ._raw_views import AsyncSumeWithRawResponse as AsyncSumeWithRawResponse
     from .resources.uploads import UploadedFile as UploadedFile
 
 #: Exported names loaded on first use (PEP 562): the models, and what pulls in the resources.
@@ -97,6 +103,12 @@ _LAZY = {
     "VideoResolution": "sume_async._generated.models",
     "Workspace": "sume_async._generated.models",
     "UploadedFile": "sume_async.resources.uploads",
+    "AsyncSumeWithRawResponse": "sume_async._raw_views",
+    "AdsVideoStyleValue": "sume_async._generated.literals",
+    "JobStatusValue": "sume_async._generated.literals",
+    "JobTypeValue": "sume_async._generated.literals",
+    "UploadPurposeValue": "sume_async._generated.literals",
+    "VideoResolutionValue": "sume_async._generated.literals",
 }
 
 
@@ -117,6 +129,7 @@ if not TYPE_CHECKING:  # type checkers see the imports above; a misspelt name st
 
 
 __all__ = [
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIResponseValidationError",
     "APIStatusError",
@@ -124,12 +137,14 @@ __all__ = [
     "Account",
     "AccountUser",
     "AdsVideoStyle",
+    "AdsVideoStyleValue",
     "ApiKeyInfo",
     "Asset",
     "AssetMetadata",
     "AssetSearch",
     "AsyncPager",
     "AsyncSume",
+    "AsyncSumeWithRawResponse",
     "AuthenticationError",
     "Avatar",
     "AvatarCapabilities",
@@ -153,10 +168,14 @@ __all__ = [
     "JobOutput",
     "JobResult",
     "JobStatus",
+    "JobStatusValue",
+    "JobStream",
     "JobTimeoutError",
     "JobType",
+    "JobTypeValue",
     "JobWithResult",
     "NotFoundError",
+    "NotGiven",
     "Page",
     "PermissionDeniedError",
     "PollPolicy",
@@ -165,12 +184,15 @@ __all__ = [
     "RequestOptions",
     "RetryPolicy",
     "SumeError",
+    "Timeout",
     "UnprocessableEntityError",
     "Upload",
     "UploadError",
     "UploadPurpose",
+    "UploadPurposeValue",
     "UploadedFile",
     "VideoResolution",
+    "VideoResolutionValue",
     "Workspace",
     "__version__",
 ]
