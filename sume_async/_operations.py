@@ -19,11 +19,11 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 import attrs
-from sume_api_client.literals import UploadPurposeValue
-from sume_api_client.models import JobType
 
 from . import _rules as rules
 from ._errors import InvalidInputError
+from ._generated.literals import UploadPurposeValue
+from ._generated.models import JobType
 
 __all__ = ["OPERATIONS", "Access", "LocalSource", "Operation", "for_batch_kind", "for_mcp_tool"]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from sume_api_client.literals import GetAssetSearchModeValue, UploadPurposeValue
 
 from .. import _rules as rules
+from .._generated.literals import GetAssetSearchModeValue, UploadPurposeValue
 from .._operations import OPERATIONS
 from ._app import Output, client_from_env, output_options, runs_async
 from ._generate import command_help

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime
 from typing import Any, Unpack
 
-from sume_api_client.api.assets import get_asset, list_assets
-from sume_api_client.api.uploads import create_asset
-from sume_api_client.literals import GetAssetSearchModeValue, ListAssetsSearchModeValue, ListAssetsSortValue
-from sume_api_client.models import (
+from .. import _rules as rules
+from .. import _validation as validation
+from .._endpoint_caller import EndpointCaller
+from .._errors import InvalidInputError
+from .._generated.api.assets import get_asset, list_assets
+from .._generated.api.uploads import create_asset
+from .._generated.literals import GetAssetSearchModeValue, ListAssetsSearchModeValue, ListAssetsSortValue
+from .._generated.models import (
     Asset,
     AssetList,
     AssetUploadResponse,
@@ -19,11 +23,6 @@ from sume_api_client.models import (
     ListAssetsSearchMode,
     ListAssetsSort,
 )
-
-from .. import _rules as rules
-from .. import _validation as validation
-from .._endpoint_caller import EndpointCaller
-from .._errors import InvalidInputError
 from .._options import RequestOptions
 from .._pagination import AsyncPager
 from .._storage import ProgressCallback
