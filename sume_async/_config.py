@@ -82,7 +82,9 @@ class ClientConfig:
         validation.integer("max_concurrent_requests", max_concurrent_requests, minimum=1)
         validation.integer("max_concurrent_polls", max_concurrent_polls, minimum=1)
         validation.integer("max_response_bytes", max_response_bytes, minimum=1024)
-        rate = validation.maybe(validation.number, "max_polls_per_second", max_polls_per_second, minimum=0.01)
+        rate = None
+        if max_polls_per_second is not None:
+            rate = validation.number("max_polls_per_second", max_polls_per_second, minimum=0.01)
         return cls(
             api_key=key,
             base_url=checked_url,
@@ -93,7 +95,7 @@ class ClientConfig:
             default_headers=check_headers("default_headers", default_headers),
             max_concurrent_requests=max_concurrent_requests,
             max_concurrent_polls=max_concurrent_polls,
-            max_polls_per_second=None if max_polls_per_second is None else rate,
+            max_polls_per_second=rate,
             allow_insecure_http=allow_insecure_http,
             max_response_bytes=max_response_bytes,
         )

@@ -8,7 +8,6 @@ consistent: run again to resume).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import time
@@ -20,6 +19,7 @@ import anyio.to_thread
 import click
 
 from .._errors import ClusterError, InvalidInputError
+from .._extras import MissingExtraError, require_extra
 from ..batch import Batch, DaskEngine, Engine, Journal, JournalError, Progress, check_rows, in_shard, load_manifest
 from ..batch._batch import journaled_outcome
 from ._app import CliError, ExitCode, Output, client_from_env, output_options, runs_async
@@ -215,10 +215,10 @@ def _engine(name: str, scheduler: str | None, local_workers: int | None) -> Engi
         if scheduler is not None or local_workers is not None:
             raise CliError("invalid_input", "--scheduler and --local-workers need --engine dask", ExitCode.USAGE)
         return None
-    if importlib.util.find_spec("distributed") is None:
-        raise CliError(
-            "missing_extra", "--engine dask needs the dask extra: pip install 'sume-async[dask]'", ExitCode.USAGE
-        )
+    try:
+        require_extra("dask", "--engine dask")
+    except MissingExtraError as exc:
+        raise CliError("missing_extra", str(exc), ExitCode.USAGE) from None
     try:
         return DaskEngine(scheduler=scheduler, local_workers=local_workers)
     except InvalidInputError as exc:
