@@ -304,3 +304,60 @@ async def test_download_arguments_are_checked_before_anything_is_fetched(
 
 def test_every_error_here_is_a_sume_error() -> None:
     assert issubclass(ConfigurationError, SumeError) and issubclass(ClientClosedError, SumeError)
+
+
+# -- every parameter of the client, with hostile values --------------------------------------
+
+HOSTILE: list[Any] = [
+    float("nan"),
+    float("inf"),
+    -1,
+    10**100,
+    "",
+    " ",
+    LONE,
+    "a\x00b",
+    b"bytes",
+    object(),
+    [],
+    {"k": LONE},
+    True,
+]
+CLIENT_PARAMETERS = [
+    "api_key",
+    "base_url",
+    "auth",
+    "timeout",
+    "max_retries",
+    "http_client",
+    "transport",
+    "max_concurrent_requests",
+    "max_concurrent_polls",
+    "max_polls_per_second",
+    "poll_policy",
+    "retry_policy",
+    "default_headers",
+    "allow_insecure_http",
+    "max_response_bytes",
+]
+DERIVE_PARAMETERS = ["timeout", "max_retries", "retry_policy", "poll_policy", "default_headers"]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=repr)
+@pytest.mark.parametrize("parameter", CLIENT_PARAMETERS)
+def test_every_client_parameter_gives_a_client_or_an_invalid_input_error(parameter: str, value: Any) -> None:
+    kwargs: dict[str, Any] = {"api_key": KEY, "base_url": "http://127.0.0.1:9/api/v1", parameter: value}
+    try:
+        AsyncSume(**kwargs)
+    except InvalidInputError as exc:
+        assert exc.field, exc
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=repr)
+@pytest.mark.parametrize("parameter", DERIVE_PARAMETERS)
+def test_every_with_options_parameter_gives_a_client_or_an_invalid_input_error(parameter: str, value: Any) -> None:
+    sume = AsyncSume(KEY, base_url="http://127.0.0.1:9/api/v1")
+    try:
+        sume.with_options(**{parameter: value})
+    except InvalidInputError as exc:
+        assert exc.field, exc
