@@ -34,7 +34,15 @@ from ._retries import should_retry
 from ._transport import Requester
 from ._validation import is_local_address, is_loopback
 
-__all__ = ["DEFAULT_MAX_BYTES", "DownloadProgress", "Output", "download_outputs", "is_loopback", "output_name"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DownloadProgress",
+    "Output",
+    "check_download_arguments",
+    "download_outputs",
+    "is_loopback",
+    "output_name",
+]
 
 #: Default cap per file: 4 GiB.
 DEFAULT_MAX_BYTES = 4 * 1024**3
@@ -102,6 +110,20 @@ def check_url(url: str, what: str, *, local_network: bool) -> httpx.URL:
     return parsed
 
 
+def check_download_arguments(dest_dir: Any, *, max_bytes: Any, max_concurrency: Any, on_progress: Any) -> int:
+    """The download's arguments checked (``InvalidInputError``), before anything is fetched; the byte cap."""
+    cap = DEFAULT_MAX_BYTES if max_bytes is None else validation.integer("max_bytes", max_bytes, minimum=1)
+    validation.integer("max_concurrency", max_concurrency, minimum=1)
+    if on_progress is not None and not callable(on_progress):
+        raise InvalidInputError("on_progress", "must be a callable (path, received_bytes, total_bytes)")
+    if not isinstance(dest_dir, str | os.PathLike):
+        raise InvalidInputError("dest_dir", "must be a path")
+    path = os.fspath(dest_dir)
+    if not isinstance(path, str) or "\x00" in path or not path.strip():  # a local path may be non-UTF-8; not NUL
+        raise InvalidInputError("dest_dir", "must be a path without NUL characters")
+    return cap
+
+
 async def download_outputs(
     requester: Requester,
     job_id: str,
@@ -113,14 +135,9 @@ async def download_outputs(
     on_progress: DownloadProgress | None = None,
 ) -> list[Path]:
     """Download ``outputs`` of ``job_id`` into ``dest_dir``; the paths, in output order."""
-    cap = DEFAULT_MAX_BYTES if max_bytes is None else validation.integer("max_bytes", max_bytes, minimum=1)
-    validation.integer("max_concurrency", max_concurrency, minimum=1)
-    if on_progress is not None and not callable(on_progress):
-        raise InvalidInputError("on_progress", "must be a callable (path, received_bytes, total_bytes)")
-    if not isinstance(dest_dir, str | os.PathLike):
-        raise InvalidInputError("dest_dir", "must be a path")
-    if "\x00" in os.fspath(dest_dir) or not os.fspath(dest_dir).strip():  # a local path may be non-UTF-8; not NUL
-        raise InvalidInputError("dest_dir", "must be a path without NUL characters")
+    cap = check_download_arguments(
+        dest_dir, max_bytes=max_bytes, max_concurrency=max_concurrency, on_progress=on_progress
+    )
     folder = anyio.Path(dest_dir)
     if not await folder.is_dir():
         try:

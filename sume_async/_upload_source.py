@@ -122,6 +122,8 @@ def _finish(
 
 
 async def _from_path(path: anyio.Path, filename: str | None, content_type: str | None) -> UploadSource:
+    if "\x00" in str(path):
+        raise InvalidInputError("source", "a path must not contain NUL characters")
     try:
         stat = await path.stat()
     except FileNotFoundError:

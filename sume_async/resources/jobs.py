@@ -11,7 +11,7 @@ from typing import Literal, Unpack, overload
 
 from .. import _job_states as job_states
 from .. import _validation as validation
-from .._download import DownloadProgress, download_outputs, outputs_of
+from .._download import DownloadProgress, check_download_arguments, download_outputs, outputs_of
 from .._endpoint_caller import EndpointCaller
 from .._errors import InvalidInputError, JobFailedError, SumeError
 from .._generated.api.jobs import get_job, get_job_result, list_jobs
@@ -96,8 +96,9 @@ class Jobs:
         is called as bytes arrive (``total`` is ``None`` when the host does not say).
         Raises ``DownloadError`` (naming the job and output, never the URL).
         """
-        if not isinstance(dest_dir, str | os.PathLike):
-            raise InvalidInputError("dest_dir", "must be a path")
+        check_download_arguments(
+            dest_dir, max_bytes=max_bytes, max_concurrency=max_concurrency, on_progress=on_progress
+        )
         result = job if isinstance(job, JobWithResult) else await self.result(job)
         if str(result.status) != "completed":
             raise InvalidInputError("job", f"is {result.status}, not completed: nothing to download")

@@ -10,6 +10,7 @@ Every refusal happens before anything is sent.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 from typing import Any, cast
@@ -361,3 +362,69 @@ def test_every_with_options_parameter_gives_a_client_or_an_invalid_input_error(p
         sume.with_options(**{parameter: value})
     except InvalidInputError as exc:
         assert exc.field, exc
+
+
+# -- every parameter of every resource method, with hostile values ---------------------------
+
+#: A valid value for each required parameter, so each hostile value is tried alone.
+REQUIRED = {
+    "prompt": "a cat",
+    "job": "job_1",
+    "jobs": ["job_1"],
+    "avatar_id": "av_1",
+    "avatar_ids": ["av_1"],
+    "asset_id": "as_1",
+    "media_url": "https://media.example/v.mp4",
+    "url": "https://media.example/v",
+    "source": b"0123",
+    "purpose": "asset_library_video",
+    "filename": "a.mp4",
+    "content_type": "video/mp4",
+    "size_bytes": 4,
+    "object_key": "uploads/obj",
+    "q": "cat",
+}
+AREAS = ["account", "credits", "brand", "avatars", "jobs", "images", "videos", "ads", "face_swap"]
+AREAS += ["reference_analysis", "uploads", "assets"]
+
+
+def _methods() -> list[tuple[str, str]]:
+    sume = AsyncSume(KEY, base_url="http://127.0.0.1:9/api/v1")
+    found = []
+    for area in AREAS:
+        for name, _method in inspect.getmembers(getattr(sume, area), inspect.ismethod):
+            if not name.startswith("_"):
+                found.append((area, name))
+    return found
+
+
+@pytest.mark.parametrize(("area", "name"), _methods())
+async def test_every_resource_parameter_is_checked_where_it_enters(area: str, name: str, tmp_path: Path) -> None:
+    """Each parameter, given each hostile value: a result or a ``SumeError``; an ``InvalidInputError`` sends nothing."""
+    handler = Counting()
+    sume, _ = make(handler, max_retries=0, max_polls_per_second=None)
+    method = getattr(getattr(sume, area), name)
+    parameters = [
+        p
+        for p in inspect.signature(method).parameters.values()
+        if p.kind not in (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)
+    ]
+    required = {**REQUIRED, "dest_dir": tmp_path}
+    base = {p.name: required[p.name] for p in parameters if p.default is inspect.Parameter.empty}
+    async with sume:
+        for parameter in parameters:
+            for value in HOSTILE:
+                if parameter.name == "poll_interval" and value == 10**100:
+                    continue  # a valid interval: the wait would be a real one
+                handler.requests.clear()
+                try:
+                    with anyio.fail_after(10):
+                        outcome = method(**{**base, parameter.name: value})
+                        if inspect.isawaitable(outcome):
+                            await outcome
+                        elif hasattr(outcome, "first_page"):
+                            await outcome.first_page()
+                except InvalidInputError:
+                    assert handler.requests == [], f"{area}.{name}({parameter.name}={value!r}) sent, then refused"
+                except SumeError:
+                    pass
