@@ -67,15 +67,20 @@ class ClientConfig:
         max_response_bytes: Any,
     ) -> ClientConfig:
         """``AsyncSume(...)``'s arguments, checked (``InvalidInputError`` naming the first bad one)."""
+        # A value from the environment is named by its variable: that is what the user must fix.
+        key_field = "api_key" if api_key is not None else "SUME_API_KEY"
         key = api_key if api_key is not None else os.environ.get("SUME_API_KEY")
         if not key:
             raise InvalidInputError("api_key", "missing: pass api_key=... or set SUME_API_KEY")
-        key = validation.text("api_key", key, max_length=1_000)
+        key = validation.text(key_field, key, max_length=1_000)
         if not all(0x21 <= ord(ch) <= 0x7E for ch in key):
-            raise InvalidInputError("api_key", "must be visible ASCII characters only")
+            raise InvalidInputError(key_field, "must be visible ASCII characters only")
         validation.boolean("allow_insecure_http", allow_insecure_http)
+        from_env = not base_url and bool(os.environ.get("SUME_API_BASE_URL"))
         url = base_url or os.environ.get("SUME_API_BASE_URL") or DEFAULT_BASE_URL
-        checked_url = _check_base_url(url, allow_insecure_http=allow_insecure_http)
+        checked_url = _check_base_url(
+            url, allow_insecure_http=allow_insecure_http, field="SUME_API_BASE_URL" if from_env else "base_url"
+        )
         if auth not in ("bearer", "x-api-key"):
             raise InvalidInputError("auth", 'must be "bearer" or "x-api-key"')
         validation.integer("max_retries", max_retries, minimum=0, maximum=20)
@@ -146,9 +151,9 @@ def _poll_policy(value: Any) -> PollPolicy | None:
     return value
 
 
-def _check_base_url(url: str, *, allow_insecure_http: bool) -> str:
+def _check_base_url(url: str, *, allow_insecure_http: bool, field: str) -> str:
     """https only, except for loopback hosts or an explicit opt-in; no credentials, query or fragment."""
-    parsed = validation.service_url("base_url", url, allow_insecure_http=allow_insecure_http)
+    parsed = validation.service_url(field, url, allow_insecure_http=allow_insecure_http)
     if parsed.query or parsed.fragment:
-        raise InvalidInputError("base_url", "must not carry credentials, a query or a fragment")
+        raise InvalidInputError(field, "must not carry credentials, a query or a fragment")
     return str(parsed).rstrip("/")

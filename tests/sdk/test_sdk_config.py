@@ -78,3 +78,17 @@ def test_the_configuration_is_frozen_and_hides_the_key() -> None:
 def test_a_transport_that_is_not_one_is_refused() -> None:
     with pytest.raises(InvalidInputError, match="transport"):
         AsyncSume(KEY, transport="not a transport")  # type: ignore[arg-type]
+
+
+def test_a_bad_value_from_the_environment_is_named_by_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUME_API_BASE_URL", "http://api.example/v1")  # plain http, not loopback
+    with pytest.raises(InvalidInputError) as caught:
+        AsyncSume(KEY)
+    assert caught.value.field == "SUME_API_BASE_URL"
+    monkeypatch.setenv("SUME_API_KEY", "key with spaces")
+    with pytest.raises(InvalidInputError) as caught:
+        AsyncSume(base_url="http://127.0.0.1:9/api/v1")
+    assert caught.value.field == "SUME_API_KEY"
+    with pytest.raises(InvalidInputError) as caught:
+        AsyncSume("key with spaces", base_url="http://127.0.0.1:9/api/v1")
+    assert caught.value.field == "api_key"
