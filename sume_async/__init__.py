@@ -74,6 +74,7 @@ if TYPE_CHECKING:
     from ._generated.models import VideoResolution as VideoResolution
     from ._generated.models import Workspace as Workspace
     from ._raw_views import AsyncSumeWithRawResponse as AsyncSumeWithRawResponse
+    from .resources.assets import AssetFilters as AssetFilters
     from .resources.uploads import UploadedFile as UploadedFile
 
 #: Exported names loaded on first use (PEP 562): the models, and what pulls in the resources.
@@ -103,6 +104,7 @@ _LAZY = {
     "VideoResolution": "sume_async._generated.models",
     "Workspace": "sume_async._generated.models",
     "UploadedFile": "sume_async.resources.uploads",
+    "AssetFilters": "sume_async.resources.assets",
     "AsyncSumeWithRawResponse": "sume_async._raw_views",
     "AdsVideoStyleValue": "sume_async._generated.literals",
     "JobStatusValue": "sume_async._generated.literals",
@@ -140,6 +142,7 @@ __all__ = [
     "AdsVideoStyleValue",
     "ApiKeyInfo",
     "Asset",
+    "AssetFilters",
     "AssetMetadata",
     "AssetSearch",
     "AsyncPager",
