@@ -235,14 +235,21 @@ async def test_the_api_key_is_never_in_task_arguments_results_or_events(
 
 
 @pytest.mark.anyio
-async def test_workers_without_the_key_fail_the_run_with_a_clear_error(workers: RunningCluster, tmp_path: Path) -> None:
+async def test_workers_without_the_key_are_refused_on_every_run(workers: RunningCluster, tmp_path: Path) -> None:
+    """The worker plugin is idempotent (set up once for every later run): the check must be per run."""
     mock = MockSume(speed=50)
+    eng = engine(workers, api_key_env="SUME_TEST_NO_SUCH_KEY", no_workers_timeout=2)
     async with serve(mock) as base_url:
-        with anyio.fail_after(60), pytest.raises(ClusterError, match="SUME_TEST_NO_SUCH_KEY is not set"):
-            await run_batch(
-                base_url, tmp_path / "s.db", image_rows(3), engine(workers, api_key_env="SUME_TEST_NO_SUCH_KEY")
-            )
-    assert not mock.jobs
+        for attempt in range(2):
+            with anyio.fail_after(60):
+                outcomes, running = await run_batch(base_url, tmp_path / f"s{attempt}.db", image_rows(3), eng)
+            assert outcomes == []
+            assert running.stopped is not None and running.stopped.reason == "unavailable"
+            assert "No usable Dask worker" in running.stopped.message
+            assert "SUME_TEST_NO_SUCH_KEY is not set" in running.stopped.message
+            for address in workers.worker_pids():
+                assert address in running.stopped.message  # each refused worker is named
+    assert not mock.jobs and mock.route_counts.get("POST /images/generations", 0) == 0
 
 
 @pytest.mark.anyio
