@@ -547,8 +547,9 @@ class _Session:
                 elif message.get("event") == FINISHED:
                     self._emit("finished", {"row": message["row"]})
 
+            # Not unsubscribed at the end: that message would reach the scheduler after the clean-up
+            # and bring the topic back; closing the client ends the subscription.
             client.subscribe_topic(topic, on_event)
-            stack.callback(client.unsubscribe_topic, topic)
             await _Dispatcher(self, client, plugin.name, topic, semaphore.name).run()
 
     async def _close_client(self, client: Any) -> None:
@@ -627,7 +628,7 @@ class _Dispatcher:
                 if what == "done":
                     self.session._emit("chunk", value)
                 elif _is_refusal(value):
-                    self._refused(value.worker, value.reason)
+                    self._refused(value.worker, value.label, value.reason)
                     self._send(items)
                 else:
                     error = f"{type(value).__name__}: {value}"
@@ -676,15 +677,15 @@ class _Dispatcher:
             with contextlib.suppress(Exception):
                 future.release()
 
-    def _refused(self, worker: str, reason: str) -> None:
+    def _refused(self, worker: str, label: str, reason: str) -> None:
         if worker not in self.refused:
-            logger.warning("Dask worker %s is refused for this batch: %s", worker, reason)
-        self.refused[worker] = reason
+            logger.warning("Dask worker %s is refused for this batch: %s", label, reason)
+        self.refused[worker] = f"worker {label}: {reason}"
 
     def describe_refusals(self) -> str:
         if not self.refused:
             return ""
-        return " Refused: " + "; ".join(f"worker {w}: {why}" for w, why in sorted(self.refused.items())) + "."
+        return " Refused: " + "; ".join(sorted(self.refused.values())) + "."
 
     async def _watch(self) -> None:
         """Every tick, ask the scheduler for its workers; resend what waits on no live worker."""

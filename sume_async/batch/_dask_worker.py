@@ -93,15 +93,24 @@ def lease_config(lease_timeout: float) -> dict[str, str]:
 
 
 class WorkerRefused(Exception):
-    """This worker may not run the run's chunks (named, with why); the driver sends them elsewhere."""
+    """This worker may not run the run's chunks (named, with why); the driver sends them elsewhere.
 
-    def __init__(self, worker: str, reason: str) -> None:
-        super().__init__(f"worker {worker}: {reason}")
+    ``worker`` is its address, ``label`` how messages name it (the address, and its name if it has one).
+    """
+
+    def __init__(self, worker: str, reason: str, label: str | None = None) -> None:
         self.worker = worker
         self.reason = reason
+        self.label = label or worker
+        super().__init__(f"worker {self.label}: {reason}")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (WorkerRefused, (self.worker, self.reason))
+        return (WorkerRefused, (self.worker, self.reason, self.label))
+
+
+def _label(worker: Worker) -> str:
+    name = str(worker.name)
+    return worker.address if not name or name == worker.address else f"{worker.address} ({name})"
 
 
 @attrs.frozen
@@ -380,10 +389,11 @@ async def run_chunk(spec: ChunkSpec) -> dict[str, Any]:
     worker = get_worker()
     plugin = worker.plugins.get(spec.plugin)
     if not isinstance(plugin, SumeWorkerPlugin):
-        raise WorkerRefused(worker.address, "it has no Sume client (the driver's worker plugin is not set up there)")
+        reason = "it has no Sume client (the driver's worker plugin is not set up there)"
+        raise WorkerRefused(worker.address, reason, _label(worker))
     refused = await plugin.verdict(spec)
     if refused is not None or plugin.client is None:
-        raise WorkerRefused(worker.address, refused or "it has no Sume client")
+        raise WorkerRefused(worker.address, refused or "it has no Sume client", _label(worker))
     reporter = _EventReporter(worker, spec)
     stopped = None
     with plugin.run(spec) as shared:
@@ -404,7 +414,7 @@ async def run_chunk(spec: ChunkSpec) -> dict[str, Any]:
     uploaded = [entry["uploaded"] for entry in reporter.outcomes if "uploaded" in entry]
     end = None
     if stopped is not None:
-        end = {"reason": stopped.reason, "message": f"{stopped.message} (worker {worker.address})"}
+        end = {"reason": stopped.reason, "message": f"{stopped.message} (worker {_label(worker)})"}
     if pacer.abandoned and end is None:
         end = {"reason": "abandoned", "message": "The driver went away; nothing more was created."}
     return {"outcomes": outcomes, "uploaded": uploaded, "stopped": end}
