@@ -62,7 +62,7 @@ DEFAULT_NO_WORKERS_TIMEOUT = 60.0
 #: Seconds a dead worker's semaphore leases are kept (the one setting driver and workers share).
 DEFAULT_LEASE_TIMEOUT = 30.0
 #: Seconds each clean-up step (closing the client, the semaphore, the event topic) may take.
-_CLEANUP_TIMEOUT = 10.0
+_CLEANUP_TIMEOUT = 5.0
 #: Prefix of every name a run leaves on the scheduler (event topic, semaphore): ``sume-batch.RUN.CLIENT``.
 _NAME_PREFIX = "sume-batch."
 #: Most worker processes the local cluster starts by default.
@@ -413,6 +413,7 @@ class _Session:
         self.run_id = uuid.uuid4().hex[:16]
         self.stopping = False
         self.scheduler_gone = False
+        self._client: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
         self._cancelled = False
@@ -520,6 +521,7 @@ class _Session:
             client: Any = dask.Client(
                 address, asynchronous=True, timeout=engine.startup_timeout, security=engine.security
             )
+            self._client = client
             stack.push_async_callback(self._close_client, client)
             async with _bounded("Reaching the Dask scheduler and a first worker", engine.startup_timeout):
                 await client
@@ -552,13 +554,16 @@ class _Session:
             client.subscribe_topic(topic, on_event)
             await _Dispatcher(self, client, plugin.name, topic, semaphore.name).run()
 
+    def _client_running(self) -> bool:
+        return self._client is not None and self._client.status == "running" and not self.scheduler_gone
+
     async def _close_client(self, client: Any) -> None:
         """Close the Dask client, briefly when the scheduler is known to be gone."""
-        await _quietly(client.close, 2.0 if self.scheduler_gone else _CLEANUP_TIMEOUT)
+        await _quietly(client.close, _CLEANUP_TIMEOUT if self._client_running() else 2.0)
 
     async def _on_scheduler(self, step: Callable[..., Any], *args: Any) -> None:
         """A clean-up step on the scheduler, skipped once the scheduler is known to be gone."""
-        if not self.scheduler_gone:
+        if not self.scheduler_gone and self._client_running():
             await _quietly(step, *args)
 
     def spec(self, key: str, plugin: str, topic: str, semaphore: str, items: Sequence[WorkItem]) -> Any:
@@ -627,11 +632,17 @@ class _Dispatcher:
                 items, _, _ = self.outstanding.pop(key, ((), None, None))
                 if what == "done":
                     self.session._emit("chunk", value)
+                elif self.client.status != "running":
+                    # Dask cancels every future when it loses the scheduler: nothing more will report.
+                    self.session.scheduler_gone = True
+                    self.session._emit("lost", {"message": "Lost the Dask scheduler; run again to resume."})
+                    return
                 elif _is_refusal(value):
                     self._refused(value.worker, value.label, value.reason)
                     self._send(items)
                 else:
-                    error = f"{type(value).__name__}: {value}"
+                    first_line = (str(value).strip().splitlines() or [""])[0]
+                    error = f"{type(value).__name__}: {first_line}"
                     self.session._emit("chunk_failed", {"rows": len(items), "error": error})
                 self._fill()
         finally:
