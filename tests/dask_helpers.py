@@ -43,6 +43,17 @@ FAST_LEASES = {
 }
 
 
+def _leftover_names(dask_scheduler: Any) -> list[str]:
+    topics = list(dask_scheduler._broker._topics)
+    semaphores = list(dask_scheduler.extensions["semaphores"].max_leases)
+    return sorted(n for n in topics + semaphores if n.startswith("sume-batch"))
+
+
+def leftovers(client: Client) -> list[str]:
+    """Event topics and semaphores batches left on ``client``'s scheduler."""
+    return list(client.run_on_scheduler(_leftover_names))
+
+
 class RunningCluster:
     """A running ``LocalCluster`` and a synchronous client for inspecting and killing workers."""
 
@@ -70,6 +81,9 @@ class RunningCluster:
 
     def run_on_scheduler(self, fn: Any) -> Any:
         return self.client.run_on_scheduler(fn)
+
+    def leftovers(self) -> list[str]:
+        return leftovers(self.client)
 
 
 @contextlib.contextmanager
@@ -266,14 +280,8 @@ class RealCluster:
         return self._client
 
     def leftovers(self) -> list[str]:
-        """Event topics and semaphores a batch left on the scheduler."""
-
-        def names(dask_scheduler: Any) -> list[str]:
-            topics = list(dask_scheduler._broker._topics)
-            semaphores = list(dask_scheduler.extensions["semaphores"].max_leases)
-            return sorted(n for n in topics + semaphores if n.startswith("sume-batch"))
-
-        return list(self.client.run_on_scheduler(names))
+        """Event topics and semaphores batches left on the scheduler."""
+        return leftovers(self.client)
 
     def kill_worker(self, name: str) -> None:
         process = self.workers.pop(name)

@@ -752,8 +752,9 @@ def _is_refusal(exc: BaseException) -> bool:
 
 
 def _tidy_scheduler(topic: str, *, mine: bool) -> Callable[..., list[str]]:
-    """A function for ``run_on_scheduler`` that removes this run's event topic and semaphore
-    (``mine``), or those of runs whose driver is gone (a crashed run's, before a run starts).
+    """A function for ``run_on_scheduler`` that removes the event topics and semaphores of runs
+    whose driver is gone (a crashed run's, and what its orphaned chunks still logged), and with
+    ``mine`` this run's own (at its end).
 
     Defined inside a function, so it travels by value: the scheduler needs no ``sume-async``.
     """
@@ -775,7 +776,7 @@ def _tidy_scheduler(topic: str, *, mine: bool) -> Callable[..., list[str]]:
             if not name.startswith(prefix) or len(parts) < 3:
                 continue
             run_topic = ".".join(parts[:3])
-            if (run_topic == topic) if mine else (parts[2] not in alive and run_topic != topic):
+            if (mine and run_topic == topic) or (parts[2] not in alive and run_topic != topic):
                 topics.pop(name, None)
                 if semaphores is not None and name in semaphores.max_leases:
                     semaphores.close(name=name)
