@@ -17,6 +17,8 @@ import collections
 import json
 import logging
 import os
+import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -158,6 +160,17 @@ async def test_a_tls_scheduler_refuses_a_client_without_a_certificate(tls_cluste
             with anyio.fail_after(30), pytest.raises(ClusterError):
                 await run_batch(base_url, tmp_path / "s.db", image_rows(2), eng)
     assert not mock.jobs
+    # A hostile client that trusts the CA but holds no certificate: the scheduler demands one.
+    host, port = tls_cluster.address.removeprefix("tls://").rsplit(":", 1)
+    context = ssl.create_default_context(cafile=str(tls_cluster.tls.ca) if tls_cluster.tls else None)
+    context.check_hostname = False
+    with (
+        pytest.raises(ssl.SSLError, match=r"(?i)certificate[ _]required"),
+        socket.create_connection((host, int(port)), timeout=10) as raw,
+        context.wrap_socket(raw) as tls,
+    ):
+        tls.sendall(bytes(8))
+        tls.recv(1)
     # The recipe's scheduler listens on loopback only: its comm port and its HTTP server (which
     # `dask scheduler` starts even with --no-dashboard).
     assert tls_cluster.scheduler is not None
