@@ -43,15 +43,15 @@ FAST_LEASES = {
 }
 
 
-def _leftover_names(dask_scheduler: Any) -> list[str]:
-    topics = list(dask_scheduler._broker._topics)
-    semaphores = list(dask_scheduler.extensions["semaphores"].max_leases)
-    return sorted(n for n in topics + semaphores if n.startswith("sume-batch"))
-
-
 def leftovers(client: Client) -> list[str]:
     """Event topics and semaphores batches left on ``client``'s scheduler."""
-    return list(client.run_on_scheduler(_leftover_names))
+
+    def names(dask_scheduler: Any) -> list[str]:  # nested: sent by value (a scheduler process has no tests/)
+        topics = list(dask_scheduler._broker._topics)
+        semaphores = list(dask_scheduler.extensions["semaphores"].max_leases)
+        return sorted(n for n in topics + semaphores if n.startswith("sume-batch"))
+
+    return list(client.run_on_scheduler(names))
 
 
 class RunningCluster:

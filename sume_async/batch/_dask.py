@@ -612,6 +612,7 @@ class _Dispatcher:
         self.queue: asyncio.Queue[tuple[str, str, Any]] = asyncio.Queue()
         self.submitted = 0
         self.window = 2
+        self.probed: set[str] = set()
 
     @property
     def usable(self) -> frozenset[str]:
@@ -621,6 +622,7 @@ class _Dispatcher:
         threads = await self.client.nthreads()
         self.workers = frozenset(threads)
         self.window = max(2, 2 * sum(threads.values()))
+        await self._probe_versions()
         watchdog = asyncio.create_task(self._watch())
         try:
             self._fill()
@@ -722,6 +724,7 @@ class _Dispatcher:
                 continue
             seen_scheduler = loop.time()
             self.workers = workers
+            await self._probe_versions()
             if self.usable:
                 seen_usable = loop.time()
                 self._resend()
@@ -732,6 +735,28 @@ class _Dispatcher:
                 )
                 await self.queue.put(("lost", "", message))
                 return
+
+    async def _probe_versions(self) -> None:
+        """Ask each worker not yet asked which ``sume-async`` it has installed, by code sent by value.
+
+        The worker's own check (in its chunks) covers this and later versions; this one also
+        refuses a worker whose ``sume-async`` is older than that check, before it gets a chunk.
+        """
+        from .._version import __version__
+
+        new = sorted(self.workers - self.probed - self.refused.keys())
+        if not new:
+            return
+        self.probed.update(new)
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(_CLEANUP_TIMEOUT):
+                answers = await self.client.run(_version_probe(), workers=new, on_error="return")
+            for address, answer in answers.items():
+                if isinstance(answer, tuple) and len(answer) == 2 and answer[0] != __version__:
+                    version, name = answer
+                    label = address if not name or name == address else f"{address} ({name})"
+                    reason = f"it runs sume-async {version}, the driver {__version__}: install the same version"
+                    self._refused(address, label, reason)
 
     def _resend(self) -> None:
         """Send parked chunks, and chunks restricted to workers that are all gone, to usable workers."""
@@ -749,6 +774,24 @@ def _is_refusal(exc: BaseException) -> bool:
     from ._dask_worker import WorkerRefused
 
     return isinstance(exc, WorkerRefused)
+
+
+def _version_probe() -> Callable[..., tuple[str, str]]:
+    """A function for ``client.run`` that says a worker's ``sume-async`` version and its name.
+
+    Defined inside a function, so it travels by value and runs whatever the worker has installed.
+    """
+
+    def probe(dask_worker: Any) -> tuple[str, str]:
+        try:
+            import sume_async
+
+            version = str(getattr(sume_async, "__version__", "unknown"))
+        except ImportError:
+            version = "none (not installed)"
+        return version, str(dask_worker.name)
+
+    return probe
 
 
 def _tidy_scheduler(topic: str, *, mine: bool) -> Callable[..., list[str]]:

@@ -229,6 +229,8 @@ class SumeWorkerPlugin(WorkerPlugin):
             self.client = self.settings.build()
         except _NoKey as exc:
             self.problem = str(exc)
+        except Exception as exc:  # one worker's bad setup refuses that worker, never fails the run
+            self.problem = f"its Sume client could not be set up ({type(exc).__name__})"
 
     async def teardown(self, worker: Worker) -> None:
         for run in self.runs.values():

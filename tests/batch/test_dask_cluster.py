@@ -46,6 +46,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Closing semaphore:RuntimeWarning
 OTHER_KEY = "sume_live_another_workspace_key_0123456789"
 POLL = PollPolicy().scaled(1 / 50)
 OTHER_VERSION = Path(__file__).with_name("dask_other_version.py")
+UNREACHABLE = Path(__file__).with_name("dask_unreachable.py")
 
 
 @pytest.fixture
@@ -181,12 +182,13 @@ async def test_a_tls_scheduler_refuses_a_client_without_a_certificate(tls_cluste
 
 
 @pytest.mark.anyio
-async def test_keyless_and_other_version_workers_are_refused_on_every_run(tmp_path: Path) -> None:
+async def test_keyless_other_version_and_unreachable_workers_are_refused_on_every_run(tmp_path: Path) -> None:
     mock = MockSume(speed=50)
     rows = image_rows(6)
     with real_cluster(tmp_path / "cluster") as cluster:
         cluster.add_worker("keyless", {})
         cluster.add_worker("other-version", {"SUME_API_KEY": DEFAULT_API_KEY}, preload=OTHER_VERSION)
+        cluster.add_worker("unreachable", {"SUME_API_KEY": DEFAULT_API_KEY}, preload=UNREACHABLE)
         eng = DaskEngine(
             scheduler=cluster.address, chunk_size=3, poll_policy=POLL, max_polls_per_second=None, no_workers_timeout=2
         )
@@ -199,6 +201,7 @@ async def test_keyless_and_other_version_workers_are_refused_on_every_run(tmp_pa
                 message = running.stopped.message
                 assert "(keyless): SUME_API_KEY is not set" in message, message
                 assert "(other-version): it runs sume-async 0.0.0+other" in message, message
+                assert "(unreachable): it cannot reach the Sume API (APIConnectionError)" in message, message
             assert not mock.jobs
             # A good worker joining mid-run takes the chunks the refused ones could not run.
             eng = DaskEngine(scheduler=cluster.address, chunk_size=3, poll_policy=POLL, max_polls_per_second=None)
