@@ -281,6 +281,11 @@ async def test_an_unreachable_scheduler_is_a_cluster_error(tmp_path: Path) -> No
         ({"max_polls_per_second": 0}, "max_polls_per_second"),
         ({"api_key_env": "NOT A NAME"}, "api_key_env"),
         ({"api_key": ""}, "api_key"),
+        ({"no_workers_timeout": 0}, "no_workers_timeout"),
+        ({"no_workers_timeout": float("inf")}, "no_workers_timeout"),
+        ({"lease_timeout": float("nan")}, "lease_timeout"),
+        ({"lease_timeout": True}, "lease_timeout"),
+        ({"security": "tls.pem"}, "security"),
     ],
 )
 def test_bad_engine_settings_are_refused(kwargs: dict[str, Any], field: str) -> None:
@@ -291,6 +296,16 @@ def test_bad_engine_settings_are_refused(kwargs: dict[str, Any], field: str) -> 
 
 def test_the_engine_repr_hides_the_key() -> None:
     assert "sume_live" not in repr(DaskEngine(api_key="sume_live_secret_value"))
+
+
+def test_the_workspace_proof_is_a_keyed_digest_bound_to_the_run() -> None:
+    from sume_async.batch._dask_worker import workspace_digest
+
+    digest = workspace_digest("ws_123", "nonce-a")
+    assert "ws_123" not in digest and len(digest) == 64
+    assert digest == workspace_digest("ws_123", "nonce-a")
+    assert digest != workspace_digest("ws_123", "nonce-b")  # a digest seen in one run proves nothing in another
+    assert digest != workspace_digest("ws_124", "nonce-a")
 
 
 DRIVER = Path(__file__).with_name("dask_driver.py")
@@ -388,6 +403,10 @@ def test_the_cli_driver_killed_with_sigkill_and_rerun_costs_no_job_twice(tmp_pat
         (("--engine", "dask", "--scheduler", "localhost"), "--scheduler: must be a scheduler address"),
         (("--engine", "dask", "--scheduler", "tcp://h:1", "--local-workers", "2"), "--local-workers: cannot"),
         (("--engine", "dask", "--local-workers", "0"), "--local-workers"),
+        (("--no-workers-timeout", "5"), "need --engine dask"),
+        (("--engine", "dask", "--no-workers-timeout", "0"), "--no-workers-timeout"),
+        (("--engine", "dask", "--tls-cert", "rows.jsonl"), "--tls-ca-file, --tls-cert and --tls-key go together"),
+        (("--engine", "dask", "--tls-ca-file", "no-such.pem"), "--tls-ca-file"),
     ],
 )
 def test_cli_engine_options_are_checked_before_anything_is_sent(
@@ -399,6 +418,7 @@ def test_cli_engine_options_are_checked_before_anything_is_sent(
     env.update(SUME_API_KEY=DEFAULT_API_KEY, SUME_API_BASE_URL="http://127.0.0.1:9/api/v1")
     done = subprocess.run(
         [sys.executable, "-m", "sume_async.cli", "batch", "run", str(manifest), *args],
+        cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,
