@@ -94,8 +94,9 @@ def _run_options(fn: Any) -> Any:
         click.option(
             "--scheduler",
             metavar="ADDRESS",
-            help="With --engine dask: a running scheduler, e.g. tcp://10.0.0.5:8786 (workers read SUME_API_KEY "
-            "from their own environment). Default: a local cluster for this run.",
+            help="With --engine dask: a running scheduler, e.g. tls://10.0.0.5:8786 with --tls-* (anyone who "
+            "reaches a tcp:// one can read its workers' keys). Workers read SUME_API_KEY from their own "
+            "environment. Default: a local cluster for this run.",
         ),
         click.option(
             "--local-workers",
