@@ -63,6 +63,8 @@ DEFAULT_NO_WORKERS_TIMEOUT = 60.0
 DEFAULT_LEASE_TIMEOUT = 30.0
 #: Seconds each clean-up step (closing the client, the semaphore, the event topic) may take.
 _CLEANUP_TIMEOUT = 5.0
+#: Seconds the driver's check of a new worker may take (it asks Sume for the worker's workspace).
+_CHECK_TIMEOUT = 60.0
 #: Prefix of every name a run leaves on the scheduler (event topic, semaphore): ``sume-batch.RUN.CLIENT``.
 _NAME_PREFIX = "sume-batch."
 #: Most worker processes the local cluster starts by default.
@@ -613,6 +615,7 @@ class _Dispatcher:
         self.submitted = 0
         self.window = 2
         self.probed: set[str] = set()
+        self.checks: set[asyncio.Task[None]] = set()
 
     @property
     def usable(self) -> frozenset[str]:
@@ -622,7 +625,7 @@ class _Dispatcher:
         threads = await self.client.nthreads()
         self.workers = frozenset(threads)
         self.window = max(2, 2 * sum(threads.values()))
-        await self._probe_versions()
+        self._check_new_workers()
         watchdog = asyncio.create_task(self._watch())
         try:
             self._fill()
@@ -651,6 +654,8 @@ class _Dispatcher:
             watchdog.cancel()
             for _, _, task in self.outstanding.values():
                 task.cancel()
+            for check in self.checks:
+                check.cancel()
 
     def _fill(self) -> None:
         if self.session.stopping:
@@ -724,7 +729,7 @@ class _Dispatcher:
                 continue
             seen_scheduler = loop.time()
             self.workers = workers
-            await self._probe_versions()
+            self._check_new_workers()
             if self.usable:
                 seen_usable = loop.time()
                 self._resend()
@@ -736,27 +741,42 @@ class _Dispatcher:
                 await self.queue.put(("lost", "", message))
                 return
 
-    async def _probe_versions(self) -> None:
-        """Ask each worker not yet asked which ``sume-async`` it has installed, by code sent by value.
-
-        The worker's own check (in its chunks) covers this and later versions; this one also
-        refuses a worker whose ``sume-async`` is older than that check, before it gets a chunk.
-        """
-        from .._version import __version__
-
+    def _check_new_workers(self) -> None:
+        """Check, in the background, each worker not yet checked in this run (those there at the start
+        and those that join): chunks landing there first check the worker themselves anyway."""
         new = sorted(self.workers - self.probed - self.refused.keys())
-        if not new:
-            return
-        self.probed.update(new)
+        if new:
+            self.probed.update(new)
+            check = asyncio.create_task(self._check(new))
+            self.checks.add(check)
+            check.add_done_callback(self.checks.discard)
+
+    async def _check(self, workers: list[str]) -> None:
+        """Refuse the workers whose installed ``sume-async`` differs (asked by code sent by value, so
+        a version older than the workers' own check is caught too), then ask the others for their
+        verdict on the run (their key's workspace), as a chunk would."""
+        from .._version import __version__
+        from ._dask_worker import check_worker
+
         with contextlib.suppress(Exception):
-            async with asyncio.timeout(_CLEANUP_TIMEOUT):
-                answers = await self.client.run(_version_probe(), workers=new, on_error="return")
+            async with asyncio.timeout(_CHECK_TIMEOUT):
+                answers = await self.client.run(_version_probe(), workers=workers, on_error="return")
             for address, answer in answers.items():
                 if isinstance(answer, tuple) and len(answer) == 2 and answer[0] != __version__:
                     version, name = answer
                     label = address if not name or name == address else f"{address} ({name})"
                     reason = f"it runs sume-async {version}, the driver {__version__}: install the same version"
                     self._refused(address, label, reason)
+            rest = [address for address in workers if address not in self.refused]
+            if not rest:
+                return
+            plugin, topic, semaphore = self.names
+            spec = self.session.spec(f"sume-check-{self.session.run_id}", plugin, topic, semaphore, ())
+            async with asyncio.timeout(_CHECK_TIMEOUT):
+                verdicts = await self.client.run(check_worker, spec, workers=rest, on_error="return")
+            for address, answer in verdicts.items():
+                if isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[0], str):
+                    self._refused(address, str(answer[1]), answer[0])
 
     def _resend(self) -> None:
         """Send parked chunks, and chunks restricted to workers that are all gone, to usable workers."""

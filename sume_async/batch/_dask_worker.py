@@ -58,6 +58,7 @@ __all__ = [
     "DaskPacer",
     "SumeWorkerPlugin",
     "WorkerRefused",
+    "check_worker",
     "lease_config",
     "run_chunk",
     "workspace_digest",
@@ -381,6 +382,15 @@ class _ChunkPacer:
 
 class Abandoned(Exception):
     """The chunk's driver is gone (or cancelled it): stop creating."""
+
+
+async def check_worker(spec: ChunkSpec, dask_worker: Worker) -> tuple[str | None, str]:
+    """Run by the driver on each worker as it first sees it (``client.run``): the worker's verdict
+    for the run (why it is refused, or ``None``) and how to name it, before any chunk lands there."""
+    plugin = dask_worker.plugins.get(spec.plugin)
+    if not isinstance(plugin, SumeWorkerPlugin):
+        return "it has no Sume client (the driver's worker plugin is not set up there)", _label(dask_worker)
+    return await plugin.verdict(spec), _label(dask_worker)
 
 
 async def run_chunk(spec: ChunkSpec) -> dict[str, Any]:

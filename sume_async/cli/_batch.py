@@ -8,11 +8,14 @@ consistent: run again to resume).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import json
+import logging
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -203,7 +206,7 @@ async def _run(
             on_progress=reporter.update,
             engine=runner,
         )
-        with reporter:
+        with reporter, _engine_warnings(out):
             try:
                 async with job.run(rows) as running:
                     async for _ in running:
@@ -270,6 +273,24 @@ def _engine(
     except InvalidInputError as exc:
         option = "--" + exc.field.replace("_", "-")
         raise CliError("invalid_input", f"{option}: {exc.problem}", ExitCode.USAGE, option=option) from None
+
+
+@contextlib.contextmanager
+def _engine_warnings(out: Output) -> Iterator[None]:
+    """Show the engine's warnings (a Dask worker refused, a chunk failed) as notes while the batch runs:
+    the library's logs are otherwise kept off stderr."""
+
+    class Notes(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            out.note(f"warning: {record.getMessage()}")
+
+    handler = Notes(logging.WARNING)
+    engine_logger = logging.getLogger("sume_async.batch")
+    engine_logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        engine_logger.removeHandler(handler)
 
 
 class _Reporter:
