@@ -35,6 +35,7 @@ from distributed.security import Security
 STARTUP_TIMEOUT = 60.0
 
 #: Dask settings for the tests: dead workers' leases return fast, and nothing listens beyond loopback.
+#: (The engine's runs use their own ``lease_timeout`` on both sides, whatever this says.)
 FAST_LEASES = {
     "distributed.scheduler.locks.lease-timeout": "3s",
     "distributed.scheduler.locks.lease-validation-interval": "500ms",

@@ -249,8 +249,8 @@ def _run_cli_and_break(
 
 @pytest.mark.parametrize("lost", ["the scheduler", "every worker"])
 def test_losing_the_cluster_ends_the_cli_run_resumable_with_its_summary_and_results(tmp_path: Path, lost: str) -> None:
-    mock = MockSume(speed=50, durations={"image_generation": 100.0})  # 2 s jobs: the break comes mid-run
-    rows = image_rows(16)
+    mock = MockSume(speed=50, durations={"image_generation": 50.0})  # 1 s jobs: the break comes mid-run
+    rows = image_rows(12)
     manifest, results = tmp_path / "rows.jsonl", tmp_path / "results.jsonl"
     manifest.write_text("".join(json.dumps(row) + "\n" for row in rows))
     server = LoopbackServer(mock)

@@ -58,6 +58,7 @@ def workers(cluster: RunningCluster) -> RunningCluster:
 
 def engine(cluster: RunningCluster, **kwargs: Any) -> DaskEngine:
     kwargs.setdefault("chunk_size", 10)
+    kwargs.setdefault("lease_timeout", 3.0)  # a killed worker's leases come back within seconds
     return DaskEngine(scheduler=cluster.address, poll_policy=POLL, max_polls_per_second=None, **kwargs)
 
 
