@@ -47,6 +47,7 @@ from distributed.worker import Worker
 
 from .._client import DEFAULT_MAX_POLLS_PER_SECOND, AsyncSume
 from .._errors import APIStatusError, SumeError
+from .._options import NOT_GIVEN, NotGiven
 from .._version import __version__
 from .._waiting import PollPolicy
 from ._pacing import RateLimitGate
@@ -321,7 +322,7 @@ class ChunkSpec:
     workspace_digest: str = attrs.field(repr=False)
     lease_timeout: float = 30.0
     download: DownloadOptions | None = None
-    wait_timeout: float | None = None
+    wait_timeout: float | NotGiven | None = NOT_GIVEN
 
 
 class _EventReporter:
