@@ -1,6 +1,10 @@
 """The Dask engine's driver: ships a batch's work items to a cluster in chunks, journals what comes back.
 
-The driver owns the journal; the workers are stateless (see ``_dask_worker``). The Dask client
+The driver owns the journal; the workers are stateless (see ``_dask_worker``). Each run proves
+every worker it uses (the key's workspace, as a digest bound to the run's nonce, and the SDK
+version) and sends a refused worker's chunks elsewhere; a run with no usable worker or no
+scheduler for ``no_workers_timeout`` seconds ends resumable, and it cleans up what it and crashed
+runs left on the scheduler. The Dask client
 runs on asyncio (tornado) while the batch runs on whatever the caller uses (asyncio or trio,
 through anyio), so the engine runs the Dask client, and the ``LocalCluster`` when no scheduler
 address is given, on an asyncio loop in a thread of its own, and hands every event over to the
@@ -387,10 +391,6 @@ class _Message:
 
     kind: str
     data: dict[str, Any]
-
-
-class _Lost(Exception):
-    """The cluster has been unusable for longer than the no-workers timeout."""
 
 
 class _Session:
