@@ -69,6 +69,8 @@ if TYPE_CHECKING:
     from sume_api_client.models import VideoResolution as VideoResolution
     from sume_api_client.models import Workspace as Workspace
 
+    from ._doctor import DoctorReport as DoctorReport
+    from ._doctor import doctor as doctor
     from .resources.uploads import UploadedFile as UploadedFile
 
 #: Exported names loaded on first use (PEP 562): the models, and what pulls in the resources.
@@ -98,6 +100,8 @@ _LAZY = {
     "VideoResolution": "sume_api_client.models",
     "Workspace": "sume_api_client.models",
     "UploadedFile": "sume_async.resources.uploads",
+    "DoctorReport": "sume_async._doctor",
+    "doctor": "sume_async._doctor",
 }
 
 
@@ -142,6 +146,7 @@ __all__ = [
     "ClusterError",
     "ConflictError",
     "Credits",
+    "DoctorReport",
     "DownloadError",
     "EventLoopError",
     "InsufficientCreditsError",
@@ -174,4 +179,5 @@ __all__ = [
     "VideoResolution",
     "Workspace",
     "__version__",
+    "doctor",
 ]

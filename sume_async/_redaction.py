@@ -1,6 +1,6 @@
-"""What the CLI and the MCP server may print: data with its secrets taken out, by construction.
+"""What the CLI, the MCP server and ``doctor`` may print: data with its secrets taken out, by construction.
 
-Every value printed goes through :func:`redact` first (``Output`` does it):
+Every value printed goes through :func:`redact` first (the CLI's ``Output`` does it):
 
 * upload credentials (``upload_url``, ``object_key``, ``required_headers``, tokens) are always
   replaced by ``"<redacted>"``;
@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .._logs import REDACTED
+from ._logs import REDACTED
 
 __all__ = ["REDACTED", "SECRET_KEYS", "redact", "secret_values"]
 

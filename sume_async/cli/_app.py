@@ -43,11 +43,13 @@ __all__ = [
     "SumeGroup",
     "client_from_env",
     "current_output",
+    "env_names_in_errors",
     "exit_with",
     "json_option",
     "output_options",
     "quiet_library_logs",
     "runs_async",
+    "settings_from_env",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,16 +64,27 @@ def client_from_env(**options: Any) -> AsyncSume:
     A missing or malformed setting is a ``CliError`` (exit 2) naming the variable, not the
     SDK's argument. ``options`` go to ``AsyncSume`` (``timeout``, ``max_retries``, ...).
     """
+    with env_names_in_errors():
+        return AsyncSume(**settings_from_env(), **options)
+
+
+def settings_from_env() -> dict[str, Any]:
+    """``api_key`` and ``base_url`` for ``AsyncSume`` (or ``doctor``) from the environment.
+
+    No ``SUME_API_KEY`` is a ``CliError`` (exit 2) naming the variable.
+    """
     if not os.environ.get("SUME_API_KEY", "").strip():
         raise CliError(
             "missing_api_key", "SUME_API_KEY is not set: export your workspace key (sume_live_...)", ExitCode.USAGE
         )
+    return {"api_key": os.environ["SUME_API_KEY"].strip(), "base_url": os.environ.get("SUME_API_BASE_URL") or None}
+
+
+@contextlib.contextmanager
+def env_names_in_errors() -> Iterator[None]:
+    """An invalid ``api_key``/``base_url`` is reported as the variable it came from (exit 2)."""
     try:
-        return AsyncSume(
-            api_key=os.environ["SUME_API_KEY"].strip(),
-            base_url=os.environ.get("SUME_API_BASE_URL") or None,
-            **options,
-        )
+        yield
     except InvalidInputError as exc:
         name = _ENV_NAMES.get(exc.field, exc.field)
         raise CliError("invalid_config", f"{name}: {exc.problem}", ExitCode.USAGE, field=name) from None

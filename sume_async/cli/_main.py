@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
-from . import _account, _agents, _batch, _generate, _jobs, _library, _schema
+from . import _account, _agents, _batch, _doctor, _generate, _jobs, _library, _schema
 from ._app import SumeGroup, json_option, quiet_library_logs, show_urls_option
 
 
@@ -33,3 +33,4 @@ _library.register(main)
 _agents.register(main)
 _schema.register(main)
 _batch.register(main)
+_doctor.register(main)
