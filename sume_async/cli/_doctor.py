@@ -87,8 +87,7 @@ def _print(out: Output, report: DoctorReport) -> None:
     if out.json:
         out.data(report.to_dict())
     else:
-        out.stdout.write(report.render_text())
-        out.stdout.flush()
+        out.text(report.render_text())
 
 
 def _exit(out: Output, error: CliError) -> SystemExit:

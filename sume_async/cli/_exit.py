@@ -14,7 +14,10 @@ code   name         when
 6      UNAVAILABLE  no usable answer: network, timeouts, 429 or 5xx after retries, a malformed
                     response, the storage host refusing an upload, a download that failed
 70     INTERNAL     a bug in sume-async (please report it)
+74     IO_ERROR     a file or stream could not be written or read (a full disk, a read-only place)
 130    INTERRUPTED  Ctrl-C or SIGTERM
+141    CLOSED       stdout was closed by its reader (``| head -1``): nothing more is printed, as a Unix
+                    tool killed by SIGPIPE (created jobs are still named on stderr)
 =====  ===========  ==================================================================
 
 With ``--json`` the error goes to stderr as one JSON object on one line::
@@ -24,13 +27,14 @@ With ``--json`` the error goes to stderr as one JSON object on one line::
 ``code`` is the API's error code when it gave one, otherwise one of the SDK's own
 (``invalid_input``, ``usage_error``, ``job_failed``, ``job_canceled``, ``job_expired``,
 ``job_timeout``, ``connection_error``, ``timeout``, ``invalid_response``,
-``upload_failed``, ``download_failed``, ``interrupted``, ``internal_error``); ``request_id`` is null when
+``upload_failed``, ``download_failed``, ``io_error``, ``interrupted``, ``internal_error``); ``request_id`` is null when
 there was no API response. Some errors add keys: ``field`` and ``option`` (invalid input),
 ``job_id`` and ``job_error`` (jobs), ``status_code`` (HTTP).
 """
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 from typing import Any
 
@@ -53,7 +57,7 @@ from .._errors import (
     UploadError,
 )
 
-__all__ = ["CliError", "ExitCode", "error_object", "exit_code_for"]
+__all__ = ["CliError", "ExitCode", "error_object", "exit_code_for", "is_closed_output"]
 
 
 class ExitCode(IntEnum):
@@ -65,7 +69,9 @@ class ExitCode(IntEnum):
     TIMEOUT = 5
     UNAVAILABLE = 6
     INTERNAL = 70
+    IO_ERROR = 74
     INTERRUPTED = 130
+    CLOSED = 141
 
 
 class CliError(Exception):
@@ -103,7 +109,16 @@ def exit_code_for(exc: BaseException) -> ExitCode:
         return ExitCode.UNAVAILABLE
     if isinstance(exc, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
+    if is_closed_output(exc):
+        return ExitCode.CLOSED
+    if isinstance(exc, OSError):
+        return ExitCode.IO_ERROR
     return ExitCode.INTERNAL
+
+
+def is_closed_output(exc: BaseException) -> bool:
+    """The reader of stdout (or stderr) went away: ``| head -1``, ``| true``."""
+    return isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and exc.errno == errno.EPIPE)
 
 
 def error_object(exc: BaseException, *, option_for: dict[str, str] | None = None) -> dict[str, Any]:
@@ -157,6 +172,10 @@ def error_object(exc: BaseException, *, option_for: dict[str, str] | None = None
         out = {"code": "client_closed", "message": str(exc), "request_id": None}
     elif isinstance(exc, KeyboardInterrupt):
         out = {"code": "interrupted", "message": "Interrupted", "request_id": None}
+    elif isinstance(exc, OSError):
+        reason = exc.strerror or type(exc).__name__
+        where = f" ({exc.filename})" if isinstance(exc.filename, str) else ""
+        out = {"code": "io_error", "message": f"input/output error: {reason}{where}", "request_id": None}
     else:
         # Not an SDK error: a bug. Its text could hold anything, so only the type is shown.
         out = {"code": "internal_error", "message": f"unexpected {type(exc).__name__}", "request_id": None}
