@@ -36,14 +36,19 @@ from ._errors import (
     UnprocessableEntityError,
     UploadError,
 )
-from ._options import RequestOptions
+from ._options import NOT_GIVEN, NotGiven, RequestOptions
 from ._pagination import AsyncPager, Page
 from ._response import RawResponse
 from ._retries import RetryPolicy
 from ._version import __version__
-from ._waiting import PollPolicy
+from ._waiting import JobStream, PollPolicy, Timeout
 
 if TYPE_CHECKING:
+    from sume_api_client.literals import AdsVideoStyleValue as AdsVideoStyleValue
+    from sume_api_client.literals import JobStatusValue as JobStatusValue
+    from sume_api_client.literals import JobTypeValue as JobTypeValue
+    from sume_api_client.literals import UploadPurposeValue as UploadPurposeValue
+    from sume_api_client.literals import VideoResolutionValue as VideoResolutionValue
     from sume_api_client.models import Account as Account
     from sume_api_client.models import AccountUser as AccountUser
     from sume_api_client.models import AdsVideoStyle as AdsVideoStyle
@@ -71,6 +76,7 @@ if TYPE_CHECKING:
 
     from ._doctor import DoctorReport as DoctorReport
     from ._doctor import doctor as doctor
+    from ._raw_views import AsyncSumeWithRawResponse as AsyncSumeWithRawResponse
     from .resources.uploads import UploadedFile as UploadedFile
 
 #: Exported names loaded on first use (PEP 562): the models, and what pulls in the resources.
@@ -102,6 +108,12 @@ _LAZY = {
     "UploadedFile": "sume_async.resources.uploads",
     "DoctorReport": "sume_async._doctor",
     "doctor": "sume_async._doctor",
+    "AsyncSumeWithRawResponse": "sume_async._raw_views",
+    "AdsVideoStyleValue": "sume_api_client.literals",
+    "JobStatusValue": "sume_api_client.literals",
+    "JobTypeValue": "sume_api_client.literals",
+    "UploadPurposeValue": "sume_api_client.literals",
+    "VideoResolutionValue": "sume_api_client.literals",
 }
 
 
@@ -122,6 +134,7 @@ if not TYPE_CHECKING:  # type checkers see the imports above; a misspelt name st
 
 
 __all__ = [
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIResponseValidationError",
     "APIStatusError",
@@ -129,12 +142,14 @@ __all__ = [
     "Account",
     "AccountUser",
     "AdsVideoStyle",
+    "AdsVideoStyleValue",
     "ApiKeyInfo",
     "Asset",
     "AssetMetadata",
     "AssetSearch",
     "AsyncPager",
     "AsyncSume",
+    "AsyncSumeWithRawResponse",
     "AuthenticationError",
     "Avatar",
     "AvatarCapabilities",
@@ -159,10 +174,14 @@ __all__ = [
     "JobOutput",
     "JobResult",
     "JobStatus",
+    "JobStatusValue",
+    "JobStream",
     "JobTimeoutError",
     "JobType",
+    "JobTypeValue",
     "JobWithResult",
     "NotFoundError",
+    "NotGiven",
     "Page",
     "PermissionDeniedError",
     "PollPolicy",
@@ -171,12 +190,15 @@ __all__ = [
     "RequestOptions",
     "RetryPolicy",
     "SumeError",
+    "Timeout",
     "UnprocessableEntityError",
     "Upload",
     "UploadError",
     "UploadPurpose",
+    "UploadPurposeValue",
     "UploadedFile",
     "VideoResolution",
+    "VideoResolutionValue",
     "Workspace",
     "__version__",
     "doctor",

@@ -33,7 +33,6 @@ import click
 
 from .._client import AsyncSume
 from .._errors import InvalidInputError
-from .._options import check_timeout
 from ._exit import CliError, ExitCode, exit_code_for, is_closed_output
 from ._output import Output
 
@@ -41,7 +40,6 @@ __all__ = [
     "CliError",
     "ExitCode",
     "Output",
-    "PaidCommand",
     "SumeGroup",
     "client_from_env",
     "current_output",
@@ -49,13 +47,9 @@ __all__ = [
     "exit_with",
     "json_option",
     "output_options",
-    "protect_paid_commands",
     "quiet_library_logs",
-    "refuse_option_like_values",
-    "request_timeout_option",
     "runs_async",
     "settings_from_env",
-    "text_file_option",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -337,142 +331,3 @@ class SumeGroup(click.Group):
         if isinstance(rv, int) and rv:
             sys.exit(rv)
         sys.exit(0)
-
-
-class PaidCommand(click.Command):
-    """A command that spends credits: an option value that looks like an option is refused.
-
-    ``--prompt --wait`` would otherwise create a paid job whose prompt is ``--wait``. A value
-    that starts with ``-`` and is not a number is refused before anything is sent (exit 2),
-    naming the option; ``--prompt=--wait`` passes such a text on purpose. Use it as
-    ``@group.command(cls=PaidCommand)``.
-    """
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        refuse_option_like_values(self, ctx, args)
-        return super().parse_args(ctx, args)
-
-
-def refuse_option_like_values(command: click.Command, ctx: click.Context, args: list[str]) -> None:
-    """The check of :class:`PaidCommand`: a usage error if an option's value looks like an option."""
-    takes_value = {
-        opt
-        for param in command.params
-        if isinstance(param, click.Option) and not param.is_flag and not param.count
-        for opt in param.opts + param.secondary_opts
-    }
-    for index, arg in enumerate(args[:-1]):
-        if arg == "--":
-            break
-        if arg in takes_value and _looks_like_an_option(args[index + 1]):
-            value = args[index + 1]
-            raise click.UsageError(
-                f"{arg}: the value {value!r} looks like an option (was {arg}'s value forgotten?); "
-                f"nothing was sent. To pass it as the value, write {arg}={value}",
-                ctx=ctx,
-            )
-
-
-def protect_paid_commands(group: click.Group, is_paid: Callable[[click.Command], bool]) -> None:
-    """Give every command under ``group`` that ``is_paid`` says spends credits :class:`PaidCommand`'s check.
-
-    For commands not declared with ``cls=PaidCommand``; those keep their own.
-    """
-    for command in group.commands.values():
-        if isinstance(command, click.Group):
-            protect_paid_commands(command, is_paid)
-        elif is_paid(command) and not isinstance(command, PaidCommand):
-            parse = command.parse_args
-
-            def guarded(ctx: click.Context, args: list[str], _cmd: click.Command = command, _parse: Any = parse) -> Any:
-                refuse_option_like_values(_cmd, ctx, args)
-                return _parse(ctx, args)
-
-            command.parse_args = guarded  # type: ignore[method-assign]
-
-
-def _looks_like_an_option(value: str) -> bool:
-    if not value.startswith("-") or value == "-":  # "-" is stdin for the options that read files
-        return False
-    try:
-        float(value)
-    except ValueError:
-        return True
-    return False
-
-
-def text_file_option(param: str, *, option: str | None = None, max_bytes: int = 1024 * 1024) -> Callable[[F], F]:
-    """``--<param>-file PATH|-``: the value of ``--<param>`` read from a file, or stdin with ``-``.
-
-    The command's ``param`` then comes from either option (giving both, or neither, is a usage
-    error: its own ``--<param>`` must not be ``required=True``). The file is read as UTF-8 (a
-    byte-order mark and one trailing newline are dropped) before anything is sent; a missing,
-    unreadable, non-UTF-8 or larger than ``max_bytes`` file is refused naming the option. What
-    the text must be is the SDK's to say, as for ``--<param>``.
-    """
-    flag = option or f"--{param.replace('_', '-')}-file"
-    name = flag.lstrip("-").replace("-", "_")
-    text_flag = "--" + param.replace("_", "-")
-
-    def decorate(fn: F) -> F:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **params: Any) -> Any:
-            path = params.pop(name, None)
-            if path is not None:
-                if params.get(param) is not None:
-                    raise click.UsageError(f"give {text_flag} or {flag}, not both")
-                params[param] = _read_text(flag, path, max_bytes)
-            elif params.get(param) is None:
-                raise click.UsageError(f"missing {text_flag} (or {flag} PATH, - for stdin)")
-            return fn(*args, **params)
-
-        return click.option(
-            flag,
-            name,
-            metavar="PATH|-",
-            help=f"Read {text_flag} from this file (UTF-8), or from stdin with -.",
-        )(wrapper)  # type: ignore[return-value]
-
-    return decorate
-
-
-def _read_text(flag: str, path: str, max_bytes: int) -> str:
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read(max_bytes + 1)
-        else:
-            with open(path, "rb") as f:
-                data = f.read(max_bytes + 1)
-    except OSError as exc:
-        raise click.BadParameter(f"cannot read {path}: {exc.strerror or type(exc).__name__}", param_hint=flag) from None
-    if len(data) > max_bytes:
-        raise click.BadParameter(f"{path} is larger than {max_bytes} bytes", param_hint=flag)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise click.BadParameter(f"{path} is not UTF-8 text", param_hint=flag) from None
-    return text[:-1] if text.endswith("\n") else text
-
-
-def _check_request_timeout(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-        check_timeout(seconds)  # the SDK's rule (finite, positive), not a copy of it
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a number of seconds", ctx=ctx, param=param) from None
-    except InvalidInputError as exc:
-        raise click.BadParameter(exc.problem, ctx=ctx, param=param) from None
-    return seconds
-
-
-#: ``--request-timeout SECONDS``: the deadline of each HTTP request (not of a wait), passed to the
-#: command as ``request_timeout`` (``None``: the SDK's default); give it to ``client_from_env(timeout=...)``.
-request_timeout_option = click.option(
-    "--request-timeout",
-    "request_timeout",
-    metavar="SECONDS",
-    callback=_check_request_timeout,
-    help="Deadline of each HTTP request, in seconds (default 60); not the wait's --timeout.",
-)

@@ -6,7 +6,7 @@ import click
 
 from .._version import __version__
 from . import _account, _agents, _batch, _doctor, _generate, _jobs, _library, _schema
-from ._app import SumeGroup, json_option, protect_paid_commands, quiet_library_logs, show_urls_option
+from ._app import SumeGroup, json_option, quiet_library_logs, show_urls_option
 
 
 @click.group(cls=SumeGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,5 +35,3 @@ _agents.register(main)
 _schema.register(main)
 _batch.register(main)
 _doctor.register(main)
-# Commands that spend credits refuse `--prompt --wait` (an option taken as a value).
-protect_paid_commands(main, lambda command: (command.short_help or "").startswith(_generate.PAID))
