@@ -159,6 +159,20 @@ class Contract:
         """Record that ``pointer`` (an inferred object) was exercised by this run."""
         self._touched.add(pointer)
 
+    def touch_under(self, pointer: str) -> None:
+        """Record ``pointer`` and every inferred object inside it as exercised (a parameter and its schema)."""
+        for mark in self.inferred:
+            if mark == pointer or mark.startswith(pointer + "/"):
+                self._touched.add(mark)
+
+    def request_fields(self, template: str, method: str) -> str | None:
+        """The pointer of the JSON request body's schema of an operation (through its ``$ref``)."""
+        body = self.doc["paths"][template][method.lower()].get("requestBody") or {}
+        schema = ((body.get("content") or {}).get("application/json") or {}).get("schema")
+        if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+            return str(schema["$ref"])
+        return None
+
     def contradict(self, finding: Finding) -> None:
         for pointer in finding.marks:
             self._touched.add(pointer)

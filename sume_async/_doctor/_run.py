@@ -152,7 +152,11 @@ class _Run:
         else:
             self.checks.append(Check("jobs get/result", "skipped", detail="the workspace has no completed job"))
         await self.list_probe("assets list", lambda: sume.assets.list(limit=1).first_page())
-        await self.list_probe("assets search", lambda: sume.assets.search("product", limit=1).first_page())
+        found_assets = await self.list_probe(
+            "assets search", lambda: sume.assets.search("product", limit=1).first_page()
+        )
+        if found_assets:
+            await self.asset_in_context(str(found_assets[0].id))
         await self.not_found()
         await self.invalid()
 
@@ -199,7 +203,7 @@ class _Run:
         """A first page asked for with ``limit=1``: at most one item may come back."""
         page = await self.probe(name, call)
         if self.limit is not None:
-            self.contract.touch(self.limit)
+            self.contract.touch_under(self.limit)
         if page is None:
             return None
         items = list(page.data)
@@ -217,6 +221,21 @@ class _Run:
             )
             self.checks[-1] = Check(name, "contradicted", self.checks[-1].request_ids)
         return items
+
+    async def asset_in_context(self, asset_id: str) -> None:
+        """``GET /assets/{id}`` with the search context (``q``, ``search_mode``, ``search_score``): all guesses."""
+        start = len(self.recorder.exchanges)
+        value = await self.probe(
+            "assets get (with the search context)",
+            lambda: self.sume.assets.get(asset_id, q="product", search_mode="auto", search_score=0.5),
+        )
+        last = self.recorder.exchanges[-1] if len(self.recorder.exchanges) > start else None
+        if value is None or last is None or not 200 <= last.status < 300:
+            return
+        for name in ("q", "search_mode", "search_score"):
+            pointer = self.contract.parameter_pointer("/assets/{assetId}", "get", name)
+            if pointer is not None:
+                self.contract.touch_under(pointer)
 
     async def not_found(self) -> None:
         """A job id that cannot exist: a 404 in the error envelope."""
@@ -257,7 +276,7 @@ class _Run:
             pass
         found = self.check_since(start)
         if self.limit is not None:
-            self.contract.touch(self.limit)
+            self.contract.touch_under(self.limit)
         last = self.recorder.exchanges[-1] if len(self.recorder.exchanges) > start else None
         if accepted or (last is not None and last.status not in (400, 422)):
             status = last.status if last is not None else None
@@ -281,6 +300,10 @@ class _Run:
         finally:
             found = self.check_since(start)
         job_id = str(job.id)
+        body = self.contract.request_fields("/images/generations", "post")
+        if body is not None:  # the request the API accepted exercised the guesses about its fields
+            for field in ("prompt", "image_count"):
+                self.contract.touch_under(f"{body}/properties/{field}")
         middle = len(self.recorder.exchanges)
         try:
             again = await sume.images.generate(prompt=PAID_PROMPT, image_count=1, idempotency_key=key)
@@ -289,7 +312,7 @@ class _Run:
             self.notes.append(f"The second create (the replay) failed: {type(exc).__name__}: {exc}")
         found += self.check_since(middle)
         if pointer is not None and replay_id is not None:
-            self.contract.touch(pointer)
+            self.contract.touch_under(pointer)
         same = None if replay_id is None else replay_id == job_id
         if same is False:
             marks = (pointer,) if pointer is not None else ()

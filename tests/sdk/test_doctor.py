@@ -152,3 +152,32 @@ async def test_an_ignored_idempotency_key_is_reported_and_costs_no_more_than_sta
     assert finding.operation == "POST /images/generations"
     assert verdicts(report)["#/components/parameters/IdempotencyKey"] == "contradicted"
     assert_safe(report, mock)
+
+
+def _first_me_rate_limited(retry_after: bytes) -> Callable[[Any], Any]:
+    """The first ``GET /me`` answers 429 with this ``Retry-After``; the SDK retries, the doctor checks both answers."""
+    sent: list[bool] = []
+
+    def rewrite(method: str, path: str, status: int, headers: Any, body: bytes) -> Any:
+        if path.endswith("/me") and not sent:
+            sent.append(True)
+            envelope = b'{"error":{"code":"rate_limited","message":"Too many requests."},"request_id":"req_doctor429"}'
+            return 429, [(b"content-type", b"application/json"), (b"retry-after", retry_after)], envelope
+        return status, headers, body
+
+    return lambda app: Altered(app, rewrite=rewrite)
+
+
+@pytest.mark.parametrize("value", [b"0", b"Wed, 21 Oct 2015 07:28:00 GMT"])
+async def test_a_429_with_a_readable_retry_after_is_no_contradiction(value: bytes) -> None:
+    async with served(_first_me_rate_limited(value)) as (_, url):
+        report = await doctor(KEY, url)
+    assert report.ok, report.render_text()
+    assert "req_doctor429" in next(c for c in report.checks if c.name == "me").request_ids
+
+
+async def test_an_unreadable_retry_after_is_reported() -> None:
+    async with served(_first_me_rate_limited(b"soon")) as (_, url):
+        report = await doctor(KEY, url, max_retries=1)
+    finding = next(f for f in report.findings if f.path == "header Retry-After")
+    assert finding.operation == "GET /me" and finding.status == 429 and finding.request_id == "req_doctor429"
