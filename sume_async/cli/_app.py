@@ -313,6 +313,14 @@ class SumeGroup(click.Group):
         except OSError as exc:
             exit_with(current_output(), exc)
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        try:  # --help and --version print while the command line is parsed
+            return super().make_context(info_name, args, parent, **extra)
+        except OSError as exc:
+            exit_with(current_output(), exc)
+
     def main(self, *args: Any, **kwargs: Any) -> Any:
         given = args[0] if args else kwargs.get("args")
         argv = list(given) if given is not None else sys.argv[1:]

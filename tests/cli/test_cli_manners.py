@@ -19,8 +19,12 @@ from typing import Any
 import click
 import pytest
 from altered_mock import Altered, json_rewrite
+from click.testing import CliRunner
 from conftest import SPEED, Cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from sume_async.cli import main
 from sume_async.cli._exit import ExitCode
 from sume_async.cli._output import Output, sanitize
 from sume_async.testing import LoopbackServer, MockSume
@@ -63,7 +67,13 @@ def assert_no_crash(stderr: str) -> None:
     [
         ["me"],
         ["me", "--json"],
+        ["credits"],
+        ["brand", "current"],
         ["jobs", "list"],
+        ["assets", "search", "woman", "--limit", "2"],
+        ["assets", "list", "--all", "--json"],
+        ["--help"],
+        ["jobs", "list", "--help"],
         ["brand", "list", "--all", "--limit", "1", "--json"],
         ["avatars", "list"],
         ["schema", "check", "--from", str(ROOT / "openapi" / "openapi.json")],
@@ -343,3 +353,37 @@ def test_paid_commands_refuse_an_option_as_a_value(cli: Cli, args: list[str]) ->
     assert result.returncode == ExitCode.USAGE, result.stdout + result.stderr
     assert "looks like the option" in result.stderr
     assert len(cli.mock.requests) == count
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def _mutated(doc: Any, draw: Any) -> Any:
+    """``doc`` with one node somewhere (chosen by ``draw``) replaced by arbitrary JSON."""
+    node = doc
+    for _ in range(draw(st.integers(1, 7))):
+        keys = list(node) if isinstance(node, dict) else list(range(len(node))) if isinstance(node, list) else []
+        if not keys:
+            break
+        key = draw(st.sampled_from(keys))
+        if draw(st.booleans()) or not isinstance(node[key], dict | list):
+            node[key] = draw(_JSON)
+            return doc
+        node = node[key]
+    return doc
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_schema_check_never_crashes_on_a_mutated_document(tmp_path: Path, data: st.DataObject) -> None:
+    """Property: whatever the document, `schema check` ends 0, 1 or 2, never 70 or a traceback."""
+    doc = _mutated(json.loads((ROOT / "openapi" / "openapi.json").read_text()), data.draw)
+    path = tmp_path / "mutated.json"
+    path.write_text(json.dumps(doc))
+    result = CliRunner().invoke(main, ["schema", "check", "--from", str(path), "--json"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in (0, 1, 2), result.output
