@@ -6,7 +6,7 @@ snapshot's paths), then checks it as strictly as the snapshot allows: a status t
 does not declare, a body that is not JSON, fields missing, extra (where the schema does not
 say ``additionalProperties``), of the wrong type or ``null`` where the schema says otherwise,
 enum values the schema does not list, dates that are not dates, the error envelope and its
-``request_id``, and the ``Retry-After`` of a 429.
+``request_id``, the ``Retry-After`` of a 429 and rate-limit headers (``X-RateLimit-Remaining``...) when they are sent.
 
 Every schema object marked ``x-sume-inferred`` (this project's guesses) that an answer reaches
 is *touched*; a finding under it *contradicts* it. :meth:`Contract.marks` gives each mark's
@@ -240,6 +240,7 @@ class Contract:
             if exchange.status >= 400:
                 self._check_envelope(exchange, add)
             return found
+        _check_rate_limit_headers(exchange, add)
         response = declared[key]
         if isinstance(response, Mapping) and "$ref" in response:
             response_pointer = str(response["$ref"])
@@ -297,6 +298,16 @@ class Contract:
         walker.check(error, "#/components/schemas/Error", body, "$", ())
         for path, problem, marks in walker.findings:
             add(path, problem, marks)
+
+
+_RATE_LIMIT_HEADER = re.compile(r"^(x-)?ratelimit-(limit|remaining|reset|used)$", re.IGNORECASE)
+
+
+def _check_rate_limit_headers(exchange: Exchange, add: Any) -> None:
+    """Rate-limit headers, when a server sends them, carry a whole number (what a client can pace on)."""
+    for name, value in exchange.headers.items():
+        if _RATE_LIMIT_HEADER.match(name) and not value.strip().isdigit():
+            add(f"header {name.title()}", "not a whole number")
 
 
 class _Walker:

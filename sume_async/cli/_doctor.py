@@ -14,7 +14,7 @@ from ._app import (
     Output,
     current_output,
     env_names_in_errors,
-    output_options,
+    json_option,
     runs_async,
     settings_from_env,
 )
@@ -35,7 +35,7 @@ from ._app import (
     show_default=True,
     help="Seconds the paid check waits for its job.",
 )
-@output_options
+@json_option
 def doctor_command(paid: bool, yes: bool, timeout: float) -> None:
     """Check what the live API answers against the schema this SDK was built on.
 

@@ -181,3 +181,13 @@ async def test_an_unreadable_retry_after_is_reported() -> None:
         report = await doctor(KEY, url, max_retries=1)
     finding = next(f for f in report.findings if f.path == "header Retry-After")
     assert finding.operation == "GET /me" and finding.status == 429 and finding.request_id == "req_doctor429"
+
+
+async def test_a_rate_limit_header_that_is_not_a_number_is_reported() -> None:
+    def rewrite(method: str, path: str, status: int, headers: Any, body: bytes) -> Any:
+        extra = [(b"x-ratelimit-remaining", b"lots")] if path.endswith("/credits") else []
+        return status, [*headers, *extra], body
+
+    async with served(lambda app: Altered(app, rewrite=rewrite)) as (_, url):
+        report = await doctor(KEY, url)
+    assert [(f.operation, f.path) for f in report.findings] == [("GET /credits", "header X-Ratelimit-Remaining")]
