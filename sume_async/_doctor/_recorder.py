@@ -25,7 +25,8 @@ MAX_RECORDED_BYTES = 4 * 1024 * 1024
 
 
 class Recorder(httpx.AsyncBaseTransport):
-    def __init__(self, inner: httpx.AsyncBaseTransport, *, base_path: str) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport | None, *, base_path: str) -> None:
+        #: Where requests go; set before the first request when not given here.
         self.inner = inner
         self.base_path = base_path.rstrip("/")
         self.exchanges: list[Exchange] = []
@@ -44,6 +45,8 @@ class Recorder(httpx.AsyncBaseTransport):
             request = httpx.Request(
                 request.method, url, headers=request.headers, stream=request.stream, extensions=request.extensions
             )
+        if self.inner is None:
+            raise httpx.ConnectError("the doctor's transport was not set up", request=request)
         response = await self.inner.handle_async_request(request)
         chunks: list[bytes] = []
         size = 0
@@ -79,7 +82,8 @@ class Recorder(httpx.AsyncBaseTransport):
         return path[len(self.base_path) :] if self.base_path and path.startswith(self.base_path) else path
 
     async def aclose(self) -> None:
-        await self.inner.aclose()
+        if self.inner is not None:
+            await self.inner.aclose()
 
 
 def _decoded(response: httpx.Response, raw: bytes) -> bytes | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import urllib.request
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -32,6 +33,7 @@ from .._errors import (
     AuthenticationError,
     BadRequestError,
     InsufficientCreditsError,
+    InvalidInputError,
     JobError,
     JobFailedError,
     NotFoundError,
@@ -98,9 +100,11 @@ async def doctor(
             notes.append("The paid check was declined: nothing was created.")
     doc, label = snapshot()
     contract = Contract(doc)
-    recorder = Recorder(transport or httpx.AsyncHTTPTransport(), base_path="")
+    recorder = Recorder(transport, base_path="")
     sume = AsyncSume(api_key, base_url, transport=recorder, **client_options)
     recorder.base_path = httpx.URL(sume.base_url).path.rstrip("/")
+    if transport is None:
+        recorder.inner = _network_transport(sume.base_url)
     run = _Run(sume, recorder, contract, notes)
     async with sume:
         await run.read_only()
@@ -115,6 +119,18 @@ async def doctor(
         notes=tuple(notes),
         secrets=frozenset({sume_key} if (sume_key := _key(api_key)) else ()),
     )
+
+
+def _network_transport(base_url: str) -> httpx.AsyncBaseTransport:
+    """A transport to ``base_url`` as httpx's own client would make it: the environment's proxy and CA settings."""
+    url = httpx.URL(base_url)
+    proxy = None if urllib.request.proxy_bypass(url.host) else urllib.request.getproxies().get(url.scheme)
+    try:
+        return httpx.AsyncHTTPTransport(trust_env=True, proxy=proxy or None)
+    except (ValueError, TypeError, httpx.InvalidURL) as exc:
+        raise InvalidInputError(
+            f"{url.scheme}_proxy", f"the proxy setting cannot be used ({type(exc).__name__})"
+        ) from None
 
 
 def _key(api_key: str | None) -> str | None:
