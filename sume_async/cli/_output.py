@@ -262,7 +262,7 @@ class Output:
             else:
                 table.add_column(sanitize(c), overflow="fold")
         for line in cells:
-            table.add_row(*line)
+            table.add_row(*(_encodable(cell, self.stdout) for cell in line))  # escaped before rich measures them
         if not rows:
             self._console(self.stdout).print("(none)")
             return
@@ -351,7 +351,8 @@ class _EncodingSafe:
 
     @property
     def encoding(self) -> str:
-        return "utf-8"
+        """The real stream's: rich then draws ASCII boxes on a terminal that cannot show others."""
+        return str(getattr(self._stream, "encoding", None) or "utf-8")
 
 
 def _is_id_column(name: str) -> bool:
