@@ -164,6 +164,10 @@ class Output:
             self._write(sanitize(str(safe)) + "\n")
         self.stdout.flush()
 
+    def json_line(self, value: Any, *, indent: int | None = None) -> None:
+        """``value`` (already made safe) as JSON on stdout: non-ASCII kept only on a UTF-8 stream."""
+        self.stdout.write(json.dumps(value, indent=indent, ensure_ascii=not _utf8(self.stdout)) + "\n")
+
     def text(self, text: str) -> None:
         """Human text composed by the CLI (a report): sanitized, newlines kept."""
         self._write(sanitize(text, keep_newlines=True))

@@ -387,3 +387,20 @@ def test_schema_check_never_crashes_on_a_mutated_document(tmp_path: Path, data: 
     result = CliRunner().invoke(main, ["schema", "check", "--from", str(path), "--json"])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code in (0, 1, 2), result.output
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "utf-8"])
+def test_every_json_writer_escapes_what_the_stream_cannot_encode(encoding: str) -> None:
+    value = {"name": HOSTILE}
+    for write in (
+        lambda out: out.data(value),
+        lambda out: out.json_line(value),
+        lambda out: out.json_line(value, indent=2),
+        lambda out: out.error(click.UsageError(HOSTILE)),
+    ):
+        raw = io.BytesIO()
+        stream = io.TextIOWrapper(raw, encoding=encoding)
+        write(Output(json=True, stdout=stream, stderr=stream))
+        stream.flush()
+        parsed = json.loads(raw.getvalue().decode(encoding))
+        assert HOSTILE in _strings(parsed)
