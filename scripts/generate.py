@@ -148,7 +148,15 @@ def render_literals(document: dict[str, Any]) -> str:
         "",
     ]
     names = []
-    for name, component in sorted(document.get("components", {}).get("schemas", {}).items()):
+    enums = {name: c for name, c in document.get("components", {}).get("schemas", {}).items()}
+    known = [component.get("enum") for component in enums.values() if component.get("enum")]
+    for operation_id, rule in request_rules(document).items():
+        for parameter, spec in rule["parameters"].items():
+            if "enum" in spec["schema"] and spec["schema"]["enum"] not in known:
+                # Named as the generator names the enum class of an inline parameter enum.
+                pascal = "".join(part[:1].upper() + part[1:] for part in parameter.split("_"))
+                enums.setdefault(operation_id[:1].upper() + operation_id[1:] + pascal, spec["schema"])
+    for name, component in sorted(enums.items()):
         values = component.get("enum") if component.get("type") == "string" else None
         if values:
             names.append(f"{name}Value")

@@ -26,7 +26,7 @@ from ..resources._common import derived_key
 from ._app import CliError, ExitCode, Output, client_from_env, output_options, runs_async
 from ._jobs import check_download_dir, finish, idempotency_option, wait_options
 
-__all__ = ["PAID", "build_command", "register"]
+__all__ = ["PAID", "build_command", "command_help", "register"]
 
 PAID = "[paid] "
 PAID_NOTE = "\n\nSpends workspace credits. A rerun with the same --idempotency-key (within 24 h) returns the same job."
@@ -34,6 +34,13 @@ PAID_NOTE = "\n\nSpends workspace credits. A rerun with the same --idempotency-k
 LONG_TEXT = 10_000
 #: Option spellings kept from earlier releases (presentation only: the rule is the schema's).
 ALIASES: Mapping[str, tuple[str, ...]] = {"generate_audio": ("--audio/--no-audio",), "source": ("--video",)}
+
+
+def command_help(operation: Operation) -> tuple[str, str]:
+    """``(help, short_help)`` of a create's command: ``[paid]`` first when it spends credits."""
+    if not operation.spends_credits:
+        return operation.summary, operation.summary
+    return PAID + operation.summary + PAID_NOTE, PAID + operation.summary
 
 
 def _flag(name: str) -> str:
@@ -151,8 +158,8 @@ def build_command(operation: Operation) -> click.Command:
         operation.cli_command[-1] if operation.cli_command else operation.method,
         callback=run,
         params=params,
-        help=PAID + operation.summary + PAID_NOTE if operation.spends_credits else operation.summary,
-        short_help=(PAID if operation.spends_credits else "") + operation.summary,
+        help=command_help(operation)[0],
+        short_help=command_help(operation)[1],
     )
     command.params.extend(getattr(run, "__click_params__", [])[::-1])
     command.params.append(

@@ -64,11 +64,6 @@ def idempotency_option(fn: F) -> F:
     return _idempotency(fn, resumable=True)
 
 
-def ingest_idempotency_option(fn: F) -> F:
-    """``--idempotency-key`` for an upload's finalize: not offered for a rerun (a new upload, a new body)."""
-    return _idempotency(fn, resumable=False)
-
-
 def _idempotency(fn: F, *, resumable: bool) -> F:
     """``--idempotency-key``, passed to the command as the key to send (the user's, or a fresh one).
 
