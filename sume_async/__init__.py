@@ -44,6 +44,8 @@ from ._version import __version__
 from ._waiting import JobStream, PollPolicy, Timeout
 
 if TYPE_CHECKING:
+    from ._doctor import DoctorReport as DoctorReport
+    from ._doctor import doctor as doctor
     from ._generated.literals import AdsVideoStyleValue as AdsVideoStyleValue
     from ._generated.literals import JobStatusValue as JobStatusValue
     from ._generated.literals import JobTypeValue as JobTypeValue
@@ -105,6 +107,8 @@ _LAZY = {
     "Workspace": "sume_async._generated.models",
     "UploadedFile": "sume_async.resources.uploads",
     "AssetFilters": "sume_async.resources.assets",
+    "DoctorReport": "sume_async._doctor",
+    "doctor": "sume_async._doctor",
     "AsyncSumeWithRawResponse": "sume_async._raw_views",
     "AdsVideoStyleValue": "sume_async._generated.literals",
     "JobStatusValue": "sume_async._generated.literals",
@@ -159,6 +163,7 @@ __all__ = [
     "ClusterError",
     "ConflictError",
     "Credits",
+    "DoctorReport",
     "DownloadError",
     "EventLoopError",
     "InsufficientCreditsError",
@@ -198,4 +203,5 @@ __all__ = [
     "VideoResolutionValue",
     "Workspace",
     "__version__",
+    "doctor",
 ]

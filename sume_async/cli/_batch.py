@@ -376,7 +376,7 @@ async def export(out: Output, manifest: Path | None, state: Path | None, results
         async with await Journal.open(path, name=name) as journal:
             rows = await journal.rows()
         for row in rows.values():  # on the terminal, media URLs only with --show-urls
-            out.stdout.write(json.dumps(out.safe(_line(row)), ensure_ascii=False) + "\n")
+            out.json_line(out.safe(_line(row)))
         out.stdout.flush()
         return
     await _export(path, name, results)
