@@ -341,10 +341,7 @@ def test_readme_lists_every_exit_code() -> None:
         ["ads", "videos", "create", "--avatar-id", "avatar_maya", "--script", "--wait"],
         ["face-swap", "create", "--media-url", "--wait", "--avatar-id", "avatar_maya"],
         ["reference-analysis", "create", "--url", "--wait"],
-        pytest.param(
-            ["images", "generate", "--prompt", "ok", "--idempotency-key", "--wait"],
-            marks=pytest.mark.xfail(strict=True, reason="the create commands check their API arguments only"),
-        ),
+        ["images", "generate", "--prompt", "ok", "--idempotency-key", "--wait"],
     ],
 )
 def test_paid_commands_refuse_an_option_as_a_value(cli: Cli, args: list[str]) -> None:
