@@ -60,9 +60,10 @@ class AssetFilters(RequestOptions, total=False):
 
 _OPTION_NAMES = frozenset(RequestOptions.__annotations__)
 _PAGE_AND_OPTIONS = _OPTION_NAMES | {"limit", "cursor"}
-_FILTER_NAMES = frozenset(AssetFilters.__annotations__) - _PAGE_AND_OPTIONS
+#: The filters' names (front ends that list them, such as the MCP tool, read them here).
+FILTER_NAMES = frozenset(AssetFilters.__annotations__) - _PAGE_AND_OPTIONS
 #: The filters checked by their rule (the dates are datetimes, checked above).
-_CHECKED_FILTERS = tuple(sorted(_FILTER_NAMES - {"created_after", "created_before"}))
+_CHECKED_FILTERS = tuple(sorted(FILTER_NAMES - {"created_after", "created_before"}))
 
 
 class Assets:
@@ -127,7 +128,7 @@ class Assets:
     def list(self, *, q: str | None = None, **filters: Unpack[AssetFilters]) -> AsyncPager[Asset]:
         """Asset Library scenes, filtered and sorted as the API allows (every rule from the schema)."""
         given: dict[str, Any] = dict(filters)
-        unknown = set(given) - _FILTER_NAMES - _PAGE_AND_OPTIONS
+        unknown = set(given) - FILTER_NAMES - _PAGE_AND_OPTIONS
         if unknown:
             raise InvalidInputError(sorted(unknown)[0], "is not a filter of the Asset Library")
         for name in ("created_after", "created_before"):
