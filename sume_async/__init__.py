@@ -45,6 +45,8 @@ from ._version import __version__
 from ._waiting import JobStream, PollPolicy, Timeout
 
 if TYPE_CHECKING:
+    from ._doctor import DoctorReport as DoctorReport
+    from ._doctor import doctor as doctor
     from ._generated.literals import AdsVideoStyleValue as AdsVideoStyleValue
     from ._generated.literals import JobStatusValue as JobStatusValue
     from ._generated.literals import JobTypeValue as JobTypeValue
@@ -75,6 +77,7 @@ if TYPE_CHECKING:
     from ._generated.models import VideoResolution as VideoResolution
     from ._generated.models import Workspace as Workspace
     from ._raw_views import AsyncSumeWithRawResponse as AsyncSumeWithRawResponse
+    from .resources.assets import AssetFilters as AssetFilters
     from .resources.uploads import UploadedFile as UploadedFile
 
 #: Exported names loaded on first use (PEP 562): the models, and what pulls in the resources.
@@ -104,6 +107,9 @@ _LAZY = {
     "VideoResolution": "sume_async._generated.models",
     "Workspace": "sume_async._generated.models",
     "UploadedFile": "sume_async.resources.uploads",
+    "AssetFilters": "sume_async.resources.assets",
+    "DoctorReport": "sume_async._doctor",
+    "doctor": "sume_async._doctor",
     "AsyncSumeWithRawResponse": "sume_async._raw_views",
     "AdsVideoStyleValue": "sume_async._generated.literals",
     "JobStatusValue": "sume_async._generated.literals",
@@ -141,6 +147,7 @@ __all__ = [
     "AdsVideoStyleValue",
     "ApiKeyInfo",
     "Asset",
+    "AssetFilters",
     "AssetMetadata",
     "AssetSearch",
     "AsyncPager",
@@ -158,6 +165,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "Credits",
+    "DoctorReport",
     "DownloadError",
     "EventLoopError",
     "InsufficientCreditsError",
@@ -197,4 +205,5 @@ __all__ = [
     "VideoResolutionValue",
     "Workspace",
     "__version__",
+    "doctor",
 ]

@@ -127,11 +127,8 @@ async def tools_schema(out: Output, name: str | None) -> None:
 
 
 def _print_json(out: Output, value: Any) -> None:
-    import json
-
     # A schema is data for programs: JSON in both modes (indented for people).
-    indent = None if out.json else 2
-    out.stdout.write(json.dumps(out.safe(value), indent=indent, ensure_ascii=False) + "\n")
+    out.json_line(out.safe(value), indent=None if out.json else 2)
 
 
 def register(group: click.Group) -> None:

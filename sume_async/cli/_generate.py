@@ -131,7 +131,7 @@ def build_command(operation: Operation) -> click.Command:
         path = values.pop(source.param, None) if source is not None else None
         arguments = _arguments(operation, values, text_files)
         # Every argument and output path is checked before anything is sent (nothing paid yet).
-        _refuse_option_values(arguments)
+        _refuse_option_values({**arguments, "idempotency_key": key})
         check_timeout(timeout, "--timeout")
         check_timeout(request_timeout, "--request-timeout")
         if download is not None:

@@ -26,11 +26,16 @@ timeout_option = click.option(
     help="Seconds to wait before giving up (exit 5; the job goes on). Default 600 for images, 1800 otherwise."
     " Implies --wait on create commands.",
 )
-download_option = click.option(
-    "--download",
-    type=click.Path(file_okay=False, writable=True, path_type=Path),
-    help="Save the outputs into this directory (implies --wait).",
-)
+
+
+def _download(help: str) -> Callable[[F], F]:
+    return click.option("--download", type=click.Path(file_okay=False, writable=True, path_type=Path), help=help)
+
+
+#: ``--download DIR`` of the commands that wait (create commands, ``jobs wait``).
+download_option = _download("Save the outputs into this directory (implies --wait).")
+#: ``--download DIR`` of ``jobs result``, which does not wait: the job must have finished.
+result_download_option = _download("Save the outputs of the finished job into this directory (no waiting).")
 
 
 def check_download_dir(directory: Path) -> None:
@@ -156,12 +161,13 @@ async def jobs_get(out: Output, job_id: str) -> None:
 
 @jobs.command("result")
 @click.argument("job_id")
-@download_option
+@result_download_option
 @output_options
 @runs_async
 async def jobs_result(out: Output, job_id: str, download: Path | None) -> None:
-    """A finished job with its result (exit 4, job_not_completed, while it runs).
+    """A finished job with its result, in one request: it does not wait.
 
+    While the job runs this exits 4 (job_not_completed); `sume-async jobs wait JOB_ID` waits.
     Output URLs are redacted unless --show-urls; --download saves the files instead.
     """
     async with client_from_env() as sume:
@@ -175,7 +181,7 @@ async def jobs_result(out: Output, job_id: str, download: Path | None) -> None:
 @jobs.command("wait")
 @click.argument("job_ids", metavar="JOB_ID...", nargs=-1, required=True)
 @timeout_option
-@download_option
+@_download("Save the outputs into this directory.")
 @output_options
 @runs_async
 async def jobs_wait(out: Output, job_ids: tuple[str, ...], timeout: float | None, download: Path | None) -> None:

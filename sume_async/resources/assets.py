@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Unpack
+from typing import Any, Unpack, cast
 
 from .. import _rules as rules
 from .. import _validation as validation
@@ -33,6 +33,37 @@ from .uploads import Uploads
 
 def _mode(value: str | None) -> GetAssetSearchMode | None:
     return None if value is None else GetAssetSearchMode(value)
+
+
+class AssetFilters(RequestOptions, total=False):
+    """The Asset Library's filters (``assets.list``/``assets.search``), the page, and per-call options.
+
+    Allowed values and ranges are the schema's (``listAssets``), checked before anything is sent.
+    """
+
+    search_mode: ListAssetsSearchMode | ListAssetsSearchModeValue | None
+    source_type: str | None
+    segment_type: str | None
+    brand: str | None
+    product: str | None
+    tag: str | None
+    keyword: str | None
+    cta_present: bool | None
+    min_duration_seconds: float | None
+    max_duration_seconds: float | None
+    created_after: datetime.datetime | None
+    created_before: datetime.datetime | None
+    sort: ListAssetsSort | ListAssetsSortValue | None
+    limit: int | None
+    cursor: str | None
+
+
+_OPTION_NAMES = frozenset(RequestOptions.__annotations__)
+_PAGE_AND_OPTIONS = _OPTION_NAMES | {"limit", "cursor"}
+#: The filters' names (front ends that list them, such as the MCP tool, read them here).
+FILTER_NAMES = frozenset(AssetFilters.__annotations__) - _PAGE_AND_OPTIONS
+#: The filters checked by their rule (the dates are datetimes, checked above).
+_CHECKED_FILTERS = tuple(sorted(FILTER_NAMES - {"created_after", "created_before"}))
 
 
 class Assets:
@@ -88,107 +119,39 @@ class Assets:
             options,
         )
 
-    def search(
-        self,
-        q: str,
-        *,
-        search_mode: ListAssetsSearchMode | ListAssetsSearchModeValue | None = None,
-        source_type: str | None = None,
-        segment_type: str | None = None,
-        brand: str | None = None,
-        product: str | None = None,
-        tag: str | None = None,
-        keyword: str | None = None,
-        cta_present: bool | None = None,
-        min_duration_seconds: float | None = None,
-        max_duration_seconds: float | None = None,
-        created_after: datetime.datetime | None = None,
-        created_before: datetime.datetime | None = None,
-        sort: ListAssetsSort | ListAssetsSortValue | None = None,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPager[Asset]:
+    def search(self, q: str, **filters: Unpack[AssetFilters]) -> AsyncPager[Asset]:
         """Scenes matching ``q``, best first; the filters are those of :meth:`list`."""
         if q is None:
             raise InvalidInputError("q", "is required")
-        return self.list(
-            q=q,
-            search_mode=search_mode,
-            source_type=source_type,
-            segment_type=segment_type,
-            brand=brand,
-            product=product,
-            tag=tag,
-            keyword=keyword,
-            cta_present=cta_present,
-            min_duration_seconds=min_duration_seconds,
-            max_duration_seconds=max_duration_seconds,
-            created_after=created_after,
-            created_before=created_before,
-            sort=sort,
-            limit=limit,
-            cursor=cursor,
-            **options,
-        )
+        return self.list(q=q, **filters)
 
-    def list(
-        self,
-        *,
-        q: str | None = None,
-        search_mode: ListAssetsSearchMode | ListAssetsSearchModeValue | None = None,
-        source_type: str | None = None,
-        segment_type: str | None = None,
-        brand: str | None = None,
-        product: str | None = None,
-        tag: str | None = None,
-        keyword: str | None = None,
-        cta_present: bool | None = None,
-        min_duration_seconds: float | None = None,
-        max_duration_seconds: float | None = None,
-        created_after: datetime.datetime | None = None,
-        created_before: datetime.datetime | None = None,
-        sort: ListAssetsSort | ListAssetsSortValue | None = None,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPager[Asset]:
+    def list(self, *, q: str | None = None, **filters: Unpack[AssetFilters]) -> AsyncPager[Asset]:
         """Asset Library scenes, filtered and sorted as the API allows (every rule from the schema)."""
-        for name, value in (("created_after", created_after), ("created_before", created_before)):
+        given: dict[str, Any] = dict(filters)
+        unknown = set(given) - FILTER_NAMES - _PAGE_AND_OPTIONS
+        if unknown:
+            raise InvalidInputError(sorted(unknown)[0], "is not a filter of the Asset Library")
+        for name in ("created_after", "created_before"):
+            value = given.get(name)
             if value is not None and not isinstance(value, datetime.datetime):
                 raise InvalidInputError(name, "must be a datetime")
-        checked = {
-            name: rules.check_parameter("listAssets", name, value)
-            for name, value in (
-                ("q", q),
-                ("source_type", source_type),
-                ("segment_type", segment_type),
-                ("brand", brand),
-                ("product", product),
-                ("tag", tag),
-                ("keyword", keyword),
-                ("cta_present", cta_present),
-                ("min_duration_seconds", min_duration_seconds),
-                ("max_duration_seconds", max_duration_seconds),
-            )
-        }
-        mode = rules.check_parameter("listAssets", "search_mode", search_mode)
-        order = rules.check_parameter("listAssets", "sort", sort)
-        filters: dict[str, Any] = {
-            **checked,
-            "search_mode": None if mode is None else ListAssetsSearchMode(mode),
-            "created_after": created_after,
-            "created_before": created_before,
-            "sort": None if order is None else ListAssetsSort(order),
-        }
+        query: dict[str, Any] = {"q": rules.check_parameter("listAssets", "q", q)}
+        for name in _CHECKED_FILTERS:
+            query[name] = rules.check_parameter("listAssets", name, given.get(name))
+        if query["search_mode"] is not None:
+            query["search_mode"] = ListAssetsSearchMode(query["search_mode"])
+        if query["sort"] is not None:
+            query["sort"] = ListAssetsSort(query["sort"])
+        query["created_after"], query["created_before"] = given.get("created_after"), given.get("created_before")
+        options = cast(RequestOptions, {key: given[key] for key in _OPTION_NAMES if key in given})
         return pager(
             self._caller,
             list_assets.asyncio_detailed,
             AssetList,
-            limit=limit,
-            cursor=cursor,
+            limit=given.get("limit"),
+            cursor=given.get("cursor"),
             options=options,
-            **filters,
+            **query,
         )
 
     async def get(
