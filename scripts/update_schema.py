@@ -7,7 +7,7 @@
 
 Steps: load the new document (over HTTPS, or ``--from``); check that it is OpenAPI 3.x
 and passes openapi-spec-validator (``--lenient`` skips the latter); print what changed
-against the current snapshot (``sume_async/_schema_diff.py``, shared with
+against the current snapshot (``sume_async/_schema/``, shared with
 ``sume-async schema check``); write the snapshot in its
 stable format; regenerate ``generated/`` with ``scripts/generate.py``. ``--snapshot``
 and ``--target`` point the writes elsewhere (the tests use them).
@@ -30,9 +30,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sume_async._schema_diff import diff_schemas, has_breaking, render_text
-from sume_async._schema_source import LIVE_URL, TIMEOUT_SECONDS, check_openapi3, fetch_schema, read_schema
-from sume_async._schema_source import SchemaError as UpdateError
+from sume_async._schema import (
+    LIVE_URL,
+    TIMEOUT_SECONDS,
+    check_openapi3,
+    diff_schemas,
+    fetch_schema,
+    has_breaking,
+    read_schema,
+    render_text,
+)
+from sume_async._schema import SchemaError as UpdateError
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "openapi" / "openapi.json"

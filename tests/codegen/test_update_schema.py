@@ -1,4 +1,4 @@
-"""scripts/update_schema.py and sume_async/_schema_diff.py: the change report and the snapshot refresh.
+"""scripts/update_schema.py and sume_async/_schema/: the change report and the snapshot refresh.
 
 Offline: the live URL is never fetched; downloads are exercised through httpx.MockTransport.
 """
@@ -22,7 +22,7 @@ OLD, NEW = FIXTURES / "old.json", FIXTURES / "new.json"
 sys.path.insert(0, str(ROOT / "scripts"))
 import update_schema  # noqa: E402
 
-from sume_async._schema_diff import Change, Kind, diff_schemas, has_breaking, inferred_changes, render_text  # noqa: E402
+from sume_async._schema import Change, Kind, diff_schemas, has_breaking, inferred_changes, render_text  # noqa: E402
 
 Doc = dict[str, Any]
 

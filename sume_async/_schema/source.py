@@ -1,7 +1,7 @@
 """Where the API's schema comes from: the live document, a file, or the snapshot this SDK was built from.
 
 Shared by ``sume-async schema check`` and ``make update-schema`` (``scripts/update_schema.py``),
-so both read, fetch and check a document the same way; :mod:`._schema_diff` compares two.
+so both read, fetch and check a document the same way; :mod:`.diff` compares two.
 The snapshot ships in the wheel as ``sume_async/openapi.json`` (in a source checkout it is
 ``openapi/openapi.json``).
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from ._version import __version__
+from .._version import __version__
 
 __all__ = ["LIVE_URL", "TIMEOUT_SECONDS", "SchemaError", "check_openapi3", "fetch_schema", "read_schema", "snapshot"]
 
@@ -32,7 +32,7 @@ def snapshot() -> tuple[Any, str]:
     shipped = resources.files("sume_async").joinpath("openapi.json")
     if shipped.is_file():
         return _parse(shipped.read_text(encoding="utf-8"), "the installed snapshot"), "installed snapshot"
-    checkout = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
+    checkout = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
     if checkout.is_file():
         return read_schema(checkout), "openapi/openapi.json"
     raise SchemaError("this installation carries no schema snapshot")
