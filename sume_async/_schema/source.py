@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 
@@ -91,6 +91,7 @@ def check_openapi3(doc: Any, *, strict: bool = True) -> None:
         raise SchemaError("not an OpenAPI 3.x document: `info` is missing")
     if not isinstance(doc.get("paths"), dict) or not doc["paths"]:
         raise SchemaError("the schema has no `paths`: refusing to replace the snapshot with it")
+    _refuse_lone_surrogates(doc)
     if strict:
         from openapi_spec_validator import validate
 
@@ -101,6 +102,36 @@ def check_openapi3(doc: Any, *, strict: bool = True) -> None:
             text = getattr(exc, "message", None) or (f"cannot resolve {exc.ref}" if hasattr(exc, "ref") else exc)
             message = _shorten(str(text))
             raise SchemaError(f"invalid OpenAPI {version} at {where}: {message}") from exc
+
+
+def _refuse_lone_surrogates(doc: Any) -> None:
+    """JSON may escape half a UTF-16 pair (``"\\ud800"``); no UTF-8 file, module or report can hold one."""
+    stack: list[tuple[Any, tuple[str, ...]]] = [(doc, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                where = (*path, str(key))
+                if _has_surrogate(str(key)):
+                    _surrogate_error(where, "a key")
+                stack.append((value, where))
+        elif isinstance(node, list):
+            stack.extend((value, (*path, str(index))) for index, value in enumerate(node))
+        elif isinstance(node, str) and _has_surrogate(node):
+            _surrogate_error(path, "a value")
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _surrogate_error(path: tuple[str, ...], what: str) -> NoReturn:
+    where = "/".join(part.encode("utf-8", "backslashreplace").decode("utf-8") for part in path)
+    raise SchemaError(f"{what} at {where or 'document'} holds an escaped lone surrogate (not valid Unicode text)")
 
 
 def _shorten(text: str, limit: int = 200) -> str:
