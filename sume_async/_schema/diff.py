@@ -197,6 +197,7 @@ class _View:
     default: Any = _MISSING
     title: str | None = None
     varnames: tuple[Any, ...] | None = None
+    site: Mapping[str, Any] = field(default_factory=dict)  # what is written beside a `$ref`, at this use of it
 
     @property
     def makes_class(self) -> bool:
@@ -253,13 +254,15 @@ def _normalize(doc: Mapping[str, Any], schema: Any, depth: int = 0) -> _View:
     if not isinstance(schema, Mapping) or depth > 32:
         return _View()
     ref = ref_path = None
+    site: Mapping[str, Any] = {}
     if isinstance(schema.get("$ref"), str):
         ref_path = schema["$ref"]
         ref = _ref_name(ref_path)
         target = _deref(doc, schema)
-        siblings = {k: v for k, v in schema.items() if k != "$ref"}
-        schema = {**(target if isinstance(target, Mapping) else {}), **siblings}
+        site = {k: v for k, v in schema.items() if k != "$ref"}
+        schema = {**(target if isinstance(target, Mapping) else {}), **site}
     if "allOf" in schema:
+        site = site or {k: v for k, v in schema.items() if k != "allOf"}
         schema, lone_ref = _merge_all_of(doc, schema, depth)
         ref = ref or lone_ref
     nullable = bool(schema.get("nullable"))
@@ -272,6 +275,7 @@ def _normalize(doc: Mapping[str, Any], schema: Any, depth: int = 0) -> _View:
         if len(real) == 1:
             rest = {k: v for k, v in schema.items() if k != key}
             inner = _normalize(doc, {**rest, **real[0]} if "$ref" not in real[0] else real[0], depth + 1)
+            inner.site = {**rest, **inner.site}
             inner.nullable = inner.nullable or nullable
             if not inner.ref:
                 inner.ref, inner.ref_path = ref, ref_path
@@ -326,12 +330,23 @@ def _normalize(doc: Mapping[str, Any], schema: Any, depth: int = 0) -> _View:
         properties=dict(properties) if isinstance(properties, Mapping) else {},
         required=frozenset(r for r in schema.get("required", []) if isinstance(r, str)),
         items=schema.get("items"),
+        site=site,
         extra=extra,
         constraints={k: schema[k] for k in _CONSTRAINTS if k in schema},
         default=schema.get("default", _MISSING),
         title=_title(schema),
         varnames=tuple(varnames) if isinstance(varnames, list) else None,
     )
+
+
+def _is_union(schema: Any) -> bool:
+    """An ``anyOf``/``oneOf`` at the top of a component: the generator makes a union, not one model."""
+    return isinstance(schema, Mapping) and any(isinstance(schema.get(key), list) for key in ("anyOf", "oneOf"))
+
+
+def _site_view(site: Mapping[str, Any]) -> _View:
+    """The rules written beside a ``$ref`` (3.1 allows them), as a view to compare."""
+    return _View(constraints={k: site[k] for k in _CONSTRAINTS if k in site}, default=site.get("default", _MISSING))
 
 
 def _title(schema: Mapping[str, Any]) -> str | None:
@@ -704,8 +719,11 @@ class _Differ:
                 self.add(Kind.NULLABLE_CHANGED, where, "now nullable", response)
             else:
                 self.add(Kind.NULLABLE_CHANGED, where, "no longer nullable", request)
-        if same_ref:
-            return  # the component is compared once, under `schema <name>`
+        if same_ref:  # the component is compared once, under `schema <name>`; what this use adds is its own
+            old_site, new_site = _site_view(old.site), _site_view(new.site)
+            self.constraints(old_site, new_site, where, ctx)
+            self.default(old_site, new_site, where, request)
+            return
         if old.ref != new.ref:
             if (old.ref, new.ref) in seen:
                 return
@@ -714,6 +732,9 @@ class _Differ:
             effect = "the generated class is renamed" if renamed else "the generated class name may change"
             detail = f"{old.ref or 'inline'} -> {new.ref or 'inline'}; {effect}"
             self.add(Kind.REF_CHANGED, where, detail, renamed)
+        if top and _is_union(old_raw) != _is_union(new_raw):
+            state = "now a union" if _is_union(new_raw) else "no longer a union"
+            self.add(Kind.TYPE_CHANGED, where, f"{state}: the generated model is replaced", True)
         if old.shape() != new.shape():
             self.add(Kind.TYPE_CHANGED, where, f"{old.shape()} -> {new.shape()}", True)
             if not (old.types & new.types):
