@@ -732,7 +732,7 @@ class _Differ:
             effect = "the generated class is renamed" if renamed else "the generated class name may change"
             detail = f"{old.ref or 'inline'} -> {new.ref or 'inline'}; {effect}"
             self.add(Kind.REF_CHANGED, where, detail, renamed)
-        if top and _is_union(old_raw) != _is_union(new_raw):
+        if component is not None and _is_union(old_raw) != _is_union(new_raw):
             state = "now a union" if _is_union(new_raw) else "no longer a union"
             self.add(Kind.TYPE_CHANGED, where, f"{state}: the generated model is replaced", True)
         if old.shape() != new.shape():
