@@ -86,7 +86,10 @@ def plan_modules(schema: Path) -> dict[str, str]:
         document = json.loads(schema.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise SystemExit(f"cannot read {schema}: {exc}") from exc
-    data = GeneratorData.from_dict(document, config=config)
+    try:
+        data = GeneratorData.from_dict(document, config=config)
+    except (ValueError, TypeError, KeyError) as exc:  # the parser's own refusals, e.g. two enum members one name
+        raise SystemExit(f"cannot generate from {schema.name}: {type(exc).__name__}: {exc}") from exc
     if isinstance(data, GeneratorError):
         raise SystemExit(f"cannot generate from {schema.name}: {data.header}: {data.detail}")
     if data.errors:  # each would only be a warning, and --fail-on-warning makes it fatal anyway

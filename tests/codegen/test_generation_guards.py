@@ -89,6 +89,15 @@ def test_a_module_name_used_twice_stops_generation(
     assert not target.exists()
 
 
+def test_enum_values_that_name_one_member_stop_generation_with_a_message(snapshot: Doc, tmp_path: Path) -> None:
+    doc = copy.deepcopy(snapshot)
+    doc["components"]["schemas"]["UploadPurpose"]["enum"] += ["new_A", "new_a"]
+    schema = tmp_path / "openapi.json"
+    schema.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"cannot generate from openapi\.json: ValueError: Duplicate key NEW_A"):
+        generate.plan_modules(schema)
+
+
 def test_the_snapshot_plans_one_module_per_operation_and_model(snapshot: Doc) -> None:
     planned = generate.plan_modules(SNAPSHOT)
     methods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
