@@ -40,9 +40,9 @@ REQUEST_FIELDS: dict[str, Any] = {
 
 CHECKS = textwrap.dedent(
     """
-    from sume_api_client.models.account import Account
-    from sume_api_client.models.image_generation_request import ImageGenerationRequest
-    from sume_api_client.models.workspace import Workspace
+    from _generated.models.account import Account
+    from _generated.models.image_generation_request import ImageGenerationRequest
+    from _generated.models.workspace import Workspace
 
     body = {
         "kind": "account", "tags": ["a", None], "when": ["2024-01-01T00:00:00+00:00", None],
