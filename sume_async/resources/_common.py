@@ -11,7 +11,7 @@ from sume_api_client.types import UNSET, Unset
 
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
-from .._errors import APIResponseValidationError
+from .._errors import APIResponseValidationError, ResponseMismatchError
 from .._options import RequestOptions, context_for
 from .._pagination import AsyncPager, Page
 
@@ -59,6 +59,25 @@ def server_id(field: str, value: Any) -> str:
     if not isinstance(value, str) or not value or value.strip(".") == "" or len(value) > validation.MAX_ID:
         raise APIResponseValidationError(f"Sume returned an invalid `{field}`")
     return value
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Identified = TypeVar("Identified", bound=_Identified)
+
+
+def answer_about(what: str, asked: str, answer: Identified) -> Identified:
+    """``answer``, if it is the ``what`` that was asked for (its ``id`` is ``asked``).
+
+    A well-formed answer about another object (a poll of ``job_1`` answered with ``job_2``)
+    would be handed to the caller, or a wait, as theirs: it is a :class:`ResponseMismatchError`.
+    """
+    if answer.id != asked:
+        raise ResponseMismatchError(what, asked=asked, answered=answer.id)
+    return answer
 
 
 def server_ids(field: str, values: Any) -> list[str]:

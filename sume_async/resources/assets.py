@@ -26,7 +26,7 @@ from .._options import RequestOptions
 from .._pagination import AsyncPager
 from .._storage import ProgressCallback
 from .._upload_source import Source
-from ._common import create_job, pager, unset
+from ._common import answer_about, create_job, pager, unset
 from .uploads import Uploads
 
 SEARCH_MODES = ("auto", "text")
@@ -159,10 +159,11 @@ class Assets:
         **options: Unpack[RequestOptions],
     ) -> Asset:
         """One asset; ``q``/``search_mode``/``search_score`` keep the search context."""
-        return await self._caller.call(
+        asset_id = validation.resource_id("asset_id", asset_id)
+        answer = await self._caller.call(
             get_asset.asyncio_detailed,
             Asset,
-            asset_id=validation.resource_id("asset_id", asset_id),
+            asset_id=asset_id,
             q=unset(validation.optional_text("q", q, max_length=2_000)),
             search_mode=unset(
                 validation.maybe(validation.member, "search_mode", search_mode, GetAssetSearchMode, SEARCH_MODES)
@@ -170,3 +171,4 @@ class Assets:
             search_score=unset(validation.maybe(validation.number, "search_score", search_score)),
             options=options,
         )
+        return answer_about("asset", asset_id, answer)

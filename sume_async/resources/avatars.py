@@ -11,7 +11,7 @@ from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
 from .._options import RequestOptions
 from .._pagination import AsyncPager
-from ._common import pager
+from ._common import answer_about, pager
 
 
 class Avatars:
@@ -28,4 +28,5 @@ class Avatars:
 
     async def get(self, avatar_id: str, **options: Unpack[RequestOptions]) -> Avatar:
         avatar_id = validation.resource_id("avatar_id", avatar_id)
-        return await self._caller.call(get_avatar.asyncio_detailed, Avatar, avatar_id=avatar_id, options=options)
+        answer = await self._caller.call(get_avatar.asyncio_detailed, Avatar, avatar_id=avatar_id, options=options)
+        return answer_about("avatar", avatar_id, answer)

@@ -21,7 +21,7 @@ from .._options import RequestOptions
 from .._pagination import AsyncPager
 from .._poll_gate import PollGate
 from .._waiting import DEFAULT, JobStream, JobWatch, PollPolicy, Timeout, default_timeout
-from ._common import pager
+from ._common import answer_about, pager
 
 JobRef = Job | str
 
@@ -57,8 +57,10 @@ class Jobs:
         )
 
     async def get(self, job: JobRef, **options: Unpack[RequestOptions]) -> Job:
-        """The job's current state (one poll)."""
-        return await self._caller.call(get_job.asyncio_detailed, Job, job_id=_job_id(job), options=options)
+        """The job's current state (one poll); ``ResponseMismatchError`` if Sume answers with another job."""
+        job_id = _job_id(job)
+        answer = await self._caller.call(get_job.asyncio_detailed, Job, job_id=job_id, options=options)
+        return answer_about("job", job_id, answer)
 
     async def result(self, job: JobRef, **options: Unpack[RequestOptions]) -> JobWithResult:
         """The completed job with its ``result``.
@@ -67,8 +69,11 @@ class Jobs:
         ``JobFailedError`` when it ended ``failed``, ``canceled`` or ``expired`` (it has no
         result to return).
         """
-        done = await self._caller.call(
-            get_job_result.asyncio_detailed, JobWithResult, job_id=_job_id(job), options=options
+        job_id = _job_id(job)
+        done = answer_about(
+            "job",
+            job_id,
+            await self._caller.call(get_job_result.asyncio_detailed, JobWithResult, job_id=job_id, options=options),
         )
         if str(done.status) in job_states.FAILED:
             raise JobFailedError(Job.from_dict(done.to_dict()))
