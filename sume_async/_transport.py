@@ -54,7 +54,7 @@ from ._errors import (
 from ._http import RequestBuilder
 from ._logs import logger, private_url
 from ._options import Capture, current_call
-from ._retries import RetryPolicy, may_resend, parse_retry_after, should_retry
+from ._retries import RetryPolicy, may_resend, parse_retry_after, report_rate_limit, should_retry
 from ._version import __version__
 
 USER_AGENT = f"sume-async/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
@@ -289,6 +289,7 @@ class Requester:
                     request, label, attempt, storage=storage, deadline=deadline, consume=consume, redirect=redirect
                 )
             except SumeError as error:
+                report_rate_limit(error)  # a poll's 429 slows the client's poll gate, retried or not
                 transient = should_retry(error)
                 if (
                     attempt >= attempts

@@ -46,7 +46,7 @@ from ._errors import (
     SumeError,
 )
 from ._poll_gate import PollGate
-from ._retries import should_retry
+from ._retries import RetryPolicy, rate_limit_listener, should_retry
 
 
 class _Default:
@@ -260,13 +260,18 @@ class Schedule:
             self._learn(entry, job, now)
             self._ready.append((entry.index, job))
 
-    def poll_failed(self, entry: _Entry, error: SumeError, now: float) -> None:
+    def poll_failed(self, entry: _Entry, error: SumeError, now: float, *, not_before: float | None = None) -> None:
+        """A poll ended in ``error``; a transient one is polled again after ``error_delay``,
+        and never before ``not_before`` (the end of the client's ``Retry-After`` pause).
+        """
         self._in_flight.discard(entry)
         if isinstance(error, ClientClosedError):
             self.fatal = error
             self._in_flight.add(entry)  # as if cut short: the wait ends here
         elif should_retry(error):  # the one retry decision: network, 408, 429, 5xx
             entry.due = now + self._policy.error_delay * self._rng.uniform(0.8, 1.2)
+            if not_before is not None:
+                entry.due = max(entry.due, not_before)
             heapq.heappush(self._heap, entry)
         else:
             self._ready.append((entry.index, error))
@@ -330,7 +335,8 @@ class JobWatch:
 
     Two modes: :meth:`next_outcome` (pull: polls only while the caller waits for the next
     outcome) and :meth:`drain` (continuous: hands each outcome to a callback at once).
-    ``fixed_interval`` replaces the adaptive schedule with a constant one.
+    ``fixed_interval`` replaces the adaptive schedule with a constant one. ``retry`` (the
+    client's) turns a poll's ``Retry-After`` into the pause of the whole gate.
     """
 
     def __init__(
@@ -343,8 +349,10 @@ class JobWatch:
         policy: PollPolicy,
         fixed_interval: float | None = None,
         rng: random.Random | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self._fetch = fetch
+        self._retry = retry or RetryPolicy()
         self._jobs = jobs
         self._gate = gate
         self._timeout = timeout
@@ -471,15 +479,22 @@ class JobWatch:
     async def _poll(self, schedule: Schedule, entry: _Entry) -> None:
         # Never let an error escape into the task group: it would reach the caller wrapped in
         # an ExceptionGroup instead of as the SumeError it is.
+        token = rate_limit_listener.set(self._rate_limited)  # this task's requests only
         try:
             job = await self._fetch(entry.job_id)
         except SumeError as exc:
-            schedule.poll_failed(entry, exc, anyio.current_time())
+            schedule.poll_failed(entry, exc, anyio.current_time(), not_before=self._gate.paused_until)
         else:
             schedule.polled(entry, job, anyio.current_time())
         finally:
+            rate_limit_listener.reset(token)
             self._gate.release()
             self._wake.set()
+
+    def _rate_limited(self, retry_after: float | None) -> None:
+        """A poll got a 429: with ``Retry-After``, no poll of the client starts for that long (jittered)."""
+        if retry_after is not None:
+            self._gate.slow_down(self._retry.retry_after_delay(retry_after, rng=self._rng))
 
 
 def _emit_ready(schedule: Schedule, emit: Callable[[_Outcome], bool]) -> bool:

@@ -225,6 +225,7 @@ class Jobs:
             policy=self._poll_policy,
             fixed_interval=poll_interval,
             rng=self._rng,
+            retry=self._caller.requester.retry,
         )
 
 
