@@ -120,12 +120,15 @@ def pager(
     limit: int | None,
     cursor: str | None = None,
     options: RequestOptions | None = None,
+    check: Callable[[Any], None] | None = None,
     **filters: Any,
 ) -> AsyncPager[Any]:
     """A pager over a list endpoint, passing ``next_cursor`` back as ``cursor``.
 
     ``cursor`` resumes a list where an earlier pager stopped (its ``pager.cursor``).
     ``options`` apply to every page's request (checked here, before the first one).
+    ``check`` sees every item before it is handed out (and raises for one that is not an
+    answer to the filters asked).
     """
     page_size = validation.page_limit(limit)
     start = validation.optional_text("cursor", cursor, max_length=2_000)
@@ -138,6 +141,10 @@ def pager(
             endpoint, model, options=options, limit=unset(page_size), cursor=unset(cursor), **params
         )
         next_cursor = result.next_cursor
-        return Page(data=list(result.data), has_more=bool(result.has_more), next_cursor=next_cursor)
+        data = list(result.data)
+        if check is not None:
+            for item in data:
+                check(item)
+        return Page(data=data, has_more=bool(result.has_more), next_cursor=next_cursor)
 
     return AsyncPager(fetch, cursor=start)

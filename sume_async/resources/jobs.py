@@ -16,7 +16,7 @@ from .. import _job_states as job_states
 from .. import _validation as validation
 from .._download import DownloadProgress, download_outputs, outputs_of
 from .._endpoint_caller import EndpointCaller
-from .._errors import InvalidInputError, JobFailedError, SumeError
+from .._errors import InvalidInputError, JobFailedError, ResponseMismatchError, SumeError
 from .._options import RequestOptions
 from .._pagination import AsyncPager
 from .._poll_gate import PollGate
@@ -45,6 +45,16 @@ class Jobs:
         """Jobs of the workspace, optionally of one ``type`` and/or ``status``."""
         job_type = None if type is None else JobType(validation.text("type", str(type), max_length=100))
         job_status = None if status is None else JobStatus(validation.text("status", str(status), max_length=100))
+
+        def check(item: Job) -> None:
+            # A job of another type or status than the filter asked for is an answer about something else.
+            if job_type is not None and job_states.type_of(item) != str(job_type):
+                raise ResponseMismatchError("jobs of type", asked=str(job_type), answered=job_states.type_of(item))
+            if job_status is not None and job_states.status_of(item) != str(job_status):
+                raise ResponseMismatchError(
+                    "jobs of status", asked=str(job_status), answered=job_states.status_of(item)
+                )
+
         return pager(
             self._caller,
             list_jobs.asyncio_detailed,
@@ -52,6 +62,7 @@ class Jobs:
             limit=limit,
             cursor=cursor,
             options=options,
+            check=check if job_type is not None or job_status is not None else None,
             type_=job_type,
             status=job_status,
         )

@@ -331,3 +331,21 @@ async def test_every_read_by_id_refuses_an_answer_about_something_else() -> None
         with pytest.raises(ResponseMismatchError):
             await sume.jobs.download("job_1", "never-written")
         assert (await sume.jobs.get("job_2")).id == "job_2"  # a matching answer is fine
+
+
+async def test_a_filtered_job_list_refuses_jobs_the_filter_excludes() -> None:
+    from sume_async import ResponseMismatchError
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        items = [job("job_1", "completed", type_="video_generation"), job("job_2", "failed", type_="image_generation")]
+        return httpx.Response(200, json={"object": "list", "data": items, "has_more": False, "next_cursor": None})
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handle))
+    async with AsyncSume(KEY, http_client=http, retry_policy=FAST_RETRY, max_polls_per_second=None) as sume:
+        assert len(await sume.jobs.list().to_list()) == 2  # no filter: every job is an answer
+        with pytest.raises(ResponseMismatchError, match="image_generation"):
+            await sume.jobs.list(type="video_generation").to_list()
+        with pytest.raises(ResponseMismatchError, match="failed"):
+            await sume.jobs.list(status="completed").to_list()
+        with pytest.raises(ResponseMismatchError):
+            [j async for j in sume.jobs.list(type="video_generation", status="completed")]
