@@ -59,7 +59,8 @@ def test_poll_intervals_never_overflow_however_long_a_job_runs() -> None:
 @pytest.mark.parametrize(
     "field, value",
     [("first", 0), ("first", -1.0), ("first", float("nan")), ("factor", 0.5), ("short_cap", float("inf")),
-     ("long_cap", "3"), ("jitter", 1.0), ("jitter", -0.1), ("error_delay", True)],
+     ("long_cap", "3"), ("jitter", 1.0), ("jitter", -0.1), ("error_delay", True), ("learned_cap", 0),
+     ("learned_cap", float("inf"))],
 )  # fmt: skip
 def test_poll_policy_refuses_bad_values(field: str, value: object) -> None:
     with pytest.raises(InvalidInputError, match=f"PollPolicy.{field}"):
@@ -474,3 +475,7 @@ def test_learned_gaps_stay_under_the_cap_for_any_model() -> None:
         cap, lag = rng.uniform(0.01, 100), rng.uniform(0.01, 100)
         gap = model.next_gap(rng.choice([0.0, rng.uniform(0, 1e6)]), lag, cap)
         assert 0 < gap <= cap
+
+
+def test_a_scaled_policy_scales_the_learned_cap_too() -> None:
+    assert PollPolicy().scaled(0.01).learned_cap == pytest.approx(PollPolicy().learned_cap * 0.01)
