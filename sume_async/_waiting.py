@@ -33,7 +33,6 @@ from typing import Any, Generic, Self, TypeVar, cast
 import anyio
 import attrs
 from anyio.abc import TaskGroup
-from sume_api_client.models import Job
 
 from . import _job_states as job_states
 from . import _job_types as job_types
@@ -45,19 +44,13 @@ from ._errors import (
     JobTimeoutError,
     SumeError,
 )
+from ._generated.models import Job
+from ._options import NotGiven
 from ._poll_gate import PollGate
 from ._retries import RetryPolicy, rate_limit_listener, should_retry
 
-
-class _Default:
-    """Marker for "use the timeout that fits the job types"."""
-
-    def __repr__(self) -> str:
-        return "DEFAULT"
-
-
-DEFAULT = _Default()
-Timeout = float | None | _Default
+#: A wait's ``timeout``: seconds, ``None`` for no deadline, or ``NOT_GIVEN`` for the job types' default.
+Timeout = float | None | NotGiven
 
 
 def _positive(field: str) -> Callable[[Any, Any, Any], None]:

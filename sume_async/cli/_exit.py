@@ -11,10 +11,13 @@ code   name         when
                     fix the account and run again (batch: stopped, resumable)
 4      REJECTED     the API refused the request: 400, 404, 409 (job not completed, key reused), 422
 5      TIMEOUT      the ``--timeout`` of a wait passed; the job goes on (``jobs wait ID`` resumes)
-6      UNAVAILABLE  no usable answer: network, timeouts, 429 or 5xx after retries, a malformed
+6      UNAVAILABLE  no usable answer: network, timeouts, 408, 429 or 5xx after retries, a malformed
                     response, the storage host refusing an upload, a download that failed
 70     INTERNAL     a bug in sume-async (please report it)
+74     IO_ERROR     a file or stream could not be written or read (a full disk, a read-only place)
 130    INTERRUPTED  Ctrl-C or SIGTERM
+141    CLOSED       stdout was closed by its reader (``| head -1``): nothing more is printed, as a Unix
+                    tool killed by SIGPIPE (created jobs are still named on stderr)
 =====  ===========  ==================================================================
 
 With ``--json`` the error goes to stderr as one JSON object on one line::
@@ -24,36 +27,30 @@ With ``--json`` the error goes to stderr as one JSON object on one line::
 ``code`` is the API's error code when it gave one, otherwise one of the SDK's own
 (``invalid_input``, ``usage_error``, ``job_failed``, ``job_canceled``, ``job_expired``,
 ``job_timeout``, ``connection_error``, ``timeout``, ``invalid_response``,
-``upload_failed``, ``download_failed``, ``interrupted``, ``internal_error``); ``request_id`` is null when
+``upload_failed``, ``download_failed``, ``io_error``, ``interrupted``, ``internal_error``); ``request_id`` is null when
 there was no API response. Some errors add keys: ``field`` and ``option`` (invalid input),
 ``job_id`` and ``job_error`` (jobs), ``status_code`` (HTTP).
 """
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 from typing import Any
 
 import click
 
+from .._error_kinds import disposition
 from .._errors import (
-    APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    ClientClosedError,
-    DownloadError,
-    InsufficientCreditsError,
     InvalidInputError,
     JobFailedError,
     JobTimeoutError,
-    PermissionDeniedError,
-    RateLimitError,
-    UploadError,
+    SumeError,
 )
 
-__all__ = ["CliError", "ExitCode", "error_object", "exit_code_for"]
+__all__ = ["CliError", "ExitCode", "error_object", "exit_code_for", "is_closed_output"]
 
 
 class ExitCode(IntEnum):
@@ -65,7 +62,9 @@ class ExitCode(IntEnum):
     TIMEOUT = 5
     UNAVAILABLE = 6
     INTERNAL = 70
+    IO_ERROR = 74
     INTERRUPTED = 130
+    CLOSED = 141
 
 
 class CliError(Exception):
@@ -80,30 +79,21 @@ class CliError(Exception):
 
 
 def exit_code_for(exc: BaseException) -> ExitCode:
-    """The documented exit code of an error."""
+    """The documented exit code of an error (the SDK's one mapping, :mod:`sume_async._error_kinds`)."""
     if isinstance(exc, CliError):
         return exc.exit_code
     if isinstance(exc, click.ClickException):
         return ExitCode.USAGE
-    if isinstance(exc, InvalidInputError):
-        return ExitCode.USAGE
-    if isinstance(exc, AuthenticationError | PermissionDeniedError | InsufficientCreditsError):
-        return ExitCode.ACCOUNT
-    if isinstance(exc, RateLimitError):
-        return ExitCode.UNAVAILABLE
-    if isinstance(exc, APIStatusError):
-        return ExitCode.UNAVAILABLE if exc.status_code >= 500 else ExitCode.REJECTED
-    if isinstance(exc, JobFailedError):
-        return ExitCode.FAILED
-    if isinstance(exc, JobTimeoutError):
-        return ExitCode.TIMEOUT
-    if isinstance(
-        exc, APIConnectionError | APIResponseValidationError | UploadError | DownloadError | ClientClosedError
-    ):
-        return ExitCode.UNAVAILABLE
-    if isinstance(exc, KeyboardInterrupt):
-        return ExitCode.INTERRUPTED
-    return ExitCode.INTERNAL
+    if is_closed_output(exc):  # causes of the CLI's own output, not of the API: named here
+        return ExitCode.CLOSED
+    if isinstance(exc, OSError):
+        return ExitCode.IO_ERROR
+    return ExitCode(disposition(exc).exit_code)
+
+
+def is_closed_output(exc: BaseException) -> bool:
+    """The reader of stdout (or stderr) went away: ``| head -1``, ``| true``."""
+    return isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and exc.errno == errno.EPIPE)
 
 
 def error_object(exc: BaseException, *, option_for: dict[str, str] | None = None) -> dict[str, Any]:
@@ -128,16 +118,16 @@ def error_object(exc: BaseException, *, option_for: dict[str, str] | None = None
         }
     elif isinstance(exc, APIStatusError):
         out = {
-            "code": exc.code or f"http_{exc.status_code}",
+            "code": disposition(exc).code,
             "message": exc.message,
             "request_id": exc.request_id,
             "status_code": exc.status_code,
         }
     elif isinstance(exc, APIResponseValidationError):
-        out = {"code": "invalid_response", "message": str(exc), "request_id": exc.request_id}
+        out = {"code": disposition(exc).code, "message": str(exc), "request_id": exc.request_id}
     elif isinstance(exc, JobFailedError):
         out = {
-            "code": f"job_{exc.status}" if exc.status in ("failed", "canceled", "expired") else "job_failed",
+            "code": disposition(exc).code,
             "message": str(exc),
             "request_id": None,
             "job_id": exc.job_id,
@@ -145,18 +135,14 @@ def error_object(exc: BaseException, *, option_for: dict[str, str] | None = None
         }
     elif isinstance(exc, JobTimeoutError):
         out = {"code": "job_timeout", "message": str(exc), "request_id": None, "job_id": exc.job_id}
-    elif isinstance(exc, APITimeoutError):
-        out = {"code": "timeout", "message": str(exc), "request_id": None}
-    elif isinstance(exc, APIConnectionError):
-        out = {"code": "connection_error", "message": str(exc), "request_id": None}
-    elif isinstance(exc, UploadError):
-        out = {"code": "upload_failed", "message": str(exc), "request_id": None}
-    elif isinstance(exc, DownloadError):
-        out = {"code": "download_failed", "message": str(exc), "request_id": None}
-    elif isinstance(exc, ClientClosedError):
-        out = {"code": "client_closed", "message": str(exc), "request_id": None}
     elif isinstance(exc, KeyboardInterrupt):
         out = {"code": "interrupted", "message": "Interrupted", "request_id": None}
+    elif isinstance(exc, OSError):
+        reason = exc.strerror or type(exc).__name__
+        where = f" ({exc.filename})" if isinstance(exc.filename, str) else ""
+        out = {"code": "io_error", "message": f"input/output error: {reason}{where}", "request_id": None}
+    elif isinstance(exc, SumeError):
+        out = {"code": disposition(exc).code, "message": str(exc), "request_id": None}
     else:
         # Not an SDK error: a bug. Its text could hold anything, so only the type is shown.
         out = {"code": "internal_error", "message": f"unexpected {type(exc).__name__}", "request_id": None}

@@ -1,25 +1,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.video_resolution import VideoResolution
 from ..types import UNSET, Unset, json_object, safe_repr
 
-T = TypeVar("T", bound="ImageGenerationRequest")
+T = TypeVar("T", bound="VideoGenerationRequest")
 
 
 @_attrs_define(repr=False)
-class ImageGenerationRequest:
+class VideoGenerationRequest:
     prompt: str
+    """ What to generate. """
     aspect_ratio: str | Unset = UNSET
-    image_count: int | Unset = UNSET
-    quality: str | Unset = UNSET
-    reference_image_urls: list[str] | Unset = UNSET
-    """ HTTPS URLs. """
-    resolution: str | Unset = UNSET
+    """ Width:height, e.g. 9:16. """
+    duration: int | Unset = UNSET
+    """ Seconds. """
+    generate_audio: bool | Unset = UNSET
+    """ Generate an audio track. """
+    resolution: VideoResolution | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __repr__(self) -> str:
@@ -30,15 +33,13 @@ class ImageGenerationRequest:
 
         aspect_ratio = self.aspect_ratio
 
-        image_count = self.image_count
+        duration = self.duration
 
-        quality = self.quality
+        generate_audio = self.generate_audio
 
-        reference_image_urls: list[str] | Unset = UNSET
-        if not isinstance(self.reference_image_urls, Unset):
-            reference_image_urls = self.reference_image_urls
-
-        resolution = self.resolution
+        resolution: str | Unset = UNSET
+        if not isinstance(self.resolution, Unset):
+            resolution = self.resolution.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -49,12 +50,10 @@ class ImageGenerationRequest:
         )
         if aspect_ratio is not UNSET:
             field_dict["aspect_ratio"] = aspect_ratio
-        if image_count is not UNSET:
-            field_dict["image_count"] = image_count
-        if quality is not UNSET:
-            field_dict["quality"] = quality
-        if reference_image_urls is not UNSET:
-            field_dict["reference_image_urls"] = reference_image_urls
+        if duration is not UNSET:
+            field_dict["duration"] = duration
+        if generate_audio is not UNSET:
+            field_dict["generate_audio"] = generate_audio
         if resolution is not UNSET:
             field_dict["resolution"] = resolution
 
@@ -67,25 +66,27 @@ class ImageGenerationRequest:
 
         aspect_ratio = d.pop("aspect_ratio", UNSET)
 
-        image_count = d.pop("image_count", UNSET)
+        duration = d.pop("duration", UNSET)
 
-        quality = d.pop("quality", UNSET)
+        generate_audio = d.pop("generate_audio", UNSET)
 
-        reference_image_urls = cast(list[str], d.pop("reference_image_urls", UNSET))
+        _resolution = d.pop("resolution", UNSET)
+        resolution: VideoResolution | Unset
+        if isinstance(_resolution, Unset):
+            resolution = UNSET
+        else:
+            resolution = VideoResolution(_resolution)
 
-        resolution = d.pop("resolution", UNSET)
-
-        image_generation_request = cls(
+        video_generation_request = cls(
             prompt=prompt,
             aspect_ratio=aspect_ratio,
-            image_count=image_count,
-            quality=quality,
-            reference_image_urls=reference_image_urls,
+            duration=duration,
+            generate_audio=generate_audio,
             resolution=resolution,
         )
 
-        image_generation_request.additional_properties = d
-        return image_generation_request
+        video_generation_request.additional_properties = d
+        return video_generation_request
 
     @property
     def additional_keys(self) -> list[str]:

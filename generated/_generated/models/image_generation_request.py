@@ -6,93 +6,91 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.ads_video_style import AdsVideoStyle
 from ..types import UNSET, Unset, json_object, safe_repr
 
-T = TypeVar("T", bound="AdsVideoRequest")
+T = TypeVar("T", bound="ImageGenerationRequest")
 
 
 @_attrs_define(repr=False)
-class AdsVideoRequest:
-    avatar_id: str
-    script: str
+class ImageGenerationRequest:
+    prompt: str
+    """ What to generate. """
     aspect_ratio: str | Unset = UNSET
-    product_image_url: str | Unset = UNSET
+    """ Width:height, e.g. 9:16. """
+    image_count: int | Unset = UNSET
+    """ Images to make. """
+    quality: str | Unset = UNSET
+    """ Output quality. """
     reference_image_urls: list[str] | Unset = UNSET
     """ HTTPS URLs. """
-    style: AdsVideoStyle | Unset = UNSET
+    resolution: str | Unset = UNSET
+    """ Output resolution. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __repr__(self) -> str:
         return safe_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
-        avatar_id = self.avatar_id
-
-        script = self.script
+        prompt = self.prompt
 
         aspect_ratio = self.aspect_ratio
 
-        product_image_url = self.product_image_url
+        image_count = self.image_count
+
+        quality = self.quality
 
         reference_image_urls: list[str] | Unset = UNSET
         if not isinstance(self.reference_image_urls, Unset):
             reference_image_urls = self.reference_image_urls
 
-        style: str | Unset = UNSET
-        if not isinstance(self.style, Unset):
-            style = self.style.value
+        resolution = self.resolution
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "avatar_id": avatar_id,
-                "script": script,
+                "prompt": prompt,
             }
         )
         if aspect_ratio is not UNSET:
             field_dict["aspect_ratio"] = aspect_ratio
-        if product_image_url is not UNSET:
-            field_dict["product_image_url"] = product_image_url
+        if image_count is not UNSET:
+            field_dict["image_count"] = image_count
+        if quality is not UNSET:
+            field_dict["quality"] = quality
         if reference_image_urls is not UNSET:
             field_dict["reference_image_urls"] = reference_image_urls
-        if style is not UNSET:
-            field_dict["style"] = style
+        if resolution is not UNSET:
+            field_dict["resolution"] = resolution
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict) if type(src_dict) is dict else json_object(src_dict)
-        avatar_id = d.pop("avatar_id")
-
-        script = d.pop("script")
+        prompt = d.pop("prompt")
 
         aspect_ratio = d.pop("aspect_ratio", UNSET)
 
-        product_image_url = d.pop("product_image_url", UNSET)
+        image_count = d.pop("image_count", UNSET)
+
+        quality = d.pop("quality", UNSET)
 
         reference_image_urls = cast(list[str], d.pop("reference_image_urls", UNSET))
 
-        _style = d.pop("style", UNSET)
-        style: AdsVideoStyle | Unset
-        if isinstance(_style, Unset):
-            style = UNSET
-        else:
-            style = AdsVideoStyle(_style)
+        resolution = d.pop("resolution", UNSET)
 
-        ads_video_request = cls(
-            avatar_id=avatar_id,
-            script=script,
+        image_generation_request = cls(
+            prompt=prompt,
             aspect_ratio=aspect_ratio,
-            product_image_url=product_image_url,
+            image_count=image_count,
+            quality=quality,
             reference_image_urls=reference_image_urls,
-            style=style,
+            resolution=resolution,
         )
 
-        ads_video_request.additional_properties = d
-        return ads_video_request
+        image_generation_request.additional_properties = d
+        return image_generation_request
 
     @property
     def additional_keys(self) -> list[str]:
