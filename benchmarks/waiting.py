@@ -107,7 +107,7 @@ def ideal_sdk(plan: list[float], history: list[tuple[str, float]], seed: int = 3
     schedule = Schedule(
         list(finish),
         now=0.0,
-        wall_now=0.0,
+        wall_now=epoch.timestamp(),  # every job was created as the wait began: fresh, so learned from
         timeout=None,
         policy=PollPolicy(),
         rng=random.Random(seed),
@@ -119,10 +119,15 @@ def ideal_sdk(plan: list[float], history: list[tuple[str, float]], seed: int = 3
         entry = schedule.pop()
         requests += 1
         seconds = finish[entry.job_id]
-        body: dict[str, Any] = {"id": entry.job_id, "status": "processing", "type": _job_type(seconds)}
+        body: dict[str, Any] = {
+            "id": entry.job_id,
+            "status": "processing",
+            "type": _job_type(seconds),
+            "created_at": epoch.isoformat(),
+        }
         if due >= seconds:
-            created, updated = epoch, epoch + dt.timedelta(seconds=seconds)
-            body.update(status="completed", created_at=created.isoformat(), updated_at=updated.isoformat())
+            updated = epoch + dt.timedelta(seconds=seconds)
+            body.update(status="completed", updated_at=updated.isoformat())
             lags.append(due - seconds)
         schedule.polled(entry, Job.from_dict(body), now=due)
     return {

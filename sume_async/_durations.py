@@ -1,12 +1,16 @@
 """How long each job type takes, learned from the client's own jobs, and where to poll next.
 
-Every job a client sees complete adds its duration (from the job's ``created_at`` and
-``updated_at`` when the server gives both, else from when the client saw it finish) to a
-bounded window for its type. A log-normal fitted to the window (job durations are close to
-log-normal: a floor of fixed work and a long tail) places the next poll: while completion is
+Every job a client sees complete adds its duration to a bounded window for its type, but only
+from evidence this client observed on its own clock: the job existed when the wait began and
+was fresh then, and a poll saw it finished (see ``Schedule._learn``); the server's timestamps,
+which a skewed clock or an old job would turn into days, are never taken as a duration.
+
+A log-normal fitted to the window (job durations are close to log-normal: a floor of fixed
+work and a long tail) places the next poll: while completion is
 unlikely the poll waits longer; where completion becomes likely the polls come at most
-``max_lag`` apart, so a finished job is seen quickly. Until a type has enough samples, the
-fixed :class:`~sume_async.PollPolicy` schedule applies.
+``max_lag`` apart, so a finished job is seen quickly; no gap is ever longer than the policy's
+``learned_cap``, whatever was learned. Until a type has enough samples, the fixed
+:class:`~sume_async.PollPolicy` schedule applies.
 
 Plain bookkeeping: no clock, no event loop.
 """
@@ -25,6 +29,8 @@ WINDOW = 512
 LATE_DENSITY = 0.1
 #: A learned gap is never longer than this fraction of the type's median duration.
 MAX_GAP_OF_MEDIAN = 1.0
+#: The longest duration a sample may claim (a day): anything longer is not a job's duration.
+MAX_SAMPLE_SECONDS = 86_400.0
 _SQRT_2PI = math.sqrt(2 * math.pi)
 _POOLED = "\x00any"
 
@@ -45,14 +51,15 @@ class LogNormal:
             return 1.0
         return 0.5 * math.erfc((math.log(t) - self.mu) / (self.sigma * math.sqrt(2)))
 
-    def next_gap(self, elapsed: float, max_lag: float) -> float:
+    def next_gap(self, elapsed: float, max_lag: float, cap: float = math.inf) -> float:
         """Seconds from now (the job ran ``elapsed`` s and is not done) to the next poll.
 
         Where the density of finishing is high enough, ``max_lag``; before that region the
         poll waits for it to begin (minus ``max_lag``), after it (the tail) the gap grows to
-        its ceiling, as does a job that outlived what the model expects.
+        its ceiling, as does a job that outlived what the model expects. Never above ``cap``.
         """
-        ceiling = max(max_lag, self.median * MAX_GAP_OF_MEDIAN)
+        max_lag = min(max_lag, cap)
+        ceiling = min(cap, max(max_lag, self.median * MAX_GAP_OF_MEDIAN))
         alive = self.survival(elapsed)
         if alive < 1e-9:
             return max_lag  # far past every duration seen: poll on the fixed cadence
@@ -109,8 +116,8 @@ class Durations:
 
     def record(self, job_type: str | None, seconds: float) -> None:
         """One completed job of ``job_type`` took ``seconds``."""
-        if not (0 < seconds < 7 * 86_400):
-            return  # clock skew or a nonsense timestamp: not a duration
+        if not (0 < seconds <= MAX_SAMPLE_SECONDS):
+            return  # nonsense (or NaN): not a duration
         value = math.log(seconds)
         for key in (job_type, _POOLED) if job_type is not None else (_POOLED,):
             self._windows.setdefault(key, _Window()).add(value)

@@ -11,6 +11,8 @@ as narrow as the caller needs::
     ├── APIConnectionError         no HTTP response (DNS, refused, reset, ...)
     │   └── APITimeoutError
     ├── APIResponseValidationError a 2xx body that does not match the schema
+    │   ├── ResponseMismatchError  a valid answer about something else (another job's id)
+    │   └── PaginationLoopError    a list's next_cursor leads back to a page already read
     ├── APIStatusError             a non-2xx answer, parsed from the error envelope
     │   ├── BadRequestError (400), AuthenticationError (401),
     │   ├── InsufficientCreditsError (402), PermissionDeniedError (403),
@@ -55,8 +57,10 @@ __all__ = [
     "JobFailedError",
     "JobTimeoutError",
     "NotFoundError",
+    "PaginationLoopError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseMismatchError",
     "SumeError",
     "UnprocessableEntityError",
     "UploadError",
@@ -131,6 +135,41 @@ class APIResponseValidationError(SumeError):
         super().__init__(f"{message}{suffix}")
         self.status_code = status_code
         self.request_id = request_id
+
+
+def _shown(value: object) -> str:
+    """A value the server sent, short and printable, for a message."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:77]}..."
+
+
+class ResponseMismatchError(APIResponseValidationError):
+    """A well-formed answer about something other than what was asked.
+
+    A poll of ``job_1`` answered with ``job_2`` (a misrouting proxy, a shared cache, a server
+    bug): returning it would hand the caller another job as theirs. ``asked`` and ``answered``
+    are the two ids.
+    """
+
+    def __init__(self, what: str, *, asked: str, answered: object) -> None:
+        super().__init__(f"Sume answered a request for {what} {asked!r} with {what} {_shown(answered)}")
+        self.what = what
+        self.asked = asked
+        self.answered = answered
+
+
+class PaginationLoopError(APIResponseValidationError):
+    """A list's ``next_cursor`` points back to a page this pager already read.
+
+    Following it would return the same items again, and a resume loop (``while not
+    pager.exhausted``) would never end. The cursor itself is not in the message.
+    """
+
+    def __init__(self, *, pages: int) -> None:
+        super().__init__(
+            f"Sume's list cursors loop: after {pages} page(s) the next_cursor leads back to a page already read"
+        )
+        self.pages = pages
 
 
 class APIStatusError(SumeError):

@@ -5,16 +5,21 @@ pages. Each page is fetched only when the previous one is used up, so breaking o
 of the loop early costs nothing more.
 
 Pagers are resumable: ``pager.cursor`` is where to continue from (hand it to a later
-request as ``cursor=``), and ``pager.exhausted`` says whether anything is left.
+request as ``cursor=``), and ``pager.exhausted`` says whether anything is left. A page whose
+``next_cursor`` leads back to a page the pager already read (its own cursor, or any earlier
+one: a cycle) is refused with :class:`~sume_async.PaginationLoopError` before its items are
+handed out, so no item comes twice and a resume loop cannot go round for ever.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from contextlib import aclosing
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
+
+from ._errors import PaginationLoopError
 
 T = TypeVar("T")
 
@@ -31,9 +36,9 @@ class Page(Generic[T]):
 class AsyncPager(Generic[T]):
     """A lazily fetched list; iterate it with ``async for``.
 
-    It stops at the last page: when ``has_more`` is false, when there is no
-    ``next_cursor``, or when the server hands back the cursor it was just given
-    (which would otherwise loop forever).
+    It stops at the last page: when ``has_more`` is false or there is no ``next_cursor``.
+    A ``next_cursor`` already read by this pager (the page's own cursor, the cursor it was
+    resumed at, or an earlier one) raises :class:`~sume_async.PaginationLoopError`.
     """
 
     def __init__(self, fetch: Callable[[str | None], Awaitable[Page[T]]], *, cursor: str | None = None) -> None:
@@ -68,20 +73,22 @@ class AsyncPager(Generic[T]):
 
     def _advance(self, page: Page[T]) -> None:
         """Mark ``page`` consumed: the cursor moves past it."""
-        if not page.has_more or not page.next_cursor or page.next_cursor == self._resume:
+        next_cursor = _next_cursor(page)
+        if next_cursor is None:
             self._exhausted = True
             self._resume = None
         else:
-            self._resume = page.next_cursor
+            self._resume = next_cursor
 
     async def _walk(self) -> AsyncGenerator[Page[T]]:
         cursor = self._start
-        seen: set[str] = set()
+        # Every cursor read so far: a page pointing back to one of them is a loop.
+        seen: set[str | None] = {cursor}
         while True:
-            page = await self._fetch(cursor)
+            page = _checked(await self._fetch(cursor), seen)
             yield page
-            next_cursor = page.next_cursor
-            if not page.has_more or not next_cursor or next_cursor in seen:
+            next_cursor = _next_cursor(page)
+            if next_cursor is None:
                 return
             seen.add(next_cursor)
             cursor = next_cursor
@@ -94,8 +101,8 @@ class AsyncPager(Generic[T]):
                 self._advance(page)
 
     async def first_page(self) -> Page[T]:
-        """Only the first page (one request)."""
-        return await self._fetch(self._start)
+        """Only the first page (one request); refused if its ``next_cursor`` is its own cursor."""
+        return _checked(await self._fetch(self._start), {self._start})
 
     async def to_list(self, *, max_items: int | None = None) -> list[T]:
         """Collect items into a list, stopping after ``max_items`` if given."""
@@ -106,3 +113,16 @@ class AsyncPager(Generic[T]):
                 if max_items is not None and len(items) >= max_items:
                     return items[:max_items]
         return items
+
+
+def _next_cursor(page: Page[Any]) -> str | None:
+    """Where the list goes on after ``page``; ``None`` at the last page."""
+    return page.next_cursor if page.has_more and page.next_cursor else None
+
+
+def _checked(page: Page[T], seen: set[str | None]) -> Page[T]:
+    """``page``, unless its next cursor leads back to a page already read (``seen``)."""
+    next_cursor = _next_cursor(page)
+    if next_cursor is not None and next_cursor in seen:
+        raise PaginationLoopError(pages=len(seen))
+    return page

@@ -4,7 +4,8 @@
 event loop. :class:`PollGate` adds the waiting: callers queue by how overdue their poll is,
 so when the budget or the bound cannot keep up, the most overdue poll goes first, across
 every wait of the client, and no job is starved (a job's due time never moves while it waits,
-and every newer one is later).
+and every newer one is later). A 429 with ``Retry-After`` seen by any poll pauses the whole
+budget that long, with jitter (:meth:`PollGate.slow_down`): no poll of any wait starts before.
 """
 
 from __future__ import annotations
@@ -47,12 +48,19 @@ class PollBudget:
         self._tolerance = (burst - 1) * self._spacing
         self._next = -math.inf  # when the next poll is due on an even spacing
         self._starts: deque[float] = deque()  # starts of the last second, oldest first
+        #: No poll starts before this (a server's ``Retry-After``); ``-inf``: no pause.
+        self.paused_until = -math.inf
+
+    def pause(self, until: float) -> None:
+        """Start no poll before ``until`` (a later pause wins; an earlier one changes nothing)."""
+        self.paused_until = max(self.paused_until, until)
 
     def delay(self, now: float) -> float:
         """Seconds until a poll may start (0: now)."""
+        paused = self.paused_until - now
         if self.per_second is None:
-            return 0.0
-        wait = self._next - self._tolerance - now
+            return max(paused, 0.0)
+        wait = max(self._next - self._tolerance - now, paused)
         starts = self._starts
         while starts and starts[0] <= now - 1.0:
             starts.popleft()
@@ -148,6 +156,15 @@ class PollGate:
                 heapq.heapify(self._waiters)
             self._wake_head()
             raise
+
+    def slow_down(self, seconds: float) -> None:
+        """Start no poll, of any wait, for ``seconds`` from now (a 429's ``Retry-After``, jittered)."""
+        self.budget.pause(self._clock() + seconds)
+
+    @property
+    def paused_until(self) -> float:
+        """When the current pause ends (``-inf``: none)."""
+        return self.budget.paused_until
 
     def release(self) -> None:
         self._in_flight -= 1

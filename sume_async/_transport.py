@@ -51,7 +51,7 @@ from ._errors import (
 from ._http import RequestBuilder
 from ._logs import logger, private_url
 from ._options import Capture, current_call
-from ._retries import RetryPolicy, may_resend, should_retry
+from ._retries import RetryPolicy, may_resend, report_rate_limit, should_retry
 from ._status_errors import status_error
 from ._validation import is_loopback
 from ._version import __version__
@@ -268,6 +268,7 @@ class Requester:
                     request, label, attempt, storage=storage, deadline=deadline, consume=consume, redirect=redirect
                 )
             except SumeError as error:
+                report_rate_limit(error)  # a poll's 429 slows the client's poll gate, retried or not
                 transient = should_retry(error)
                 if (
                     attempt >= attempts

@@ -47,7 +47,7 @@ from ._errors import (
 from ._generated.models import Job
 from ._options import NotGiven
 from ._poll_gate import PollGate
-from ._retries import should_retry
+from ._retries import RetryPolicy, rate_limit_listener, should_retry
 
 #: A wait's ``timeout``: seconds, ``None`` for no deadline, or ``NOT_GIVEN`` for the job types' default.
 Timeout = float | None | NotGiven
@@ -79,7 +79,8 @@ class PollPolicy:
     ``min(cap, first * factor**n)`` seconds after the previous one, times a random factor in
     ``[1 - jitter, 1 + jitter]`` so that a batch created at once does not poll in lockstep.
     The cap is ``short_cap`` for image jobs and ``long_cap`` for the others. Afterwards the
-    polls follow the learned durations (see ``max_lag``).
+    polls follow the learned durations (see ``max_lag``), never more than ``learned_cap``
+    apart, and never so far apart that the wait's deadline would pass first.
     """
 
     first: float = attrs.field(default=1.0, validator=_positive("first"))
@@ -93,6 +94,8 @@ class PollPolicy:
     #: (and never further than ``long_cap``) where completion is likely, and further apart
     #: where it is not.
     max_lag: float = attrs.field(default=4.0, validator=_positive("max_lag"))
+    #: The longest gap between two polls a learned schedule may leave, whatever it learned.
+    learned_cap: float = attrs.field(default=30.0, validator=_positive("learned_cap"))
     #: Client seconds per server second, to read durations from the jobs' timestamps
     #: (1 for the real API; ``scaled(1 / speed)`` sets it for a sped-up mock).
     time_scale: float = attrs.field(default=1.0, validator=_positive("time_scale"))
@@ -115,6 +118,7 @@ class PollPolicy:
             long_cap=self.long_cap * factor,
             error_delay=self.error_delay * factor,
             max_lag=self.max_lag * factor,
+            learned_cap=self.learned_cap * factor,
             time_scale=self.time_scale * factor,
         )
 
@@ -142,6 +146,24 @@ def _age(job: Job | str, wall_now: float) -> float:
     return 0.0 if created is None else max(0.0, wall_now - created)
 
 
+def _fresh_start(job: Job | str, *, now: float, wall_now: float, policy: PollPolicy) -> float | None:
+    """When a job the wait began with at client time ``now`` started, if it was fresh then.
+
+    The job existed when the wait began (``now``): that much this client observed. Its
+    ``created_at`` is only the server's word, so it is trusted no further than ``max_lag``
+    either way: a job created up to ``max_lag`` before (or, skewed, after) the wait began
+    started at most ``max_lag`` earlier. Any other job, old or behind a skewed clock or
+    without ``created_at``, has no start the client can vouch for: ``None``.
+    """
+    created = _timestamp(job, "created_at")
+    if created is None:
+        return None
+    age = (wall_now - created) * policy.time_scale
+    if not -policy.max_lag <= age <= policy.max_lag:
+        return None
+    return now - max(0.0, age)
+
+
 # ---------------------------------------------------------------- the bookkeeping
 
 
@@ -158,6 +180,10 @@ class _Entry:
     started: float = 0.0
     #: The last time a poll saw it still running.
     seen_running: float = 0.0
+    #: When it started by the client's own evidence (``_fresh_start``), or ``None``: not learned from.
+    learn_from: float | None = None
+    #: Whether ``learn_from`` was decided (at the first ``created_at`` seen).
+    judged: bool = False
 
     def __lt__(self, other: _Entry) -> bool:
         return (self.due, self.order) < (other.due, other.order)
@@ -190,6 +216,7 @@ class Schedule:
     ) -> None:
         self.timeout = timeout
         self.deadline = None if timeout is None else now + timeout
+        self._began, self._wall_began = now, wall_now
         self._policy = policy
         self._fixed = fixed_interval
         self._rng = rng or random.Random()
@@ -205,6 +232,8 @@ class Schedule:
                 entry = _Entry(0.0, next(order), index, job.id, job_states.type_of(job), job_states.status_of(job))
             else:
                 entry = _Entry(0.0, next(order), index, job, None)
+            if isinstance(job, Job):
+                self._judge(entry, job)
             # Counted from the job's creation when known: a job created long ago is polled at once.
             age = _age(job, wall_now) * policy.time_scale
             entry.started = entry.seen_running = now - age
@@ -241,6 +270,8 @@ class Schedule:
     def polled(self, entry: _Entry, job: Job, now: float) -> None:
         self._in_flight.discard(entry)
         entry.polls += 1
+        if not entry.judged:  # a bare id: the first answer with a created_at says if it was fresh
+            self._judge(entry, job)
         entry.last_status = job_states.status_of(job)
         entry.job_type = job_states.type_of(job) or entry.job_type
         if not job_states.is_terminal(job):
@@ -253,13 +284,18 @@ class Schedule:
             self._learn(entry, job, now)
             self._ready.append((entry.index, job))
 
-    def poll_failed(self, entry: _Entry, error: SumeError, now: float) -> None:
+    def poll_failed(self, entry: _Entry, error: SumeError, now: float, *, not_before: float | None = None) -> None:
+        """A poll ended in ``error``; a transient one is polled again after ``error_delay``,
+        and never before ``not_before`` (the end of the client's ``Retry-After`` pause).
+        """
         self._in_flight.discard(entry)
         if isinstance(error, ClientClosedError):
             self.fatal = error
             self._in_flight.add(entry)  # as if cut short: the wait ends here
         elif should_retry(error):  # the one retry decision: network, 408, 429, 5xx
             entry.due = now + self._policy.error_delay * self._rng.uniform(0.8, 1.2)
+            if not_before is not None:
+                entry.due = max(entry.due, not_before)
             heapq.heappush(self._heap, entry)
         else:
             self._ready.append((entry.index, error))
@@ -298,20 +334,34 @@ class Schedule:
         model = None if self._durations is None else self._durations.model(entry.job_type)
         if model is None:
             return policy.interval(entry.polls, entry.job_type, self._rng)
-        # Never later than the learned gap (jitter only brings polls forward), and where
-        # completion is likely never further apart than the fixed schedule's longest interval.
+        # Never later than the learned gap (jitter only brings polls forward), where completion
+        # is likely never further apart than the fixed schedule's longest interval, and never
+        # more than ``learned_cap`` apart, whatever was learned.
         lag = min(policy.max_lag, policy.long_cap)
-        return model.next_gap(now - entry.started, lag) * self._rng.uniform(1 - policy.jitter / 2, 1)
+        gap = model.next_gap(now - entry.started, lag, policy.learned_cap) * self._rng.uniform(1 - policy.jitter / 2, 1)
+        if self.deadline is not None and now + gap >= self.deadline:
+            # A learned gap never skips the rest of the wait: the fixed schedule polls instead.
+            gap = min(gap, policy.interval(entry.polls, entry.job_type, self._rng))
+        return gap
+
+    def _judge(self, entry: _Entry, job: Job) -> None:
+        """Decide ``entry.learn_from`` once a ``created_at`` of the job is known."""
+        if _timestamp(job, "created_at") is not None:
+            entry.judged = True
+            entry.learn_from = _fresh_start(job, now=self._began, wall_now=self._wall_began, policy=self._policy)
 
     def _learn(self, entry: _Entry, job: Job, now: float) -> None:
-        """Teach the client how long this job took (its timestamps, else what the polls saw)."""
-        if self._durations is None:
+        """Teach the client how long this job took, from what this client saw on its own clock.
+
+        Only a job that was fresh when the wait began (``learn_from``) is learned from: it
+        finished between the last poll that saw it running (or its start) and ``now``, so it
+        took about the middle of that. The job's ``updated_at`` is never read: an old job, a
+        skewed clock or a server that touches ``updated_at`` later would teach days.
+        """
+        if self._durations is None or entry.learn_from is None:
             return
-        created, updated = _timestamp(job, "created_at"), _timestamp(job, "updated_at")
-        if created is not None and updated is not None:
-            seconds = (updated - created) * self._policy.time_scale
-        else:
-            seconds = (entry.seen_running + now) / 2 - entry.started
+        start = entry.learn_from
+        seconds = (max(entry.seen_running, start) + now) / 2 - start
         self._durations.record(entry.job_type, seconds)
 
 
@@ -323,7 +373,8 @@ class JobWatch:
 
     Two modes: :meth:`next_outcome` (pull: polls only while the caller waits for the next
     outcome) and :meth:`drain` (continuous: hands each outcome to a callback at once).
-    ``fixed_interval`` replaces the adaptive schedule with a constant one.
+    ``fixed_interval`` replaces the adaptive schedule with a constant one. ``retry`` (the
+    client's) turns a poll's ``Retry-After`` into the pause of the whole gate.
     """
 
     def __init__(
@@ -336,8 +387,10 @@ class JobWatch:
         policy: PollPolicy,
         fixed_interval: float | None = None,
         rng: random.Random | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self._fetch = fetch
+        self._retry = retry or RetryPolicy()
         self._jobs = jobs
         self._gate = gate
         self._timeout = timeout
@@ -464,15 +517,22 @@ class JobWatch:
     async def _poll(self, schedule: Schedule, entry: _Entry) -> None:
         # Never let an error escape into the task group: it would reach the caller wrapped in
         # an ExceptionGroup instead of as the SumeError it is.
+        token = rate_limit_listener.set(self._rate_limited)  # this task's requests only
         try:
             job = await self._fetch(entry.job_id)
         except SumeError as exc:
-            schedule.poll_failed(entry, exc, anyio.current_time())
+            schedule.poll_failed(entry, exc, anyio.current_time(), not_before=self._gate.paused_until)
         else:
             schedule.polled(entry, job, anyio.current_time())
         finally:
+            rate_limit_listener.reset(token)
             self._gate.release()
             self._wake.set()
+
+    def _rate_limited(self, retry_after: float | None) -> None:
+        """A poll got a 429: with ``Retry-After``, no poll of the client starts for that long (jittered)."""
+        if retry_after is not None:
+            self._gate.slow_down(self._retry.retry_after_delay(retry_after, rng=self._rng))
 
 
 def _emit_ready(schedule: Schedule, emit: Callable[[_Outcome], bool]) -> bool:

@@ -12,6 +12,8 @@ from typing import Protocol
 
 import anyio
 
+from .._retries import spread_retry_after
+
 __all__ = ["LocalPacer", "Pacer", "RateLimitGate"]
 
 
@@ -59,10 +61,11 @@ class RateLimitGate:
             await anyio.sleep(delay)
 
     def limited(self, retry_after: float | None) -> None:
-        """Record a 429: pause creates for ``retry_after`` or an exponential, jittered delay."""
+        """Record a 429: pause creates for ``retry_after`` (never shortened, jittered) or a jittered backoff."""
         self._strikes += 1
         backoff = min(self.cap, self.base * 2 ** min(self._strikes - 1, 16)) * self._rng.uniform(0.8, 1.2)
-        delay = min(self.cap, max(retry_after or 0.0, backoff))
+        told = 0.0 if retry_after is None else spread_retry_after(min(retry_after, self.cap), floor=0.0, rng=self._rng)
+        delay = max(told, backoff)
         self._until = max(self._until, anyio.current_time() + delay)
 
     def succeeded(self) -> None:

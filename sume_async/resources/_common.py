@@ -10,7 +10,7 @@ from typing import Any, Protocol, TypeVar
 from .. import _rules as rules
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
-from .._errors import APIResponseValidationError
+from .._errors import APIResponseValidationError, ResponseMismatchError
 from .._generated.models import Job, JobStatus, JobType
 from .._generated.types import UNSET, Unset
 from .._options import RequestOptions, context_for
@@ -76,6 +76,25 @@ def server_id(field: str, value: Any) -> str:
     return value
 
 
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Identified = TypeVar("Identified", bound=_Identified)
+
+
+def answer_about(what: str, asked: str, answer: Identified) -> Identified:
+    """``answer``, if it is the ``what`` that was asked for (its ``id`` is ``asked``).
+
+    A well-formed answer about another object (a poll of ``job_1`` answered with ``job_2``)
+    would be handed to the caller, or a wait, as theirs: it is a :class:`ResponseMismatchError`.
+    """
+    if answer.id != asked:
+        raise ResponseMismatchError(what, asked=asked, answered=answer.id)
+    return answer
+
+
 def server_ids(field: str, values: Any) -> list[str]:
     """A list of ids the server sent (``None``: none); a string is not a list of its characters."""
     if values is None:
@@ -116,12 +135,15 @@ def pager(
     limit: int | None,
     cursor: str | None = None,
     options: RequestOptions | None = None,
+    check: Callable[[Any], None] | None = None,
     **filters: Any,
 ) -> AsyncPager[Any]:
     """A pager over a list endpoint, passing ``next_cursor`` back as ``cursor``.
 
     ``cursor`` resumes a list where an earlier pager stopped (its ``pager.cursor``).
     ``options`` apply to every page's request (checked here, before the first one).
+    ``check`` sees every item before it is handed out (and raises for one that is not an
+    answer to the filters asked).
     """
     page_size = rules.check("limit", limit, LIMIT_RULE) if limit is not None else None
     start = rules.check("cursor", cursor, CURSOR_RULE) if cursor is not None else None
@@ -134,6 +156,10 @@ def pager(
             endpoint, model, options=options, limit=unset(page_size), cursor=unset(cursor), **params
         )
         next_cursor = result.next_cursor
-        return Page(data=list(result.data), has_more=bool(result.has_more), next_cursor=next_cursor)
+        data = list(result.data)
+        if check is not None:
+            for item in data:
+                check(item)
+        return Page(data=data, has_more=bool(result.has_more), next_cursor=next_cursor)
 
     return AsyncPager(fetch, cursor=start)

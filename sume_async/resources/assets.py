@@ -27,7 +27,7 @@ from .._options import RequestOptions
 from .._pagination import AsyncPager
 from .._storage import ProgressCallback
 from .._upload_source import Source
-from ._common import create_job, derived_key, pager, unset
+from ._common import answer_about, create_job, derived_key, pager, unset
 from .uploads import Uploads
 
 
@@ -164,12 +164,14 @@ class Assets:
         **options: Unpack[RequestOptions],
     ) -> Asset:
         """One asset; ``q``/``search_mode``/``search_score`` keep the search context."""
-        return await self._caller.call(
+        asset_id = validation.resource_id("asset_id", asset_id)
+        answer = await self._caller.call(
             get_asset.asyncio_detailed,
             Asset,
-            asset_id=validation.resource_id("asset_id", asset_id),
+            asset_id=asset_id,
             q=unset(rules.check_parameter("getAsset", "q", q)),
             search_mode=unset(_mode(rules.check_parameter("getAsset", "search_mode", search_mode))),
             search_score=unset(rules.check_parameter("getAsset", "search_score", search_score)),
             options=options,
         )
+        return answer_about("asset", asset_id, answer)

@@ -10,7 +10,7 @@ from .._generated.api.avatars import get_avatar, list_avatars
 from .._generated.models import Avatar, AvatarList
 from .._options import RequestOptions
 from .._pagination import AsyncPager
-from ._common import pager
+from ._common import answer_about, pager
 
 
 class Avatars:
@@ -27,4 +27,5 @@ class Avatars:
 
     async def get(self, avatar_id: str, **options: Unpack[RequestOptions]) -> Avatar:
         avatar_id = validation.resource_id("avatar_id", avatar_id)
-        return await self._caller.call(get_avatar.asyncio_detailed, Avatar, avatar_id=avatar_id, options=options)
+        answer = await self._caller.call(get_avatar.asyncio_detailed, Avatar, avatar_id=avatar_id, options=options)
+        return answer_about("avatar", avatar_id, answer)

@@ -13,14 +13,14 @@ from .. import _job_states as job_states
 from .. import _validation as validation
 from .._download import DownloadProgress, check_download_arguments, download_outputs, outputs_of
 from .._endpoint_caller import EndpointCaller
-from .._errors import InvalidInputError, JobFailedError, SumeError
+from .._errors import InvalidInputError, JobFailedError, ResponseMismatchError, SumeError
 from .._generated.api.jobs import get_job, get_job_result, list_jobs
 from .._generated.models import Job, JobList, JobStatus, JobType, JobWithResult
 from .._options import NOT_GIVEN, NotGiven, RequestOptions
 from .._pagination import AsyncPager
 from .._poll_gate import PollGate
 from .._waiting import JobStream, JobWatch, PollPolicy, Timeout, default_timeout
-from ._common import pager
+from ._common import answer_about, pager
 
 JobRef = Job | str
 
@@ -44,6 +44,16 @@ class Jobs:
         """Jobs of the workspace, optionally of one ``type`` and/or ``status``."""
         job_type = None if type is None else JobType(validation.text("type", str(type), max_length=100))
         job_status = None if status is None else JobStatus(validation.text("status", str(status), max_length=100))
+
+        def check(item: Job) -> None:
+            # A job of another type or status than the filter asked for is an answer about something else.
+            if job_type is not None and job_states.type_of(item) != str(job_type):
+                raise ResponseMismatchError("jobs of type", asked=str(job_type), answered=job_states.type_of(item))
+            if job_status is not None and job_states.status_of(item) != str(job_status):
+                raise ResponseMismatchError(
+                    "jobs of status", asked=str(job_status), answered=job_states.status_of(item)
+                )
+
         return pager(
             self._caller,
             list_jobs.asyncio_detailed,
@@ -51,13 +61,16 @@ class Jobs:
             limit=limit,
             cursor=cursor,
             options=options,
+            check=check if job_type is not None or job_status is not None else None,
             type_=job_type,
             status=job_status,
         )
 
     async def get(self, job: JobRef, **options: Unpack[RequestOptions]) -> Job:
-        """The job's current state (one poll)."""
-        return await self._caller.call(get_job.asyncio_detailed, Job, job_id=_job_id(job), options=options)
+        """The job's current state (one poll); ``ResponseMismatchError`` if Sume answers with another job."""
+        job_id = _job_id(job)
+        answer = await self._caller.call(get_job.asyncio_detailed, Job, job_id=job_id, options=options)
+        return answer_about("job", job_id, answer)
 
     async def result(self, job: JobRef, **options: Unpack[RequestOptions]) -> JobWithResult:
         """The completed job with its ``result``.
@@ -66,8 +79,11 @@ class Jobs:
         ``JobFailedError`` when it ended ``failed``, ``canceled`` or ``expired`` (it has no
         result to return).
         """
-        done = await self._caller.call(
-            get_job_result.asyncio_detailed, JobWithResult, job_id=_job_id(job), options=options
+        job_id = _job_id(job)
+        done = answer_about(
+            "job",
+            job_id,
+            await self._caller.call(get_job_result.asyncio_detailed, JobWithResult, job_id=job_id, options=options),
         )
         if str(done.status) in job_states.FAILED:
             raise JobFailedError(Job.from_dict(done.to_dict()))
@@ -222,6 +238,7 @@ class Jobs:
             policy=self._poll_policy,
             fixed_interval=poll_interval,
             rng=self._rng,
+            retry=self._caller.requester.retry,
         )
 
 

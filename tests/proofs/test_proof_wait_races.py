@@ -10,8 +10,9 @@ enough that polls also wait in the client's gate when the cancel lands. Whatever
 - the documented result (every job, in the documented order),
 - the documented error, as itself (``JobFailedError`` for the first failed job when not
   ``return_exceptions``; ``APIResponseValidationError`` when the failed job's ``error`` is a string
-  or a list, which the schema does not allow), never wrapped in an ``ExceptionGroup`` and never
-  a ``BrokenResourceError``,
+  or a list, which the schema does not allow; ``ResponseMismatchError`` for a job whose poll
+  was answered with another job's id), never wrapped in an ``ExceptionGroup`` and never a
+  ``BrokenResourceError``, and never a job nobody asked for,
 - or its own cancellation (the scope reports it caught the cancel);
 
 and afterwards no poll is in flight and none starts.
@@ -27,7 +28,15 @@ import httpx
 import pytest
 from sdk_helpers import FAST_RETRY, KEY, job
 
-from sume_async import APIResponseValidationError, AsyncSume, Job, JobFailedError, PollPolicy, SumeError
+from sume_async import (
+    APIResponseValidationError,
+    AsyncSume,
+    Job,
+    JobFailedError,
+    PollPolicy,
+    ResponseMismatchError,
+    SumeError,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -39,10 +48,12 @@ APIS = ("wait_all", "wait_all_exc", "as_completed", "as_completed_exc", "context
 class Server:
     """Job ``job_i`` ends after ``polls[i]`` polls, ``failed`` when listed in ``fails``."""
 
-    def __init__(self, rng: random.Random, n: int, fails: set[str]) -> None:
+    def __init__(self, rng: random.Random, n: int, fails: set[str], misrouted: set[str] | None = None) -> None:
         self.rng = rng
         self.remaining = {f"job_{i}": rng.randint(1, 4) for i in range(n)}
         self.fails = fails
+        #: Jobs whose polls are answered with another job (a batch mate or an outsider).
+        self.misrouted = misrouted or set()
         self.malformed: set[str] = set()
         self.served = 0
         self.in_flight = 0
@@ -61,6 +72,11 @@ class Server:
         finally:
             self.in_flight -= 1
         self.remaining[job_id] -= 1
+        if job_id in self.misrouted:
+            other = self.rng.choice([*self.remaining, "job_outsider"])
+            if other != job_id:
+                return httpx.Response(200, json=job(other, self.rng.choice(["processing", "completed"])))
+            self.misrouted.discard(job_id)  # drew itself: an honest answer after all
         if self.remaining[job_id] > 0:
             return httpx.Response(200, json=job(job_id, "processing"))
         if job_id in self.fails:
@@ -110,7 +126,8 @@ async def one_scenario(seed: int) -> None:
     api = APIS[seed % len(APIS)]
     if api == "wait":
         ids = ids[:1]
-    server = Server(random.Random(seed + 1000), n, fails)
+    misrouted = {i for i in ids if random.Random(f"{seed}-{i}").random() < 0.08}
+    server = Server(random.Random(seed + 1000), n, fails, misrouted)
     how = rng.choice(["in_flight", "outcomes", "delay", "none"])
     http = httpx.AsyncClient(transport=httpx.MockTransport(server.handle))
     sume = AsyncSume(
@@ -148,6 +165,9 @@ async def one_scenario(seed: int) -> None:
     if error is not None:
         assert not isinstance(error, BaseExceptionGroup), context
         assert not api.endswith("_exc"), context
+        if isinstance(error, ResponseMismatchError):
+            assert error.asked in server.misrouted, context
+            return
         if isinstance(error, APIResponseValidationError):
             assert server.malformed, context
             return
@@ -170,14 +190,16 @@ async def one_scenario(seed: int) -> None:
     assert len(set(named)) == len(named) and set(named) <= set(ids), context
     for o in outcome:
         assert isinstance(o, Job | SumeError), context
-        if isinstance(o, APIResponseValidationError):
+        if isinstance(o, ResponseMismatchError):
+            assert o.asked in server.misrouted, context
+        elif isinstance(o, APIResponseValidationError):
             assert server.malformed, context
         elif isinstance(o, SumeError):
             assert isinstance(o, JobFailedError) and o.job_id in fails, context
         else:
             assert o.id not in fails, context
     if not api.endswith("_exc") and api != "wait":
-        assert not fails, context
+        assert not fails and not server.misrouted, context
 
 
 async def test_batch_waits_end_with_their_documented_error_under_cancellation_fuzzing() -> None:

@@ -59,7 +59,8 @@ def test_poll_intervals_never_overflow_however_long_a_job_runs() -> None:
 @pytest.mark.parametrize(
     "field, value",
     [("first", 0), ("first", -1.0), ("first", float("nan")), ("factor", 0.5), ("short_cap", float("inf")),
-     ("long_cap", "3"), ("jitter", 1.0), ("jitter", -0.1), ("error_delay", True)],
+     ("long_cap", "3"), ("jitter", 1.0), ("jitter", -0.1), ("error_delay", True), ("learned_cap", 0),
+     ("learned_cap", float("inf"))],
 )  # fmt: skip
 def test_poll_policy_refuses_bad_values(field: str, value: object) -> None:
     with pytest.raises(InvalidInputError, match=f"PollPolicy.{field}"):
@@ -334,16 +335,20 @@ def test_learned_durations_need_fewer_polls_at_a_bounded_lag() -> None:
 
 
 def test_a_scaled_policy_reads_timestamps_in_the_servers_seconds() -> None:
+    """Freshness is judged in the server's seconds: 2 server seconds old is 0.02 s here, fresh."""
     durations = Durations()
     policy = PollPolicy().scaled(1 / 100)  # a mock 100 times faster than real time
     plan = Schedule(
-        [f"job_{i}" for i in range(25)], now=0.0, wall_now=WALL, timeout=None, policy=policy, durations=durations
+        [f"job_{i}" for i in range(25)], now=0.0, wall_now=WALL + 2, timeout=None, policy=policy, durations=durations
     )
     for _ in range(25):
         entry = plan.pop()
-        plan.polled(entry, completed(entry.job_id, 50.0), now=0.6)  # 50 server seconds = 0.5 s here
+        plan.polled(entry, Job.from_dict(job(entry.job_id, "processing")), now=0.4)
+    for _ in range(25):
+        entry = plan.pop()
+        plan.polled(entry, completed(entry.job_id, 50.0), now=0.6)  # finished between 0.4 and 0.6
     model = durations.model("image_generation")
-    assert model is not None and model.median == pytest.approx(0.5)
+    assert model is not None and model.median == pytest.approx(0.52)  # from 0.02 s before the wait
 
 
 def test_the_client_budget_is_validated_and_scaled_with_the_policy() -> None:
@@ -358,3 +363,119 @@ def test_the_client_budget_is_validated_and_scaled_with_the_policy() -> None:
     assert AsyncSume("sume_live_x", max_polls_per_second=None).jobs._poll_gate.budget.per_second is None
     fast = AsyncSume("sume_live_x", max_polls_per_second=20, poll_policy=PollPolicy().scaled(0.01))
     assert fast.jobs._poll_gate.budget.per_second == pytest.approx(2000)
+
+
+# -- learned waits cannot be poisoned (a simulated clock: every time is passed in)
+
+HOUR = 3_600.0
+DAY = 24 * HOUR
+
+
+def _stamp(wall: float) -> str:
+    return dt.datetime.fromtimestamp(wall, dt.UTC).isoformat()
+
+
+def drive(
+    plan: Schedule, finish: dict[str, float], created: dict[str, float] | None = None, updated: float | None = None
+) -> tuple[list[object], list[float]]:
+    """Step ``plan`` to its end: job ``j`` is done ``finish[j]`` client seconds after 0.
+
+    Answers carry ``created_at`` (a wall time, from ``created``) and, once done, ``updated_at``
+    (``updated`` seconds after creation, when given). The outcomes and every poll's time.
+    """
+    outcomes: list[object] = []
+    polls: list[float] = []
+    for _ in range(10_000):
+        while (outcome := plan.take()) is not None:
+            outcomes.append(outcome[1])
+        due = plan.next_due()
+        if due is None:
+            break
+        if plan.deadline_passed(due):
+            plan.expire()
+            continue
+        entry = plan.pop()
+        polls.append(due)
+        extra: dict[str, str] = {}
+        if created is not None:
+            extra["created_at"] = _stamp(created[entry.job_id])
+        done = due >= finish[entry.job_id]
+        if done and created is not None and updated is not None:
+            extra["updated_at"] = _stamp(created[entry.job_id] + updated)
+        plan.polled(entry, Job.from_dict(job(entry.job_id, "completed" if done else "processing", **extra)), now=due)
+    return outcomes, polls
+
+
+def _plan(jobs: list[Job | str], durations: Durations, *, wall: float = WALL, timeout: float | None = None) -> Schedule:
+    return Schedule(
+        jobs, now=0.0, wall_now=wall, timeout=timeout, policy=PollPolicy(), rng=random.Random(1), durations=durations
+    )
+
+
+def test_waiting_on_jobs_that_finished_long_ago_teaches_nothing() -> None:
+    """The issue's case: old jobs taught durations of days; then a 1 s job timed out after 0 polls."""
+    durations = Durations()
+    old = [
+        Job.from_dict(
+            job(f"old_{i}", "completed", created_at=_stamp(WALL - 3 * DAY), updated_at=_stamp(WALL - 1 * DAY))
+        )
+        for i in range(60)
+    ]
+    outcomes, _ = drive(_plan(list(old), durations), {j.id: 0.0 for j in old})
+    assert len(outcomes) == 60
+    ids = [f"old_id_{i}" for i in range(60)]  # the same, reloaded by id
+    drive(_plan(list(ids), durations), dict.fromkeys(ids, 0.0), dict.fromkeys(ids, WALL - 3 * DAY), updated=2 * DAY)
+    assert durations.model("image_generation") is None and durations.model(None) is None
+    outcomes, polls = drive(_plan(["job_new"], durations, timeout=10.0), {"job_new": 1.0})
+    assert [type(o).__name__ for o in outcomes] == ["Job"] and polls[-1] <= 1.0 + PollPolicy().short_cap
+
+
+@pytest.mark.parametrize("skew", [-6 * HOUR, -60.0, 60.0, 6 * HOUR])
+def test_a_skewed_server_clock_teaches_nothing(skew: float) -> None:
+    """Fresh 10 s jobs whose server clock is off by more than max_lag: no start the client can vouch for."""
+    durations = Durations()
+    ids = [f"job_{i}" for i in range(40)]
+    drive(_plan(list(ids), durations), dict.fromkeys(ids, 10.0), dict.fromkeys(ids, WALL + skew), updated=2 * DAY)
+    assert durations.model("image_generation") is None
+
+
+@pytest.mark.parametrize("skew", [-1.0, 0.0, 1.0])
+def test_learning_uses_the_clients_own_clock_never_updated_at(skew: float) -> None:
+    """Within max_lag of skew, 10 s jobs teach about 10 s, though updated_at claims two days."""
+    durations = Durations()
+    ids = [f"job_{i}" for i in range(40)]
+    drive(_plan(list(ids), durations), dict.fromkeys(ids, 10.0), dict.fromkeys(ids, WALL + skew), updated=2 * DAY)
+    model = durations.model("image_generation")
+    assert model is not None and 9.0 <= model.median <= 10.0 + PollPolicy().short_cap / 2 + 1.0
+
+
+def test_whatever_was_learned_no_gap_passes_the_cap_nor_skips_the_deadline() -> None:
+    policy = PollPolicy()
+    for poison in (DAY, HOUR, 500.0):
+        durations = Durations()
+        for _ in range(600):
+            durations.record("image_generation", poison)  # as if learned, somehow
+        fresh = Job.from_dict(job("job_1", "queued", created_at=_stamp(WALL)))
+        outcomes, polls = drive(_plan([fresh], durations), {"job_1": 1.0})
+        assert isinstance(outcomes[0], Job) and polls[0] <= policy.learned_cap
+        gaps = [b - a for a, b in itertools.pairwise([0.0, *polls])]
+        assert max(gaps) <= policy.learned_cap
+        # A short deadline: the learned gap would skip it, so the fixed schedule polls instead.
+        outcomes, polls = drive(_plan([fresh], durations, timeout=5.0), {"job_1": 1.0})
+        assert isinstance(outcomes[0], Job) and polls, f"{poison}: {outcomes}"
+        late = [f"job_{i}" for i in range(5)]
+        outcomes, polls = drive(_plan(list(late), durations, timeout=5.0), dict.fromkeys(late, 60.0))
+        assert all(isinstance(o, JobTimeoutError) for o in outcomes) and len(polls) >= 5  # polled, then timed out
+
+
+def test_learned_gaps_stay_under_the_cap_for_any_model() -> None:
+    rng = random.Random(5)
+    for _ in range(2_000):
+        model = LogNormal(rng.uniform(-5, 15), rng.uniform(0, 4))
+        cap, lag = rng.uniform(0.01, 100), rng.uniform(0.01, 100)
+        gap = model.next_gap(rng.choice([0.0, rng.uniform(0, 1e6)]), lag, cap)
+        assert 0 < gap <= cap
+
+
+def test_a_scaled_policy_scales_the_learned_cap_too() -> None:
+    assert PollPolicy().scaled(0.01).learned_cap == pytest.approx(PollPolicy().learned_cap * 0.01)

@@ -267,3 +267,85 @@ async def test_batch_waits_refuse_a_single_string_or_non_list(jobs: object) -> N
             await sume.jobs.wait_all(jobs)  # type: ignore[arg-type]
         with pytest.raises(InvalidInputError, match="jobs"):
             sume.jobs.as_completed(jobs)  # type: ignore[arg-type]
+
+
+# -- answers about another job are refused, never handed over as the one asked for
+
+
+def _answering_as(other: dict[str, str]) -> httpx.MockTransport:
+    """A server whose answer about ``job`` (or ``asset``/``avatar``) is the object ``other[id]``, if listed."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removesuffix("/result")
+        asked = path.rsplit("/", 1)[-1]
+        answered = other.get(asked, asked)
+        if "/jobs/" in path:
+            return httpx.Response(200, json=job(answered, "completed", result={"outputs": []}))
+        return httpx.Response(200, json={"id": answered})
+
+    return httpx.MockTransport(handle)
+
+
+def _mismatched(other: dict[str, str]) -> AsyncSume:
+    return AsyncSume(
+        KEY,
+        http_client=httpx.AsyncClient(transport=_answering_as(other)),
+        retry_policy=FAST_RETRY,
+        poll_policy=FAST_POLL,
+        max_polls_per_second=None,
+    )
+
+
+async def test_a_poll_answered_with_another_jobs_id_is_a_mismatch_not_the_job() -> None:
+    from sume_async import APIResponseValidationError, ResponseMismatchError
+
+    async with _mismatched({"job_1": "job_2", "job_3": "job_2"}) as sume:
+        with pytest.raises(ResponseMismatchError) as info:
+            await sume.jobs.wait("job_1")
+        assert (info.value.asked, info.value.answered) == ("job_1", "job_2")
+        assert isinstance(info.value, APIResponseValidationError)
+        # wait_all never returns a job nobody asked for: the mismatched ones are errors in place.
+        results = await sume.jobs.wait_all(["job_1", "job_2", "job_3"], return_exceptions=True)
+        assert isinstance(results[0], ResponseMismatchError) and isinstance(results[2], ResponseMismatchError)
+        assert isinstance(results[1], Job) and results[1].id == "job_2"
+        with pytest.raises(ResponseMismatchError):
+            await sume.jobs.wait_all(["job_2", "job_3"])
+        seen = [o async for o in sume.jobs.as_completed(["job_1", "job_2"], return_exceptions=True)]
+        assert sorted(type(o).__name__ for o in seen) == ["Job", "ResponseMismatchError"]
+        assert [o.id for o in seen if isinstance(o, Job)] == ["job_2"]
+
+
+async def test_every_read_by_id_refuses_an_answer_about_something_else() -> None:
+    from sume_async import ResponseMismatchError
+
+    async with _mismatched({"job_1": "job_9", "asset_1": "asset_9", "avatar_1": "avatar_9"}) as sume:
+        for call in (
+            sume.jobs.get("job_1"),
+            sume.jobs.get(Job.from_dict(job("job_1"))),
+            sume.jobs.result("job_1"),
+            sume.assets.get("asset_1"),
+            sume.avatars.get("avatar_1"),
+        ):
+            with pytest.raises(ResponseMismatchError, match="_9"):
+                await call
+        with pytest.raises(ResponseMismatchError):
+            await sume.jobs.download("job_1", "never-written")
+        assert (await sume.jobs.get("job_2")).id == "job_2"  # a matching answer is fine
+
+
+async def test_a_filtered_job_list_refuses_jobs_the_filter_excludes() -> None:
+    from sume_async import ResponseMismatchError
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        items = [job("job_1", "completed", type_="video_generation"), job("job_2", "failed", type_="image_generation")]
+        return httpx.Response(200, json={"object": "list", "data": items, "has_more": False, "next_cursor": None})
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handle))
+    async with AsyncSume(KEY, http_client=http, retry_policy=FAST_RETRY, max_polls_per_second=None) as sume:
+        assert len(await sume.jobs.list().to_list()) == 2  # no filter: every job is an answer
+        with pytest.raises(ResponseMismatchError, match="image_generation"):
+            await sume.jobs.list(type="video_generation").to_list()
+        with pytest.raises(ResponseMismatchError, match="failed"):
+            await sume.jobs.list(status="completed").to_list()
+        with pytest.raises(ResponseMismatchError):
+            [j async for j in sume.jobs.list(type="video_generation", status="completed")]
