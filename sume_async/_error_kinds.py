@@ -15,6 +15,7 @@ InvalidInputError                     no         yes      no     2     ``invalid
 408, 429, 5xx                         yes        no       no     6     the API's
 connection trouble, timeouts          yes        no       no     6     ``connection_error``/``timeout``
 malformed response                    no         no       no     6     ``invalid_response``
+an answer about another job, a loop   no         no       no     6     ``response_mismatch``/``pagination_loop``
 upload/download failed                no         no       no     6     ``upload_failed``/``download_failed``
 client closed                         no         no       no     6     ``client_closed``
 job failed/canceled/expired           no         yes      no     1     ``job_failed`` ...
@@ -45,7 +46,9 @@ from ._errors import (
     InvalidInputError,
     JobFailedError,
     JobTimeoutError,
+    PaginationLoopError,
     PermissionDeniedError,
+    ResponseMismatchError,
     SumeError,
     UploadError,
 )
@@ -121,6 +124,8 @@ def disposition(exc: BaseException) -> Disposition:
 
 
 _UNAVAILABLE: tuple[tuple[type[BaseException], str], ...] = (
+    (ResponseMismatchError, "response_mismatch"),
+    (PaginationLoopError, "pagination_loop"),
     (APIResponseValidationError, "invalid_response"),
     (UploadError, "upload_failed"),
     (DownloadError, "download_failed"),
