@@ -34,22 +34,21 @@ from sume_api_client.models import Job, JobWithResult
 from .._client import AsyncSume
 from .._download import outputs_of
 from .._errors import (
-    APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
     AuthenticationError,
     ClientClosedError,
     DownloadError,
     InsufficientCreditsError,
-    InternalServerError,
     InvalidInputError,
+    JobError,
     JobFailedError,
     JobTimeoutError,
     PermissionDeniedError,
     RateLimitError,
     SumeError,
-    UploadError,
 )
+from .._retries import should_retry
 from .._waiting import DEFAULT
 from ._pacing import LocalPacer, Pacer, RateLimitGate
 from ._rows import KINDS, SOURCE_PARAM, Row
@@ -83,8 +82,9 @@ STOP_DOWNLOAD = "download_failed"
 class WorkItem:
     """A row ready to run: its key, and what a previous run already learned.
 
-    ``job_ids`` known: wait for them, no create. ``media_url``: the face swap source is
-    already uploaded. ``source_sha256``: the content hash of the row's local ``source``.
+    ``job_ids`` known: wait for them, no create (unless ``retry_key`` is set and they all
+    failed). ``media_url``: the face swap source is already uploaded. ``source_sha256``: the
+    content hash of the row's local ``source``.
     """
 
     row: Row
@@ -92,6 +92,9 @@ class WorkItem:
     job_ids: tuple[str, ...] = ()
     media_url: str | None = attrs.field(default=None, repr=False)
     source_sha256: str | None = None
+    #: retry-failed: the key of the row's new attempt, used only once its earlier jobs (``job_ids``)
+    #: are known to have failed; a job that may have completed is never paid for again.
+    retry_key: str | None = None
 
 
 @attrs.frozen
@@ -232,6 +235,7 @@ class _Run:
         self.scope = anyio.CancelScope()
         self.uploads: dict[str, anyio.Event] = {}
         self.media_urls: dict[str, str] = {}
+        self.refused_sources: dict[str, SumeError] = {}
         self.download_slots = anyio.CapacityLimiter(download.max_concurrency if download else 1)
 
     def changed(self) -> None:
@@ -266,10 +270,15 @@ class _Run:
             running = len(job_ids)
             self.progress.running += running
             self.changed()
-            finished = await self.client.jobs.wait_all(
-                list(job_ids), timeout=DEFAULT if self.wait_timeout is None else self.wait_timeout,
-                return_exceptions=True,
-            )  # fmt: skip
+            finished = await self.wait(job_ids)
+            if item.retry_key is not None and item.job_ids and _all_failed(finished):
+                # retry-failed: the earlier jobs are known to have failed, so a new attempt may be paid for.
+                self.progress.running -= running
+                running = 0
+                job_ids = await self.create(attrs.evolve(item, idempotency_key=item.retry_key, job_ids=()))
+                running = len(job_ids)
+                self.progress.running += running
+                finished = await self.wait(job_ids)
         except _Stop:
             return
         finally:
@@ -290,6 +299,16 @@ class _Run:
             self.progress.failed += 1
         self.changed()
 
+    async def wait(self, job_ids: tuple[str, ...]) -> list[Job | SumeError]:
+        """Wait for the jobs; an answer that is not about the job (a glitch) is waited through a few times."""
+        timeout = DEFAULT if self.wait_timeout is None else self.wait_timeout
+        for attempt in range(1, MAX_TRANSIENT + 1):
+            finished = await self.client.jobs.wait_all(list(job_ids), timeout=timeout, return_exceptions=True)
+            if attempt == MAX_TRANSIENT or not any(_glitch(done) for done in finished):
+                return finished
+            await anyio.sleep(self.client.retry_policy.delay(attempt))
+        raise AssertionError("unreachable")
+
     # -- create ------------------------------------------------------------------------------
 
     async def create(self, item: WorkItem) -> tuple[str, ...]:
@@ -298,17 +317,7 @@ class _Run:
         params = dict(row.params)
         if SOURCE_PARAM in params:
             params.pop(SOURCE_PARAM)
-            try:
-                params["media_url"] = item.media_url or await self.upload_source(item)
-            except InvalidInputError as exc:
-                await self.fail_before_create(row, exc)
-                raise _Stop from None
-            except (UploadError, APIConnectionError, APIStatusError, APIResponseValidationError, OSError) as exc:
-                if isinstance(exc, APIStatusError) and exc.status_code in (401, 403):
-                    self.stop(STOP_AUTH, "Sume refused the API key; nothing more was sent.", at_once=True)
-                else:
-                    self.stop(STOP_UNAVAILABLE, f"Uploading a source failed ({type(exc).__name__}); run again.")
-                raise _Stop from None
+            params["media_url"] = item.media_url or await self.upload_source(item)
         method = kind.method(self.client)
         limited = transient = 0
         while True:
@@ -324,32 +333,36 @@ class _Run:
                     raise _Stop from None
                 self.gate.limited(exc.retry_after)
                 continue
-            except InsufficientCreditsError:
-                self.stop(STOP_CREDITS, "Out of credits: creating stopped. Add credits and run again to resume.")
-                raise _Stop from None
-            except (AuthenticationError, PermissionDeniedError) as exc:
-                self.stop(STOP_AUTH, f"Sume refused the API key ({exc.status_code} {exc.code}); nothing more was sent.",
-                          at_once=True)  # fmt: skip
-                raise _Stop from None
             except ClientClosedError:
                 raise
-            except (APIConnectionError, InternalServerError, APIResponseValidationError, UploadError) as exc:
+            except SumeError as exc:
+                if _verdict(exc):
+                    await self.fail_before_create(row, exc)
+                    raise _Stop from None
+                self.account_stop(exc)
                 # The job may exist: never give up on this key by failing the row.
                 transient += 1
                 if transient >= MAX_TRANSIENT:
                     self.stop(STOP_UNAVAILABLE, f"Creates kept failing ({type(exc).__name__}); run again to resume.")
                     raise _Stop from None
-                await anyio.sleep(min(30.0, 2.0**transient))
+                await anyio.sleep(self.client.retry_policy.delay(transient))
                 continue
-            except (InvalidInputError, APIStatusError) as exc:
-                await self.fail_before_create(row, exc)
-                raise _Stop from None
             self.gate.succeeded()
             jobs: list[Job] = created if isinstance(created, list) else [created]
             job_ids = tuple(job.id for job in jobs)
             await self.reporter.created(row.id, job_ids)
             self.progress.created += len(job_ids)
             return job_ids
+
+    def account_stop(self, exc: SumeError) -> None:
+        """Stop the run for an account-level answer (key refused, out of credits); ``_Stop`` if so."""
+        if isinstance(exc, InsufficientCreditsError):
+            self.stop(STOP_CREDITS, "Out of credits: creating stopped. Add credits and run again to resume.")
+            raise _Stop from None
+        if isinstance(exc, AuthenticationError | PermissionDeniedError):
+            self.stop(STOP_AUTH, f"Sume refused the API key ({exc.status_code} {exc.code}); nothing more was sent.",
+                      at_once=True)  # fmt: skip
+            raise _Stop from None
 
     async def fail_before_create(self, row: Row, exc: SumeError) -> None:
         code, message = _error_fields(exc)
@@ -358,27 +371,50 @@ class _Run:
         self.changed()
 
     async def upload_source(self, item: WorkItem) -> str:
-        """Upload the row's local file once per content hash; later rows with the same file reuse it."""
+        """Upload the row's local file once per content hash; later rows with the same file reuse it.
+
+        A source the API refuses (a verdict, such as a 422) fails every row using that file, and
+        only those; anything else (network, 5xx) leaves the rows pending and stops the run, resumable.
+        """
         path = item.row.source_path(self.base_dir)
         assert path is not None
         sha = item.source_sha256
-        if sha is None:
-            sha = await anyio.to_thread.run_sync(file_sha256, path)
-        while sha not in self.media_urls:
-            event = self.uploads.get(sha)
-            if event is not None:
-                await event.wait()
-                continue
-            self.uploads[sha] = event = anyio.Event()
-            try:
-                uploaded = await self.client.uploads.upload(path, purpose="face_swap_source_video")
-                if not uploaded.media_url:
-                    raise APIResponseValidationError("The upload carries no media_url")
-                await self.reporter.uploaded(sha, uploaded.media_url)
-                self.media_urls[sha] = uploaded.media_url
-            finally:
-                del self.uploads[sha]
-                event.set()
+        try:
+            if sha is None:
+                sha = await anyio.to_thread.run_sync(file_sha256, path)
+            while sha not in self.media_urls:
+                if sha in self.refused_sources:
+                    raise self.refused_sources[sha]
+                event = self.uploads.get(sha)
+                if event is not None:
+                    await event.wait()
+                    continue
+                self.uploads[sha] = event = anyio.Event()
+                try:
+                    uploaded = await self.client.uploads.upload(path, purpose="face_swap_source_video")
+                    if not uploaded.media_url:
+                        raise APIResponseValidationError("The upload carries no media_url")
+                    await self.reporter.uploaded(sha, uploaded.media_url)
+                    self.media_urls[sha] = uploaded.media_url
+                except SumeError as exc:
+                    if _verdict(exc):
+                        self.refused_sources[sha] = exc
+                    raise
+                finally:
+                    del self.uploads[sha]
+                    event.set()
+        except OSError as exc:
+            await self.fail_before_create(item.row, InvalidInputError("params.source", _os_problem(exc)))
+            raise _Stop from None
+        except ClientClosedError:
+            raise
+        except SumeError as exc:
+            if _verdict(exc):
+                await self.fail_before_create(item.row, exc)
+                raise _Stop from None
+            self.account_stop(exc)
+            self.stop(STOP_UNAVAILABLE, f"Uploading a source failed ({type(exc).__name__}); run again.")
+            raise _Stop from None
         return self.media_urls[sha]
 
     # -- wait, result, download ----------------------------------------------------------------
@@ -386,7 +422,12 @@ class _Run:
     async def outcome(
         self, row: Row, job_ids: tuple[str, ...], finished: Sequence[Job | SumeError]
     ) -> RowOutcome | None:
-        """The row's outcome, or ``None`` when its jobs did not finish in time (left for a rerun)."""
+        """The row's outcome, or ``None`` when it is left for a rerun (its jobs stay journaled by id).
+
+        Only a verdict about a job (it ended failed, canceled or expired) fails the row; any other
+        error of a poll or of the result (a glitch, a malformed answer, a timeout) leaves the row
+        waiting by id: the job may have completed, and it is paid for.
+        """
         failure: SumeError | None = None
         for done in finished:
             if isinstance(done, ClientClosedError):
@@ -394,18 +435,18 @@ class _Run:
             if isinstance(done, JobTimeoutError):
                 self.stop(STOP_TIMEOUT, "Some jobs did not finish in time; run again to keep waiting.")
                 return None
-            if isinstance(done, SumeError) and failure is None:
+            if isinstance(done, SumeError) and not isinstance(done, JobFailedError):
+                self.leave_for_rerun(done, "Waiting for jobs")
+                return None
+            if isinstance(done, JobFailedError) and failure is None:
                 failure = done
         if failure is not None:
-            if isinstance(failure, APIStatusError) and failure.status_code in (401, 403):
-                self.stop(STOP_AUTH, "Sume refused the API key; nothing more was sent.", at_once=True)
-                return None
             code, message = _error_fields(failure)
             return RowOutcome(row.id, row.kind, "failed", job_ids, (), code, message)
         outputs: list[OutputFile] = []
         for job_id in job_ids:
             try:
-                result = await self.client.jobs.result(job_id)
+                result = await self.result(job_id)
                 files = await self.fetch(result)
             except JobFailedError as exc:
                 code, message = _error_fields(exc)
@@ -414,14 +455,32 @@ class _Run:
                 # The job is done and paid for: keep the row waiting by id, so a rerun only downloads.
                 self.stop(STOP_DOWNLOAD, f"A download failed ({exc}); run again to resume (or without downloads).")
                 return None
-            except (APIStatusError, APIConnectionError, APIResponseValidationError, UploadError) as exc:
-                if isinstance(exc, APIStatusError) and exc.status_code in (401, 403):
-                    self.stop(STOP_AUTH, "Sume refused the API key; nothing more was sent.", at_once=True)
-                    return None
-                self.stop(STOP_UNAVAILABLE, f"Fetching results failed ({type(exc).__name__}); run again to resume.")
+            except ClientClosedError:
+                raise
+            except SumeError as exc:
+                self.leave_for_rerun(exc, "Fetching results")
                 return None
             outputs.extend(files)
         return RowOutcome(row.id, row.kind, "completed", job_ids, tuple(outputs))
+
+    def leave_for_rerun(self, exc: SumeError, doing: str) -> None:
+        """The row's jobs stay journaled by id; the run stops creating and ends resumable."""
+        try:
+            self.account_stop(exc)
+        except _Stop:
+            return
+        self.stop(STOP_UNAVAILABLE, f"{doing} failed ({type(exc).__name__}); run again to resume.")
+
+    async def result(self, job_id: str) -> JobWithResult:
+        """The job's result; an answer that is not about the job (a glitch) is asked again a few times."""
+        for attempt in range(1, MAX_TRANSIENT + 1):
+            try:
+                return await self.client.jobs.result(job_id)
+            except SumeError as exc:
+                if attempt == MAX_TRANSIENT or not _glitch(exc):
+                    raise
+            await anyio.sleep(self.client.retry_policy.delay(attempt))
+        raise AssertionError("unreachable")
 
     async def fetch(self, result: JobWithResult) -> list[OutputFile]:
         outputs = [OutputFile(result.id, url, content_type) for url, content_type in outputs_of(result)]
@@ -436,6 +495,28 @@ class _Run:
             )
         self.progress.downloaded += len(paths)
         return [attrs.evolve(o, path=str(p)) for o, p in zip(outputs, paths, strict=True)]
+
+
+def _verdict(exc: BaseException) -> bool:
+    """A final answer about this request or job: the row fails, the others go on."""
+    if isinstance(exc, InvalidInputError | JobFailedError):
+        return True
+    if isinstance(exc, AuthenticationError | PermissionDeniedError | InsufficientCreditsError | RateLimitError):
+        return False
+    return isinstance(exc, APIStatusError) and not should_retry(exc)
+
+
+def _glitch(done: object) -> bool:
+    """An error that says nothing about the job (trying again may succeed)."""
+    return isinstance(done, SumeError) and not isinstance(done, JobError | ClientClosedError) and not _verdict(done)
+
+
+def _all_failed(finished: Sequence[Job | SumeError]) -> bool:
+    return bool(finished) and all(isinstance(done, JobFailedError) for done in finished)
+
+
+def _os_problem(exc: OSError) -> str:
+    return f"cannot be read ({exc.strerror or type(exc).__name__})"
 
 
 def _error_fields(exc: SumeError) -> tuple[str, str]:
