@@ -37,6 +37,8 @@ from ._runner import (
     RunEnd,
     WorkItem,
     file_sha256,
+    leaves,
+    one_error,
     run_items,
 )
 
@@ -479,10 +481,12 @@ class BatchRun:
         try:
             return await self._tg.__aexit__(exc_type, exc, tb)
         except BaseExceptionGroup as group:
-            if exc is not None and all(error is exc for error in group.exceptions):
+            found = leaves(group)
+            if exc is not None and all(error is exc for error in found):
                 return False
-            if len(group.exceptions) == 1 and isinstance(group.exceptions[0], SumeError):
-                raise group.exceptions[0] from None
+            single = one_error(group)
+            if single is not group:
+                raise single from None
             raise
         finally:
             self._receive.close()

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import inspect
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import httpx
 
@@ -95,8 +95,14 @@ class RowChecker:
             raise InvalidInputError(f"{label}.params", "do not match the create method") from None
 
 
+class Labels(Protocol):
+    """Where row ``i`` comes from, for error messages (a list, or a stream's current line)."""
+
+    def __getitem__(self, index: int, /) -> str: ...
+
+
 async def check_rows(
-    rows: Iterable[Row | Mapping[str, Any]], *, base_dir: Path | None = None, where: Sequence[str] | None = None
+    rows: Iterable[Row | Mapping[str, Any]], *, base_dir: Path | None = None, where: Labels | None = None
 ) -> Counter[str]:
     """Rows per kind; ``InvalidInputError`` naming the row (``where[i]``) and field of the first bad one.
 

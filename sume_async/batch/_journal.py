@@ -249,7 +249,7 @@ class Journal:
             raise
         except sqlite3.OperationalError as exc:
             db.close()
-            raise JournalError(f"The batch state file cannot be written ({exc})") from None
+            raise JournalError(_problem(exc)) from None
         except sqlite3.DatabaseError:
             db.close()
             raise InvalidInputError("state", "is not a batch state file (or is damaged)") from None
@@ -292,7 +292,7 @@ class Journal:
             try:
                 return fn(self._db)
             except sqlite3.Error as exc:
-                raise JournalError(f"The batch state file failed ({type(exc).__name__}: {exc})") from None
+                raise JournalError(_problem(exc)) from None
             finally:
                 self.busy_seconds += time.perf_counter() - started
                 self.cpu_seconds += time.thread_time() - cpu
@@ -315,15 +315,19 @@ class Journal:
             for start in range(0, len(row_ids), LOOKUP_CHUNK):
                 chunk = row_ids[start : start + LOOKUP_CHUNK]
                 records += db.execute(
-                    "SELECT row_id, fingerprint, status, attempt, position, idempotency_key, job_ids FROM rows "
-                    f"WHERE row_id IN ({','.join('?' * len(chunk))})",
+                    "SELECT row_id, fingerprint, status, attempt, position, idempotency_key, job_ids, outputs "
+                    f"FROM rows WHERE row_id IN ({','.join('?' * len(chunk))})",
                     chunk,
                 ).fetchall()
             return records
 
-        for row_id, fp, status, attempt, position, key, job_ids in await self._run(query):
+        for row_id, fp, status, attempt, position, key, job_ids, outputs in await self._run(query):
             ids = _json_list(job_ids, str) if job_ids != "[]" else ()
-            damaged = ids is None or not isinstance(attempt, int) or not all(_clean(v) for v in (fp, status, key))
+            files = _json_list(outputs, dict) if outputs != "[]" else ()
+            damaged = (
+                ids is None or files is None or not isinstance(attempt, int)
+                or not all(_clean(v) for v in (fp, status, key))
+            )  # fmt: skip
             found[row_id] = Known(
                 str(fp), str(status), attempt if isinstance(attempt, int) else 0,
                 position if isinstance(position, int) else -1, str(key), ids or (), damaged,
@@ -486,6 +490,18 @@ class Journal:
         await self.close()
 
 
+def _problem(exc: sqlite3.Error) -> str:
+    """What went wrong with the state file, for a person: the disk, a lock, or damage."""
+    text = str(exc)
+    if "full" in text:
+        return f"The batch state file cannot be written: the disk is full ({text}); free space and run again to resume."
+    if "locked" in text or "busy" in text:
+        return f"The batch state file is locked by another process ({text}); run again once it is done."
+    if isinstance(exc, sqlite3.DatabaseError) and "malformed" in text:
+        return f"The batch state file is damaged ({text}); restore it from a copy, or start a new one."
+    return f"The batch state file failed ({type(exc).__name__}: {text})"
+
+
 def _fetch(query: str, values: tuple[Any, ...], db: sqlite3.Connection) -> list[tuple[Any, ...]]:
     return db.execute(query, values).fetchall()
 
@@ -495,7 +511,11 @@ def _apply(db: sqlite3.Connection, ops: list[_Op]) -> None:
     try:
         for op in ops:
             op(db)
+        db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        # SQLite ends the transaction itself on some errors (SQLITE_FULL): roll back only what is open,
+        # so that the error the caller sees is the one that happened.
+        if db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")

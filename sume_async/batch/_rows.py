@@ -8,6 +8,7 @@ kind to its SDK method and says how many jobs one row makes.
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -104,6 +105,14 @@ class Row:
         return path if path.is_absolute() or base_dir is None else base_dir / path
 
 
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def parse_row(value: Any, *, where: str = "row") -> Row:
     """A :class:`Row` from a mapping (or a ``Row``); ``InvalidInputError`` naming ``where`` and the field."""
     if isinstance(value, Row):
@@ -120,12 +129,22 @@ def parse_row(value: Any, *, where: str = "row") -> Row:
         raise InvalidInputError(f"{where}.id", f"must be a non-empty string of at most {MAX_ROW_ID} characters")
     if any(ord(ch) < 0x20 for ch in row_id):
         raise InvalidInputError(f"{where}.id", "must not contain control characters")
+    if not _is_text(row_id):
+        raise InvalidInputError(f"{where}.id", "must be valid Unicode text (it holds a lone surrogate)")
     kind = value.get("kind")
     if kind not in KINDS:
         raise InvalidInputError(f"{where}.kind", f"must be one of {', '.join(KINDS)}")
     params = value.get("params", {})
     if not isinstance(params, Mapping) or not all(isinstance(k, str) for k in params):
         raise InvalidInputError(f"{where}.params", "must be an object")
+    try:
+        canonical = json.dumps(params, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    except RecursionError:
+        raise InvalidInputError(f"{where}.params", "are nested too deeply") from None
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"{where}.params", "must be plain JSON values (no NaN or Infinity)") from None
+    if not _is_text(canonical):
+        raise InvalidInputError(f"{where}.params", "must be valid Unicode text (they hold a lone surrogate)")
     if kind == "face_swap":
         has_source, has_url = SOURCE_PARAM in params, "media_url" in params
         if has_source == has_url:

@@ -62,6 +62,8 @@ __all__ = [
     "RunEnd",
     "WorkItem",
     "file_sha256",
+    "leaves",
+    "one_error",
     "run_items",
 ]
 
@@ -565,5 +567,25 @@ async def run_items(
         base_dir=base_dir,
         wait_timeout=wait_timeout,
     )
-    await run.run(items)
+    try:
+        await run.run(items)
+    except BaseExceptionGroup as group:
+        raise one_error(group) from None
     return run.stopped
+
+
+def leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
+    """The exceptions of a (nested) group, flattened."""
+    found: list[BaseException] = []
+    for exc in group.exceptions:
+        found.extend(leaves(exc) if isinstance(exc, BaseExceptionGroup) else [exc])
+    return found
+
+
+def one_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The first ``SumeError`` of a group whose errors all are ``SumeError`` (a full disk fails every row
+    writing at once: the caller gets that one typed error, not a nested group); else the group itself."""
+    found = leaves(group)
+    if found and all(isinstance(exc, SumeError) for exc in found):
+        return found[0]
+    return group
