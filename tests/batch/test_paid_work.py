@@ -131,3 +131,29 @@ async def test_retry_failed_pays_again_only_for_a_job_that_failed(tmp_path: Path
         second, _ = await run(Batch(sume, name="b", state=state, retry_failed=True), rows)
     assert len(second) == len(rows)
     assert len(mock.jobs) == len(rows) + failed  # one new attempt for each row whose job failed, none for the others
+
+
+async def test_a_face_swap_source_the_api_rejects_fails_its_rows_only(tmp_path: Path) -> None:
+    """422 for one source file: the rows using it fail (uploaded once), every other row goes on; a rerun agrees."""
+    (tmp_path / "good.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"g" * 2000)
+    (tmp_path / "bad.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"b" * 3000)
+    rejected: list[int] = []
+
+    def rule(request: httpx.Request, nth: int) -> Any:
+        if request.method == "POST" and request.url.path.endswith("/uploads/presign") and b"bad.mp4" in request.content:
+            rejected.append(nth)
+            return httpx.Response(422, json={"error": {"code": "invalid_source", "message": "Not a usable video."}})
+        return None
+
+    rows = [
+        {"id": f"swap-{i}", "kind": "face_swap", "params": {"source": name, "avatar_ids": ["avatar_maya"]}}
+        for i, name in enumerate(["bad.mp4", "good.mp4", "bad.mp4", "good.mp4"])
+    ] + image_rows(2)
+    mock = MockSume(speed=1000)
+    async with faulty_client(mock, rule) as sume:
+        outcomes, running = await run(Batch(sume, name="b", state=tmp_path / "s.db", base_dir=tmp_path), rows)
+    status = {o.row_id: (o.status, o.error_code) for o in outcomes}
+    assert running.stopped is None
+    assert status["swap-0"] == status["swap-2"] == ("failed", "invalid_source")
+    assert all(status[r][0] == "completed" for r in ("swap-1", "swap-3", "sku-0", "sku-1"))
+    assert len(rejected) == 1  # the refused file is not uploaded again for its other rows
