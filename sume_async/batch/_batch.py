@@ -125,6 +125,7 @@ class _Planner:
             try:
                 self.hashes[path] = await anyio.to_thread.run_sync(file_sha256, path)
             except OSError:
+                await self.check(row, label)  # the checker's own verdict first, as the dry run gives it
                 raise InvalidInputError(f"{label}.params.source", f"no such file: {path.name}") from None
         return self.hashes[path]
 
@@ -224,9 +225,13 @@ async def plan_rows(
     chunk: list[tuple[str, Row]] = []
     for index, value in enumerate(rows):
         label = labels[index] if labels is not None else f"rows[{index}]"
-        row = parse_row(value, where=label)
-        if row.id in seen:
-            raise InvalidInputError(f"{label}.id", f"duplicate row id {row.id!r}")
+        try:
+            row = parse_row(value, where=label)
+            if row.id in seen:
+                raise InvalidInputError(f"{label}.id", f"duplicate row id {row.id!r}")
+        except InvalidInputError:
+            await planner.chunk(chunk)  # an earlier bad row is the one to name, as the dry run would
+            raise
         seen.add(row.id)
         chunk.append((label, row))
         if len(chunk) >= PLAN_CHUNK:

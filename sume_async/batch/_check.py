@@ -6,9 +6,11 @@ One path for both: :class:`RowChecker` checks a row's parameters as its create m
 rows through it and counts them; :func:`~sume_async.batch.plan_rows` checks every row it will
 create with the same checker, so a dry run refuses exactly what a real run would.
 
-Each row's create method is called on a client whose transport refuses to send: the SDK
-validates every argument before it builds a request, so an ``InvalidInputError`` means a bad
-row, and reaching the transport means the row is valid. Nothing leaves the process.
+Each row's create method runs on its resource built over a caller that stops at the first
+step that would send: the SDK validates every argument and builds the request body first, so
+an ``InvalidInputError`` means a bad row, and reaching the caller (with the body) means the
+row is valid. No client, request, transport or event-loop round trip per row: the coroutine
+is driven by hand, to the point where it would have sent.
 """
 
 from __future__ import annotations
@@ -20,62 +22,68 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-import httpx
-
-from .._client import AsyncSume
-from .._errors import APIStatusError, InvalidInputError
+from .._errors import InvalidInputError
 from ._rows import KINDS, SOURCE_PARAM, Row, parse_row
 
 __all__ = ["RowChecker", "check_rows"]
 
 _PLACEHOLDER_MEDIA = "https://dry-run.invalid/source.mp4"
-#: What the refusing transport answers (never retried, never logged as a give-up).
-_REFUSED = 418
 
 
-class _Refuse(httpx.AsyncBaseTransport):
-    """A transport that never sends: the request reaching it proves the arguments passed validation."""
+class _Built(Exception):
+    """Raised by the stopping caller: the body the create would have sent."""
 
-    sent = 0
+    def __init__(self, body: Any) -> None:
+        self.body = body
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.sent += 1
-        return httpx.Response(_REFUSED, json={"error": {"code": "dry_run", "message": "not sent"}})
+
+class _StopBeforeSending:
+    """Stands in for the ``EndpointCaller``: the first call it receives is the request, never sent."""
+
+    async def call(self, endpoint: Any, model: Any, **kwargs: Any) -> Any:
+        raise _Built(kwargs.get("body"))
 
 
 class RowChecker:
-    """Checks rows without sending anything: ``async with RowChecker(base_dir) as check: await check(row, label)``."""
+    """Checks rows without sending anything: ``async with RowChecker(base_dir) as check: await check(row, label)``.
+
+    :meth:`body` is the same check, synchronous, returning the JSON body the create would send.
+    """
 
     def __init__(self, base_dir: Path | None = None) -> None:
         self.base_dir = base_dir
-        self._http: httpx.AsyncClient | None = None
-        self._client: AsyncSume | None = None
+        caller: Any = _StopBeforeSending()
+        self._methods = {name: getattr(kind.owner(caller), kind.method_name) for name, kind in KINDS.items()}
+        self._signatures = {name: kind.signature() for name, kind in KINDS.items()}
+        self._required = {
+            name: [
+                p for p, parameter in signature.items()
+                if parameter.default is inspect.Parameter.empty and p not in (SOURCE_PARAM, "media_url")
+            ]
+            for name, signature in self._signatures.items()
+        }  # fmt: skip
 
     async def __aenter__(self) -> Self:
-        self._http = httpx.AsyncClient(transport=_Refuse())
-        self._client = AsyncSume("dry-run", base_url="https://dry-run.invalid", http_client=self._http, max_retries=0)
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self._client is not None:
-            await self._client.close()
-        if self._http is not None:
-            await self._http.aclose()
+        return None
 
     async def __call__(self, row: Row, label: str) -> None:
         """``InvalidInputError`` (``<label>.params.<field>``) if ``row`` would be refused."""
-        assert self._client is not None, "use `async with RowChecker(...)`"
-        kind = KINDS[row.kind]
-        allowed = kind.signature()
+        self.body(row, label)
+
+    def body(self, row: Row, label: str) -> dict[str, Any]:
+        """The JSON body ``row``'s create would send; ``InvalidInputError`` naming ``label`` if it would be refused."""
+        allowed = self._signatures[row.kind]
         params = dict(row.params)
         for name in params:
             if name not in allowed:
                 raise InvalidInputError(f"{label}.params.{name}", f"not a parameter of {row.kind}")
-        for name, parameter in allowed.items():
-            required = parameter.default is inspect.Parameter.empty and name not in (SOURCE_PARAM, "media_url")
-            if required and name not in params:
+        for name in self._required[row.kind]:
+            if name not in params:
                 raise InvalidInputError(f"{label}.params.{name}", "is required")
         if SOURCE_PARAM in params:
             path = row.source_path(self.base_dir)
@@ -84,15 +92,22 @@ class RowChecker:
             params.pop(SOURCE_PARAM)
             params["media_url"] = _PLACEHOLDER_MEDIA
         try:
-            await kind.method(self._client)(**params)
-        except InvalidInputError as exc:
-            raise InvalidInputError(f"{label}.params.{exc.field}", exc.problem) from None
-        except APIStatusError as exc:
-            if exc.status_code != _REFUSED:
-                raise
-            # Validated, then stopped by the transport before anything left: the row is good.
+            coroutine = self._methods[row.kind](**params)
         except TypeError:
             raise InvalidInputError(f"{label}.params", "do not match the create method") from None
+        try:
+            coroutine.send(None)
+        except _Built as built:
+            body = built.body
+            return dict(body.to_dict()) if hasattr(body, "to_dict") else dict(body or {})
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"{label}.params.{exc.field}", exc.problem) from None
+        except TypeError:
+            raise InvalidInputError(f"{label}.params", "do not match the create method") from None
+        except StopIteration:
+            pass
+        coroutine.close()
+        raise RuntimeError(f"the {row.kind} create did not stop before sending")  # a bug of this module
 
 
 class Labels(Protocol):
