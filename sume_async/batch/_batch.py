@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 import anyio
+import anyio.lowlevel
 import anyio.to_thread
 import attrs
 from anyio.abc import TaskGroup
@@ -385,7 +386,7 @@ class BatchRun:
                 retry_failed=batch.retry_failed,
             )
             self._rows = ()
-            send, self._receive = anyio.create_memory_object_stream[RowOutcome](64)
+            send, self._receive = anyio.create_memory_object_stream[RowOutcome](1024)
             self._tg = anyio.create_task_group()
             await self._tg.__aenter__()
         except BaseException:
@@ -404,13 +405,20 @@ class BatchRun:
             if plan.skipped:
                 # Read back from the journal in chunks, not held (after planning, the plan's
                 # finished rows are exactly the rows it skipped).
+                sent = 0
                 async for row in self.journal.iter_rows(finished=True):
                     if row.damaged or row.row_id not in plan.row_ids:
                         continue
                     outcome = journaled_outcome(row)
                     progress.completed += outcome.ok
                     progress.failed += not outcome.ok
-                    await send.send(outcome)
+                    sent += 1
+                    try:  # no event-loop round trip per journaled row while the reader keeps up
+                        send.send_nowait(outcome)
+                    except anyio.WouldBlock:
+                        await send.send(outcome)
+                    if sent % 256 == 0:
+                        await anyio.lowlevel.checkpoint()
             if batch.on_progress is not None:
                 batch.on_progress(attrs.evolve(progress))
             if not plan.items:
@@ -458,7 +466,20 @@ class BatchRun:
     async def _iterate(self) -> AsyncIterator[RowOutcome]:
         if self._receive is None:
             raise RuntimeError("use `async with batch.run(rows) as outcomes:` first")
-        async for outcome in self._receive:
+        receive, taken = self._receive, 0
+        while True:
+            try:  # no event-loop round trip per outcome while some are waiting
+                outcome = receive.receive_nowait()
+            except anyio.WouldBlock:
+                try:
+                    outcome = await receive.receive()
+                except anyio.EndOfStream:
+                    return
+            except anyio.EndOfStream:
+                return
+            taken += 1
+            if taken % 256 == 0:
+                await anyio.lowlevel.checkpoint()
             yield outcome
 
     async def __aexit__(

@@ -28,6 +28,8 @@ from ._rows import KINDS, SOURCE_PARAM, Row, parse_row
 __all__ = ["RowChecker", "check_rows"]
 
 _PLACEHOLDER_MEDIA = "https://dry-run.invalid/source.mp4"
+#: A valid key, so that checking a row does not draw a random one (the real run sends its own).
+_DRY_RUN_KEY = "sume-batch-dry-run"
 
 
 class _Built(Exception):
@@ -92,7 +94,7 @@ class RowChecker:
             params.pop(SOURCE_PARAM)
             params["media_url"] = _PLACEHOLDER_MEDIA
         try:
-            coroutine = self._methods[row.kind](**params)
+            coroutine = self._methods[row.kind](**params, idempotency_key=_DRY_RUN_KEY)
         except TypeError:
             raise InvalidInputError(f"{label}.params", "do not match the create method") from None
         try:

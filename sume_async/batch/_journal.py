@@ -108,7 +108,9 @@ def _text(raw: bytes) -> str:
 
 def _clean(value: object) -> bool:
     if not isinstance(value, str):
-        return value is None or isinstance(value, int)
+        return value is None or isinstance(value, int | float)
+    if value.isascii():
+        return True
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -129,7 +131,11 @@ def _json_list(text: object, item: type) -> tuple[Any, ...] | None:
 def _row(record: tuple[Any, ...]) -> JournalRow:
     (row_id, position, kind, fp, attempt, key, status, job_ids, outputs, code, message) = record
     ids, files = _json_list(job_ids, str), _json_list(outputs, dict)
-    damaged = ids is None or files is None or not all(_clean(v) for v in record)
+    texts = "".join(v for v in record if isinstance(v, str))  # one C-speed check for the common case
+    damaged = (
+        ids is None or files is None or not _clean(texts)
+        or not all(_clean(v) for v in record if not isinstance(v, str))
+    )  # fmt: skip
     if not isinstance(position, int) or not isinstance(attempt, int):
         damaged, position, attempt = True, position if isinstance(position, int) else -1, 0
     return JournalRow(
@@ -314,8 +320,11 @@ class Journal:
             records: list[tuple[Any, ...]] = []
             for start in range(0, len(row_ids), LOOKUP_CHUNK):
                 chunk = row_ids[start : start + LOOKUP_CHUNK]
+                # Outputs are only checked here (SQLite's json_valid, and UTF-8 when not ASCII), not parsed.
                 records += db.execute(
-                    "SELECT row_id, fingerprint, status, attempt, position, idempotency_key, job_ids, outputs "
+                    "SELECT row_id, fingerprint, status, attempt, position, idempotency_key, job_ids, "
+                    "CASE WHEN json_valid(outputs) THEN (CASE WHEN outputs GLOB '*[^ -~]*' THEN outputs END) "
+                    "ELSE '' END "
                     f"FROM rows WHERE row_id IN ({','.join('?' * len(chunk))})",
                     chunk,
                 ).fetchall()
@@ -323,9 +332,10 @@ class Journal:
 
         for row_id, fp, status, attempt, position, key, job_ids, outputs in await self._run(query):
             ids = _json_list(job_ids, str) if job_ids != "[]" else ()
-            files = _json_list(outputs, dict) if outputs != "[]" else ()
+            # ``None``: valid JSON of printable ASCII; ``''``: not JSON; otherwise, text to check in full.
+            files_ok = outputs is None or (outputs != "" and _json_list(outputs, dict) is not None and _clean(outputs))
             damaged = (
-                ids is None or files is None or not isinstance(attempt, int)
+                ids is None or not files_ok or not isinstance(attempt, int)
                 or not all(_clean(v) for v in (fp, status, key))
             )  # fmt: skip
             found[row_id] = Known(

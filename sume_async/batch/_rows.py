@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["KINDS", "Kind", "Row", "parse_row"]
 
 MAX_ROW_ID = 200
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 #: A face swap row may name a local file instead of a ``media_url``: the batch uploads it once.
 SOURCE_PARAM = "source"
@@ -87,6 +89,8 @@ class Row:
     id: str
     kind: str
     params: Mapping[str, Any] = attrs.field(factory=dict, converter=_as_dict)
+    #: Checked by :func:`parse_row` (which made it): parsing it again returns it as it is.
+    _parsed: bool = attrs.field(default=False, init=False, eq=False, repr=False)
 
     @property
     def jobs(self) -> int:
@@ -116,6 +120,8 @@ def _is_text(value: str) -> bool:
 def parse_row(value: Any, *, where: str = "row") -> Row:
     """A :class:`Row` from a mapping (or a ``Row``); ``InvalidInputError`` naming ``where`` and the field."""
     if isinstance(value, Row):
+        if value._parsed:  # made by this function (a manifest's rows): not checked twice
+            return value
         value = {"id": value.id, "kind": value.kind, "params": value.params}
     if not isinstance(value, Mapping):
         raise InvalidInputError(where, "must be an object with id, kind and params")
@@ -127,7 +133,7 @@ def parse_row(value: Any, *, where: str = "row") -> Row:
         row_id = str(row_id)
     if not isinstance(row_id, str) or not row_id.strip() or len(row_id) > MAX_ROW_ID:
         raise InvalidInputError(f"{where}.id", f"must be a non-empty string of at most {MAX_ROW_ID} characters")
-    if any(ord(ch) < 0x20 for ch in row_id):
+    if _CONTROL.search(row_id):
         raise InvalidInputError(f"{where}.id", "must not contain control characters")
     if not _is_text(row_id):
         raise InvalidInputError(f"{where}.id", "must be valid Unicode text (it holds a lone surrogate)")
@@ -151,4 +157,6 @@ def parse_row(value: Any, *, where: str = "row") -> Row:
             raise InvalidInputError(f"{where}.params", "a face_swap row needs exactly one of source or media_url")
         if has_source and (not isinstance(params[SOURCE_PARAM], str) or not params[SOURCE_PARAM]):
             raise InvalidInputError(f"{where}.params.source", "must be a file path")
-    return Row(row_id, str(kind), params)
+    row = Row(row_id, str(kind), params)
+    object.__setattr__(row, "_parsed", True)  # frozen: set once, here
+    return row
