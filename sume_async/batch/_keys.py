@@ -24,6 +24,8 @@ KEY_PREFIX = "sume-batch-"
 def canonical_params(row: Row, source_sha256: str | None = None) -> str:
     """The row's parameters as canonical JSON (sorted keys, no spaces, UTF-8)."""
     params: Mapping[str, Any] = row.params
+    if row.canonical is not None and (source_sha256 is None or SOURCE_PARAM not in params):
+        return row.canonical  # computed once, when the row was parsed
     if source_sha256 is not None and SOURCE_PARAM in params:
         params = {**params, SOURCE_PARAM: {"sha256": source_sha256}}
     try:

@@ -91,6 +91,8 @@ class Row:
     params: Mapping[str, Any] = attrs.field(factory=dict, converter=_as_dict)
     #: Checked by :func:`parse_row` (which made it): parsing it again returns it as it is.
     _parsed: bool = attrs.field(default=False, init=False, eq=False, repr=False)
+    #: The canonical JSON of ``params`` :func:`parse_row` computed (what the fingerprint hashes).
+    _canonical: str | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
     def jobs(self) -> int:
@@ -99,6 +101,11 @@ class Row:
             avatars = self.params.get("avatar_ids")
             return max(1, len(avatars)) if isinstance(avatars, list | tuple) else 1
         return 1
+
+    @property
+    def canonical(self) -> str | None:
+        """``params`` as canonical JSON (sorted keys, no spaces), when :func:`parse_row` made the row."""
+        return self._canonical
 
     def source_path(self, base_dir: Path | None) -> Path | None:
         """The local file of a face swap row, resolved against ``base_dir``; ``None`` if it has none."""
@@ -144,7 +151,7 @@ def parse_row(value: Any, *, where: str = "row") -> Row:
     if not isinstance(params, Mapping) or not all(isinstance(k, str) for k in params):
         raise InvalidInputError(f"{where}.params", "must be an object")
     try:
-        canonical = json.dumps(params, sort_keys=True, ensure_ascii=False, allow_nan=False)
+        canonical = json.dumps(params, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     except RecursionError:
         raise InvalidInputError(f"{where}.params", "are nested too deeply") from None
     except (TypeError, ValueError):
@@ -159,4 +166,5 @@ def parse_row(value: Any, *, where: str = "row") -> Row:
             raise InvalidInputError(f"{where}.params.source", "must be a file path")
     row = Row(row_id, str(kind), params)
     object.__setattr__(row, "_parsed", True)  # frozen: set once, here
+    object.__setattr__(row, "_canonical", canonical)
     return row
