@@ -36,14 +36,19 @@ from ._errors import (
     UnprocessableEntityError,
     UploadError,
 )
-from ._options import RequestOptions
+from ._options import NOT_GIVEN, NotGiven, RequestOptions
 from ._pagination import AsyncPager, Page
 from ._response import RawResponse
 from ._retries import RetryPolicy
 from ._version import __version__
-from ._waiting import PollPolicy
+from ._waiting import JobStream, PollPolicy, Timeout
 
 if TYPE_CHECKING:
+    from sume_api_client.literals import AdsVideoStyleValue as AdsVideoStyleValue
+    from sume_api_client.literals import JobStatusValue as JobStatusValue
+    from sume_api_client.literals import JobTypeValue as JobTypeValue
+    from sume_api_client.literals import UploadPurposeValue as UploadPurposeValue
+    from sume_api_client.literals import VideoResolutionValue as VideoResolutionValue
     from sume_api_client.models import Account as Account
     from sume_api_client.models import AccountUser as AccountUser
     from sume_api_client.models import AdsVideoStyle as AdsVideoStyle
@@ -69,6 +74,7 @@ if TYPE_CHECKING:
     from sume_api_client.models import VideoResolution as VideoResolution
     from sume_api_client.models import Workspace as Workspace
 
+    from ._raw_views import AsyncSumeWithRawResponse as AsyncSumeWithRawResponse
     from .resources.uploads import UploadedFile as UploadedFile
 
 #: Exported names loaded on first use (PEP 562): the models, and what pulls in the resources.
@@ -98,6 +104,12 @@ _LAZY = {
     "VideoResolution": "sume_api_client.models",
     "Workspace": "sume_api_client.models",
     "UploadedFile": "sume_async.resources.uploads",
+    "AsyncSumeWithRawResponse": "sume_async._raw_views",
+    "AdsVideoStyleValue": "sume_api_client.literals",
+    "JobStatusValue": "sume_api_client.literals",
+    "JobTypeValue": "sume_api_client.literals",
+    "UploadPurposeValue": "sume_api_client.literals",
+    "VideoResolutionValue": "sume_api_client.literals",
 }
 
 
@@ -118,6 +130,7 @@ if not TYPE_CHECKING:  # type checkers see the imports above; a misspelt name st
 
 
 __all__ = [
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIResponseValidationError",
     "APIStatusError",
@@ -125,12 +138,14 @@ __all__ = [
     "Account",
     "AccountUser",
     "AdsVideoStyle",
+    "AdsVideoStyleValue",
     "ApiKeyInfo",
     "Asset",
     "AssetMetadata",
     "AssetSearch",
     "AsyncPager",
     "AsyncSume",
+    "AsyncSumeWithRawResponse",
     "AuthenticationError",
     "Avatar",
     "AvatarCapabilities",
@@ -154,10 +169,14 @@ __all__ = [
     "JobOutput",
     "JobResult",
     "JobStatus",
+    "JobStatusValue",
+    "JobStream",
     "JobTimeoutError",
     "JobType",
+    "JobTypeValue",
     "JobWithResult",
     "NotFoundError",
+    "NotGiven",
     "Page",
     "PermissionDeniedError",
     "PollPolicy",
@@ -166,12 +185,15 @@ __all__ = [
     "RequestOptions",
     "RetryPolicy",
     "SumeError",
+    "Timeout",
     "UnprocessableEntityError",
     "Upload",
     "UploadError",
     "UploadPurpose",
+    "UploadPurposeValue",
     "UploadedFile",
     "VideoResolution",
+    "VideoResolutionValue",
     "Workspace",
     "__version__",
 ]

@@ -48,8 +48,8 @@ from .._errors import (
     RateLimitError,
     SumeError,
 )
+from .._options import NOT_GIVEN, NotGiven
 from .._retries import should_retry
-from .._waiting import DEFAULT
 from ._pacing import LocalPacer, Pacer, RateLimitGate
 from ._rows import KINDS, SOURCE_PARAM, Row
 
@@ -222,7 +222,7 @@ class _Run:
         progress: Progress,
         on_progress: Callable[[Progress], object] | None,
         base_dir: Path | None,
-        wait_timeout: float | None,
+        wait_timeout: float | NotGiven | None,
     ) -> None:
         self.client = client
         self.reporter = reporter
@@ -303,7 +303,7 @@ class _Run:
 
     async def wait(self, job_ids: tuple[str, ...]) -> list[Job | SumeError]:
         """Wait for the jobs; an answer that is not about the job (a glitch) is waited through a few times."""
-        timeout = DEFAULT if self.wait_timeout is None else self.wait_timeout
+        timeout = self.wait_timeout
         for attempt in range(1, MAX_TRANSIENT + 1):
             finished = await self.client.jobs.wait_all(list(job_ids), timeout=timeout, return_exceptions=True)
             if attempt == MAX_TRANSIENT or not any(_glitch(done) for done in finished):
@@ -543,7 +543,7 @@ async def run_items(
     progress: Progress | None = None,
     on_progress: Callable[[Progress], object] | None = None,
     base_dir: Path | None = None,
-    wait_timeout: float | None = None,
+    wait_timeout: float | NotGiven | None = NOT_GIVEN,
 ) -> RunEnd | None:
     """Run ``items`` with ``client``, reporting to ``reporter``; the reason it stopped early, or ``None``.
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from sume_api_client.literals import UploadPurposeValue
 
 from .. import _validation as validation
 from ..resources.assets import SEARCH_MODES, SORTS
@@ -52,7 +53,7 @@ def uploads() -> None:
 @click.option("--content-type", help="Default: guessed from the file name.")
 @output_options
 @runs_async
-async def uploads_upload(out: Output, file: Path, purpose: str, content_type: str | None) -> None:
+async def uploads_upload(out: Output, file: Path, purpose: UploadPurposeValue, content_type: str | None) -> None:
     """Upload FILE to Sume's storage.
 
     For face_swap_source_video, the printed media_url (shown with --show-urls) feeds

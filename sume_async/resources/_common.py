@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
@@ -26,6 +27,15 @@ def unset(value: V | None) -> V | Unset:
 def new_idempotency_key(given: str | None) -> str:
     """The caller's key, or a fresh one. It is reused on every retry of the same call."""
     return validation.idempotency_key(given) if given is not None else f"sume-async-{uuid.uuid4()}"
+
+
+def derived_key(key: str, step: str) -> str:
+    """The Idempotency-Key of a request made on the way to a create keyed ``key`` (its upload, say).
+
+    The same create key always derives the same step key, so a rerun replays that request too
+    (the same upload, hence the same body, hence the same job), instead of making a new one.
+    """
+    return f"sume-async-{step}-{hashlib.sha256(key.encode()).hexdigest()[:48]}"
 
 
 async def create(

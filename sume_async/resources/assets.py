@@ -19,6 +19,7 @@ from sume_api_client.models import (
     ListAssetsSort,
 )
 
+from .. import _rules as rules
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
 from .._errors import InvalidInputError
@@ -26,7 +27,7 @@ from .._options import RequestOptions
 from .._pagination import AsyncPager
 from .._storage import ProgressCallback
 from .._upload_source import Source
-from ._common import create_job, pager, unset
+from ._common import create_job, derived_key, pager, unset
 from .uploads import Uploads
 
 SEARCH_MODES = ("auto", "text")
@@ -54,7 +55,7 @@ class Assets:
         The upload is finalized only after every byte was accepted by storage: a failed
         or cancelled upload is never finalized. Await the job, then search finds the scenes.
         """
-        title = validation.optional_text("title", title, max_length=1_000)
+        title = rules.check_field("createAsset", "title", title)
         uploaded = await self._uploads.upload(
             source,
             purpose="asset_library_video",
@@ -62,6 +63,7 @@ class Assets:
             content_type=content_type,
             size_bytes=size_bytes,
             on_progress=on_progress,
+            idempotency_key=None if idempotency_key is None else derived_key(idempotency_key, "upload"),
         )
         return await self.finalize(uploaded.object_key, title=title, idempotency_key=idempotency_key)
 
@@ -74,10 +76,7 @@ class Assets:
         **options: Unpack[RequestOptions],
     ) -> Job:
         """``POST /assets`` for an object uploaded with purpose ``asset_library_video``."""
-        body = CreateAssetRequest(
-            object_key=validation.text("object_key", object_key, max_length=4_096),
-            title=unset(validation.optional_text("title", title, max_length=1_000)),
-        )
+        body = CreateAssetRequest.from_dict(rules.check_body("createAsset", {"object_key": object_key, "title": title}))
         return await create_job(
             self._caller,
             create_asset.asyncio_detailed,

@@ -6,9 +6,10 @@ from typing import Unpack
 
 import attrs
 from sume_api_client.api.uploads import create_upload_presign
+from sume_api_client.literals import UploadPurposeValue
 from sume_api_client.models import Upload, UploadPresignRequest, UploadPurpose
 
-from .. import _validation as validation
+from .. import _rules as rules
 from .._endpoint_caller import EndpointCaller
 from .._errors import APIResponseValidationError, InvalidInputError
 from .._options import RequestOptions
@@ -42,16 +43,16 @@ class Uploads:
         filename: str,
         content_type: str,
         size_bytes: int,
-        purpose: str,
+        purpose: UploadPurpose | UploadPurposeValue,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Upload:
         """A temporary upload target (``upload_url``, ``required_headers``, ``object_key``)."""
-        body = UploadPresignRequest(
-            filename=validation.text("filename", filename, max_length=1_000),
-            content_type=validation.text("content_type", content_type, max_length=255),
-            size_bytes=validation.integer("size_bytes", size_bytes, minimum=1),
-            purpose=UploadPurpose(validation.choice("purpose", purpose, validation.UPLOAD_PURPOSES)),
+        body = UploadPresignRequest.from_dict(
+            rules.check_body(
+                "createUploadPresign",
+                {"filename": filename, "content_type": content_type, "size_bytes": size_bytes, "purpose": purpose},
+            )
         )
         return await create(
             self._caller, create_upload_presign.asyncio_detailed, Upload, body, idempotency_key, options
@@ -61,11 +62,12 @@ class Uploads:
         self,
         source: Source,
         *,
-        purpose: str,
+        purpose: UploadPurpose | UploadPurposeValue,
         filename: str | None = None,
         content_type: str | None = None,
         size_bytes: int | None = None,
         on_progress: ProgressCallback | None = None,
+        idempotency_key: str | None = None,
     ) -> UploadedFile:
         """Presign and PUT ``source``: a path, bytes, a binary file object, or an async iterable of bytes.
 
@@ -73,8 +75,11 @@ class Uploads:
         cannot tell their size (async iterables, unseekable files); ``filename`` is taken
         from the path when not given, and the content type guessed from it.
         ``on_progress(sent, total)`` is called as bytes go out (from 0 again on a retry).
+        ``idempotency_key`` keys the presign: the same key (and file) gives the same upload target.
         """
-        purpose = validation.choice("purpose", purpose, validation.UPLOAD_PURPOSES)
+        purpose = rules.check_field("createUploadPresign", "purpose", purpose)
+        if purpose is None:
+            raise InvalidInputError("purpose", "is required")
         if on_progress is not None and not callable(on_progress):
             raise InvalidInputError("on_progress", "must be a callable (sent_bytes, total_bytes)")
         resolved = await open_source(source, filename=filename, content_type=content_type, size_bytes=size_bytes)
@@ -83,6 +88,7 @@ class Uploads:
             content_type=resolved.content_type,
             size_bytes=resolved.size,
             purpose=purpose,
+            idempotency_key=idempotency_key,
         )
         if not target.object_key.strip():
             raise APIResponseValidationError("Sume returned an upload target without a usable `object_key`")

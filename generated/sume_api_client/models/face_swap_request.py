@@ -14,6 +14,7 @@ T = TypeVar("T", bound="FaceSwapRequest")
 @_attrs_define(repr=False)
 class FaceSwapRequest:
     avatar_ids: list[str]
+    """ Avatar ids, one job each. """
     media_url: str
     """ The `media_url` of a `face_swap_source_video` upload. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
