@@ -6,16 +6,13 @@ One path for both: :class:`RowChecker` checks a row's parameters as its create m
 rows through it and counts them; :func:`~sume_async.batch.plan_rows` checks every row it will
 create with the same checker, so a dry run refuses exactly what a real run would.
 
-Each row's create method runs on its resource built over a caller that stops at the first
-step that would send: the SDK validates every argument and builds the request body first, so
-an ``InvalidInputError`` means a bad row, and reaching the caller (with the body) means the
-row is valid. No client, request, transport or event-loop round trip per row: the coroutine
-is driven by hand, to the point where it would have sent.
+A row is checked by its operation's ``check`` (the operations table: the schema's rules, one
+function per rule, unknown and missing parameters included), which builds the JSON body once
+with no client, request, transport or event loop: about as fast as parsing the row.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -23,27 +20,13 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from .._errors import InvalidInputError
-from ._rows import KINDS, SOURCE_PARAM, Row, parse_row
+from ._rows import KINDS, Row, parse_row
 
 __all__ = ["RowChecker", "check_rows"]
 
 _PLACEHOLDER_MEDIA = "https://dry-run.invalid/source.mp4"
 #: A valid key, so that checking a row does not draw a random one (the real run sends its own).
 _DRY_RUN_KEY = "sume-batch-dry-run"
-
-
-class _Built(Exception):
-    """Raised by the stopping caller: the body the create would have sent."""
-
-    def __init__(self, body: Any) -> None:
-        self.body = body
-
-
-class _StopBeforeSending:
-    """Stands in for the ``EndpointCaller``: the first call it receives is the request, never sent."""
-
-    async def call(self, endpoint: Any, model: Any, **kwargs: Any) -> Any:
-        raise _Built(kwargs.get("body"))
 
 
 class RowChecker:
@@ -54,16 +37,6 @@ class RowChecker:
 
     def __init__(self, base_dir: Path | None = None) -> None:
         self.base_dir = base_dir
-        caller: Any = _StopBeforeSending()
-        self._methods = {name: getattr(kind.owner(caller), kind.method_name) for name, kind in KINDS.items()}
-        self._signatures = {name: kind.signature() for name, kind in KINDS.items()}
-        self._required = {
-            name: [
-                p for p, parameter in signature.items()
-                if parameter.default is inspect.Parameter.empty and p not in (SOURCE_PARAM, "media_url")
-            ]
-            for name, signature in self._signatures.items()
-        }  # fmt: skip
 
     async def __aenter__(self) -> Self:
         return self
@@ -79,37 +52,17 @@ class RowChecker:
 
     def body(self, row: Row, label: str) -> dict[str, Any]:
         """The JSON body ``row``'s create would send; ``InvalidInputError`` naming ``label`` if it would be refused."""
-        allowed = self._signatures[row.kind]
-        params = dict(row.params)
-        for name in params:
-            if name not in allowed:
-                raise InvalidInputError(f"{label}.params.{name}", f"not a parameter of {row.kind}")
-        for name in self._required[row.kind]:
-            if name not in params:
-                raise InvalidInputError(f"{label}.params.{name}", "is required")
-        if SOURCE_PARAM in params:
-            path = row.source_path(self.base_dir)
-            if path is None or not path.is_file():
-                raise InvalidInputError(f"{label}.params.source", "no such file")
-            params.pop(SOURCE_PARAM)
-            params["media_url"] = _PLACEHOLDER_MEDIA
+        kind = KINDS[row.kind]
         try:
-            coroutine = self._methods[row.kind](**params, idempotency_key=_DRY_RUN_KEY)
-        except TypeError:
-            raise InvalidInputError(f"{label}.params", "do not match the create method") from None
-        try:
-            coroutine.send(None)
-        except _Built as built:
-            body = built.body
-            return dict(body.to_dict()) if hasattr(body, "to_dict") else dict(body or {})
+            body = kind.check(row.params)
         except InvalidInputError as exc:
             raise InvalidInputError(f"{label}.params.{exc.field}", exc.problem) from None
-        except TypeError:
-            raise InvalidInputError(f"{label}.params", "do not match the create method") from None
-        except StopIteration:
-            pass
-        coroutine.close()
-        raise RuntimeError(f"the {row.kind} create did not stop before sending")  # a bug of this module
+        source = kind.local_source
+        if source is not None and source.param in row.params:
+            path = row.source_path(self.base_dir)
+            if path is None or not path.is_file():
+                raise InvalidInputError(f"{label}.params.{source.param}", "no such file")
+        return body
 
 
 class Labels(Protocol):

@@ -139,11 +139,12 @@ def _records(reader: csv.DictReader[str], name: str) -> Iterator[dict[str | Any,
 
 
 def _annotations(kind: str) -> dict[str, str]:
-    return {name: str(p.annotation) for name, p in KINDS[kind].signature().items()}
+    """Each parameter's JSON type, from the schema's rule (``string`` when it does not say)."""
+    return {name: str(rule.get("type", "string")) for name, rule in KINDS[kind].parameters().items()}
 
 
-def _typed(cell: str, annotation: str, where: str) -> Any:
-    if "Sequence" in annotation or "list" in annotation:
+def _typed(cell: str, json_type: str, where: str) -> Any:
+    if json_type == "array":
         if cell.lstrip().startswith("["):
             try:
                 value = json.loads(cell)
@@ -151,14 +152,14 @@ def _typed(cell: str, annotation: str, where: str) -> Any:
                 raise InvalidInputError(where, "is not a JSON list") from None
             return value
         return [part.strip() for part in cell.split("|") if part.strip()]
-    if "bool" in annotation:
+    if json_type == "boolean":
         lowered = cell.strip().lower()
         if lowered in ("true", "yes", "1"):
             return True
         if lowered in ("false", "no", "0"):
             return False
         raise InvalidInputError(where, "must be true or false")
-    if "int" in annotation:
+    if json_type == "integer":
         try:
             return int(cell)
         except ValueError:

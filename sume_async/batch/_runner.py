@@ -51,7 +51,7 @@ from .._errors import (
 from .._options import NOT_GIVEN, NotGiven
 from .._retries import should_retry
 from ._pacing import LocalPacer, Pacer, RateLimitGate
-from ._rows import KINDS, SOURCE_PARAM, Row
+from ._rows import KINDS, Row
 
 __all__ = [
     "DownloadOptions",
@@ -317,9 +317,10 @@ class _Run:
         row = item.row
         kind = KINDS[row.kind]
         params = dict(row.params)
-        if SOURCE_PARAM in params:
-            params.pop(SOURCE_PARAM)
-            params["media_url"] = item.media_url or await self.upload_source(item)
+        source = kind.local_source
+        if source is not None and source.param in params:
+            params.pop(source.param)
+            params[source.field] = item.media_url or await self.upload_source(item, source.purpose)
         method = kind.method(self.client)
         limited = transient = 0
         while True:
@@ -372,7 +373,7 @@ class _Run:
         self.progress.failed += 1
         self.changed()
 
-    async def upload_source(self, item: WorkItem) -> str:
+    async def upload_source(self, item: WorkItem, purpose: Any) -> str:
         """Upload the row's local file once per content hash; later rows with the same file reuse it.
 
         A source the API refuses (a verdict, such as a 422) fails every row using that file, and
@@ -393,7 +394,7 @@ class _Run:
                     continue
                 self.uploads[sha] = event = anyio.Event()
                 try:
-                    uploaded = await self.client.uploads.upload(path, purpose="face_swap_source_video")
+                    uploaded = await self.client.uploads.upload(path, purpose=purpose)
                     if not uploaded.media_url:
                         raise APIResponseValidationError("The upload carries no media_url")
                     await self.reporter.uploaded(sha, uploaded.media_url)
