@@ -33,23 +33,20 @@ from sume_api_client.models import Job, JobWithResult
 
 from .._client import AsyncSume
 from .._download import outputs_of
+from .._error_kinds import disposition
 from .._errors import (
     APIResponseValidationError,
     APIStatusError,
-    AuthenticationError,
     ClientClosedError,
     DownloadError,
     InsufficientCreditsError,
     InvalidInputError,
-    JobError,
     JobFailedError,
     JobTimeoutError,
-    PermissionDeniedError,
     RateLimitError,
     SumeError,
 )
 from .._options import NOT_GIVEN, NotGiven
-from .._retries import should_retry
 from ._pacing import LocalPacer, Pacer, RateLimitGate
 from ._rows import KINDS, Row
 
@@ -359,13 +356,14 @@ class _Run:
 
     def account_stop(self, exc: SumeError) -> None:
         """Stop the run for an account-level answer (key refused, out of credits); ``_Stop`` if so."""
+        if not disposition(exc).stops_batch:
+            return
         if isinstance(exc, InsufficientCreditsError):
             self.stop(STOP_CREDITS, "Out of credits: creating stopped. Add credits and run again to resume.")
             raise _Stop from None
-        if isinstance(exc, AuthenticationError | PermissionDeniedError):
-            self.stop(STOP_AUTH, f"Sume refused the API key ({exc.status_code} {exc.code}); nothing more was sent.",
-                      at_once=True)  # fmt: skip
-            raise _Stop from None
+        status = f" ({exc.status_code} {exc.code})" if isinstance(exc, APIStatusError) else ""
+        self.stop(STOP_AUTH, f"Sume refused the API key{status}; nothing more was sent.", at_once=True)
+        raise _Stop from None
 
     async def fail_before_create(self, row: Row, exc: SumeError) -> None:
         code, message = _error_fields(exc)
@@ -501,17 +499,16 @@ class _Run:
 
 
 def _verdict(exc: BaseException) -> bool:
-    """A final answer about this request or job: the row fails, the others go on."""
-    if isinstance(exc, InvalidInputError | JobFailedError):
-        return True
-    if isinstance(exc, AuthenticationError | PermissionDeniedError | InsufficientCreditsError | RateLimitError):
-        return False
-    return isinstance(exc, APIStatusError) and not should_retry(exc)
+    """A final answer about this request or job: the row fails, the others go on (the one error mapping)."""
+    return disposition(exc).verdict
 
 
 def _glitch(done: object) -> bool:
-    """An error that says nothing about the job (trying again may succeed)."""
-    return isinstance(done, SumeError) and not isinstance(done, JobError | ClientClosedError) and not _verdict(done)
+    """An error that says nothing about the job nor the account: trying again may succeed."""
+    if not isinstance(done, SumeError) or isinstance(done, JobTimeoutError | ClientClosedError):
+        return False
+    kind = disposition(done)
+    return not kind.verdict and not kind.stops_batch
 
 
 def _all_failed(finished: Sequence[Job | SumeError]) -> bool:
