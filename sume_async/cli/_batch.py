@@ -371,18 +371,19 @@ class _Reporter:
 @runs_async
 async def status(out: Output, manifest: Path | None, state: Path | None) -> None:
     """Rows per status in a batch's journal (MANIFEST's default state, or --state). Sends nothing."""
-    path = _state_of(manifest, state)
-    name = await Journal.read_name(path)
-    async with await Journal.open(path, name=name) as journal:
-        counts = await journal.counts()
-    out.data(
-        {
-            "name": name,
-            "state": str(path),
-            "rows": sum(counts.values()),
-            **{s: counts.get(s, 0) for s in ("pending", "created", "completed", "failed")},
-        }
-    )
+    with _state_errors():
+        path = _state_of(manifest, state)
+        name = await Journal.read_name(path)
+        async with await Journal.open(path, name=name) as journal:
+            counts = await journal.counts()
+        out.data(
+            {
+                "name": name,
+                "state": str(path),
+                "rows": sum(counts.values()),
+                **{s: counts.get(s, 0) for s in ("pending", "created", "completed", "failed")},
+            }
+        )
 
 
 @batch.command("export")
@@ -398,21 +399,35 @@ async def export(out: Output, manifest: Path | None, state: Path | None, results
 
     Printed, media URLs are redacted unless --show-urls; written with --out, they are kept.
     """
-    path = _state_of(manifest, state)
-    name = await Journal.read_name(path)
-    if results is None:
-        damaged = 0
-        async with await Journal.open(path, name=name) as journal:
-            async for row in journal.iter_rows():  # on the terminal, media URLs only with --show-urls
-                damaged += row.damaged
-                out.stdout.write(json.dumps(out.safe(_line(row)), ensure_ascii=False) + "\n")
-        out.stdout.flush()
-    else:
-        await anyio.to_thread.run_sync(_check_writable, results, None)
-        damaged = await _export(path, name, results)
-        out.note(f"wrote {results}")
-    if damaged:
-        out.note(f"{damaged} journal rows are damaged (status 'damaged'); the next run re-plans them")
+    with _state_errors():
+        path = _state_of(manifest, state)
+        name = await Journal.read_name(path)
+        if results is None:
+            damaged = 0
+            async with await Journal.open(path, name=name) as journal:
+                async for row in journal.iter_rows():  # on the terminal, media URLs only with --show-urls
+                    damaged += row.damaged
+                    out.stdout.write(json.dumps(out.safe(_line(row)), ensure_ascii=False) + "\n")
+            out.stdout.flush()
+        else:
+            await anyio.to_thread.run_sync(_check_writable, results, None)
+            damaged = await _export(path, name, results)
+            out.note(f"wrote {results}")
+        if damaged:
+            out.note(f"{damaged} journal rows are damaged (status 'damaged'); the next run re-plans them")
+
+
+@contextlib.contextmanager
+def _state_errors() -> Iterator[None]:
+    """A state file that cannot be used: exit 2 when it is not a journal, 6 when it fails (disk, lock)."""
+    try:
+        yield
+    except JournalError as exc:
+        raise CliError("state_error", str(exc), ExitCode.UNAVAILABLE, field="--state", resumable=True) from None
+    except InvalidInputError as exc:
+        if exc.field not in ("state", "name"):
+            raise
+        raise CliError("invalid_state", f"--{exc.field}: {exc.problem}", ExitCode.USAGE) from None
 
 
 def _state_of(manifest: Path | None, state: Path | None) -> Path:
