@@ -29,7 +29,7 @@ from . import _journal as journal_states
 from ._check import RowChecker
 from ._journal import Journal, JournalRow, Known
 from ._keys import KEY_PREFIX, fingerprint, idempotency_key
-from ._rows import Row, parse_row
+from ._rows import KINDS, Row, parse_row
 from ._runner import (
     DownloadOptions,
     OutputFile,
@@ -135,7 +135,7 @@ class _Planner:
         """Plan one chunk: a single indexed lookup; only rows that will run are checked."""
         known = await self.journal.lookup([row.id for _, row in rows])
         for label, row in rows:
-            sha = await self.source_hash(row, label)
+            sha = await self.source_hash(row, label) if KINDS[row.kind].local_source is not None else None
             fp = fingerprint(row, sha)
             entry = known.get(row.id)
             retried = self.retry_failed and entry is not None and entry.status == journal_states.FAILED

@@ -133,15 +133,19 @@ def _json_list(text: object, item: type) -> tuple[Any, ...] | None:
 def _row(record: tuple[Any, ...]) -> JournalRow:
     (row_id, position, kind, fp, attempt, key, status, job_ids, outputs, code, message) = record
     ids, files = _json_list(job_ids, str), _json_list(outputs, dict)
-    texts = "".join(v for v in record if isinstance(v, str))  # one C-speed check for the common case
+    # Straight-line checks (a resume reads every finished row back): types, then one isascii.
     damaged = (
-        ids is None or files is None or not _clean(texts)
-        or not all(_clean(v) for v in record if not isinstance(v, str))
+        ids is None or files is None or type(position) is not int or type(attempt) is not int
+        or type(row_id) is not str or type(kind) is not str or type(fp) is not str or type(key) is not str
+        or type(status) is not str or not (code is None or type(code) is str)
+        or not (message is None or type(message) is str)
     )  # fmt: skip
-    if not isinstance(position, int) or not isinstance(attempt, int):
-        damaged, position, attempt = True, position if isinstance(position, int) else -1, 0
+    if not damaged:
+        texts = f"{row_id}{kind}{fp}{key}{status}{job_ids}{outputs}{code or ''}{message or ''}"
+        damaged = not texts.isascii() and not _clean(texts)
     return JournalRow(
-        str(row_id), position, str(kind), str(fp), attempt, str(key), str(status), ids or (), files or (),
+        str(row_id), position if isinstance(position, int) else -1, str(kind), str(fp),
+        attempt if isinstance(attempt, int) else 0, str(key), str(status), ids or (), files or (),
         None if code is None else str(code), None if message is None else str(message), damaged,
     )  # fmt: skip
 
