@@ -467,6 +467,16 @@ async def _export(state: Path, name: str, results: Path, only: Collection[str] |
     exclusively, readable by its owner only: it holds private media URLs), which then replaces
     ``results``: a symlink planted there is replaced, never followed.
     """
+    try:
+        return await _write_export(state, name, results, only)
+    except OSError as exc:  # a full disk, a folder that went away: named, and the journal is intact
+        raise CliError(
+            "write_failed", f"--out: {results.name} cannot be written ({exc.strerror or type(exc).__name__}); "
+            "the batch state is intact: run `sume-async batch export` again", ExitCode.UNAVAILABLE, option="--out",
+        ) from None  # fmt: skip
+
+
+async def _write_export(state: Path, name: str, results: Path, only: Collection[str] | None) -> int:
     folder = results.parent if str(results.parent) else Path(".")
     damaged = 0
     async with await Journal.open(state, name=name) as journal:
@@ -474,7 +484,12 @@ async def _export(state: Path, name: str, results: Path, only: Collection[str] |
             lambda: tempfile.mkstemp(dir=folder, prefix=f".{results.name}.", suffix=".tmp")
         )
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            try:
+                handle = os.fdopen(fd, "w", encoding="utf-8")
+            except BaseException:
+                os.close(fd)
+                raise
+            with handle:
                 async for row in journal.iter_rows():
                     if only is None or row.row_id in only:
                         damaged += row.damaged

@@ -105,3 +105,26 @@ def test_hostile_manifests_exit_2_naming_the_line(server: LoopbackServer, tmp_pa
             assert done.returncode == 2, (path.name, done.stderr)
             assert f"{path.name} line {line}" in done.stderr
     assert not server.mock.jobs
+
+
+@pytest.mark.anyio
+async def test_export_on_a_full_disk_is_a_named_error_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from sume_async.batch import Journal
+    from sume_async.cli import _batch as cli_batch
+    from sume_async.cli._exit import CliError, ExitCode
+
+    async with await Journal.open(tmp_path / "s.db", name="b"):
+        pass
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cli_batch.os, "fdopen", full)
+    with pytest.raises(CliError) as caught:
+        await cli_batch._export(tmp_path / "s.db", "b", tmp_path / "out.jsonl")
+    assert caught.value.exit_code == ExitCode.UNAVAILABLE and "No space" in caught.value.message
+    assert sorted(p.name for p in tmp_path.iterdir() if ".tmp" in p.name or p.name == "out.jsonl") == []
