@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 from batch_helpers import image_rows, mock_client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sume_async import InvalidInputError
 from sume_async.batch import Batch, Journal, JournalError, RowOutcome, check_rows, load_manifest
@@ -190,3 +192,50 @@ async def test_a_manifest_is_checked_as_a_stream(tmp_path: Path) -> None:
     stream = (row for _, row in iter_manifest(manifest))
     counts = await check_rows(stream)
     assert counts == {"image": 50}
+
+
+# -- any manifest: refused as InvalidInputError (exit 2) or accepted, never another exception -------------
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=12,
+)
+_params = st.dictionaries(
+    st.sampled_from(["prompt", "image_count", "duration", "source", "media_url", "avatar_ids", "url", "x", "script"]),
+    _json,
+    max_size=4,
+)
+_row = (
+    st.fixed_dictionaries(
+        {
+            "id": st.one_of(st.text(max_size=12), st.integers(), st.none()),
+            "kind": st.sampled_from(["image", "video", "ads_video", "face_swap", "reference_analysis", "gif", ""]),
+            "params": _params,
+        }
+    )
+    | _json
+)
+_lines = st.lists(
+    st.one_of(_row.map(lambda v: json.dumps(v)), st.text(max_size=40), st.just('{"id": "\\ud800"}')), max_size=6
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=_lines, csv_mode=st.booleans())
+def test_any_manifest_is_refused_naming_where_or_accepted(
+    tmp_path_factory: Any, lines: list[str], csv_mode: bool
+) -> None:
+    import anyio
+
+    folder = tmp_path_factory.mktemp("m")
+    path = folder / ("m.csv" if csv_mode else "m.jsonl")
+    path.write_text(
+        ("id,prompt\n" if csv_mode else "") + "\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass"
+    )
+    try:
+        rows = load_manifest(path, kind="image" if csv_mode else None)
+        anyio.run(lambda: check_rows(rows, base_dir=folder))
+    except InvalidInputError as exc:
+        assert exc.field and exc.problem
