@@ -1,6 +1,6 @@
 """Rebuild the generated low-level client from the schema snapshot.
 
-    python scripts/generate.py            # rewrite generated/sume_api_client
+    python scripts/generate.py            # rewrite generated/_generated
     python scripts/generate.py --check    # fail, naming the files, if it is stale
 
 The generator writes into a scratch folder; a scripted post-step then adds what
@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "openapi" / "openapi.json"
 CONFIG = ROOT / "openapi" / "config.yaml"
 TEMPLATES = ROOT / "openapi" / "templates"
-PACKAGE = "sume_api_client"
+#: The folder the generator writes; the wheel ships it as the private ``sume_async._generated``.
+PACKAGE = "_generated"
 TARGET = ROOT / "generated" / PACKAGE
 
 RUFF_ARGS = ["--isolated", "--line-length", "120", "--target-version", "py311"]
@@ -148,7 +149,15 @@ def render_literals(document: dict[str, Any]) -> str:
         "",
     ]
     names = []
-    for name, component in sorted(document.get("components", {}).get("schemas", {}).items()):
+    enums = {name: c for name, c in document.get("components", {}).get("schemas", {}).items()}
+    known = [component.get("enum") for component in enums.values() if component.get("enum")]
+    for operation_id, rule in request_rules(document).items():
+        for parameter, spec in rule["parameters"].items():
+            if "enum" in spec["schema"] and spec["schema"]["enum"] not in known:
+                # Named as the generator names the enum class of an inline parameter enum.
+                pascal = "".join(part[:1].upper() + part[1:] for part in parameter.split("_"))
+                enums.setdefault(operation_id[:1].upper() + operation_id[1:] + pascal, spec["schema"])
+    for name, component in sorted(enums.items()):
         values = component.get("enum") if component.get("type") == "string" else None
         if values:
             names.append(f"{name}Value")

@@ -24,9 +24,9 @@ from .._errors import InvalidInputError
 from .._operations import OPERATIONS, Operation
 from ..resources._common import derived_key
 from ._app import CliError, ExitCode, Output, client_from_env, output_options, runs_async
-from ._jobs import check_download_dir, finish, idempotency_option, wait_options
+from ._jobs import check_download_dir, finish, idempotency_option, sending_create, wait_options
 
-__all__ = ["PAID", "build_command", "register"]
+__all__ = ["PAID", "build_command", "command_help", "register"]
 
 PAID = "[paid] "
 PAID_NOTE = "\n\nSpends workspace credits. A rerun with the same --idempotency-key (within 24 h) returns the same job."
@@ -34,6 +34,13 @@ PAID_NOTE = "\n\nSpends workspace credits. A rerun with the same --idempotency-k
 LONG_TEXT = 10_000
 #: Option spellings kept from earlier releases (presentation only: the rule is the schema's).
 ALIASES: Mapping[str, tuple[str, ...]] = {"generate_audio": ("--audio/--no-audio",), "source": ("--video",)}
+
+
+def command_help(operation: Operation) -> tuple[str, str]:
+    """``(help, short_help)`` of a create's command: ``[paid]`` first when it spends credits."""
+    if not operation.spends_credits:
+        return operation.summary, operation.summary
+    return PAID + operation.summary + PAID_NOTE, PAID + operation.summary
 
 
 def _flag(name: str) -> str:
@@ -124,7 +131,7 @@ def build_command(operation: Operation) -> click.Command:
         path = values.pop(source.param, None) if source is not None else None
         arguments = _arguments(operation, values, text_files)
         # Every argument and output path is checked before anything is sent (nothing paid yet).
-        _refuse_option_values(arguments)
+        _refuse_option_values({**arguments, "idempotency_key": key})
         check_timeout(timeout, "--timeout")
         check_timeout(request_timeout, "--request-timeout")
         if download is not None:
@@ -135,6 +142,7 @@ def build_command(operation: Operation) -> click.Command:
         operation.check({**arguments, **({source.param: str(path)} if source and path is not None else {})})
         options = {} if request_timeout is None else {"timeout": request_timeout}
         async with client_from_env() as sume:
+            sending_create(out, key)
             if source is not None and path is not None:
                 with out.status(f"Uploading {path.name}"):
                     uploaded = await sume.uploads.upload(
@@ -151,8 +159,8 @@ def build_command(operation: Operation) -> click.Command:
         operation.cli_command[-1] if operation.cli_command else operation.method,
         callback=run,
         params=params,
-        help=PAID + operation.summary + PAID_NOTE if operation.spends_credits else operation.summary,
-        short_help=(PAID if operation.spends_credits else "") + operation.summary,
+        help=command_help(operation)[0],
+        short_help=command_help(operation)[1],
     )
     command.params.extend(getattr(run, "__click_params__", [])[::-1])
     command.params.append(

@@ -7,16 +7,20 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
-from sume_api_client.models import Job, JobStatus, JobType
-from sume_api_client.types import UNSET, Unset
-
+from .. import _rules as rules
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
 from .._errors import APIResponseValidationError
+from .._generated.models import Job, JobStatus, JobType
+from .._generated.types import UNSET, Unset
 from .._options import RequestOptions, context_for
 from .._pagination import AsyncPager, Page
 
 V = TypeVar("V")
+
+#: Every list operation shares the schema's ``Limit`` and ``Cursor`` parameters.
+LIMIT_RULE = rules.parameter_schema("listJobs", "limit")
+CURSOR_RULE = rules.parameter_schema("listJobs", "cursor")
 
 
 def unset(value: V | None) -> V | Unset:
@@ -118,8 +122,8 @@ def pager(
     ``cursor`` resumes a list where an earlier pager stopped (its ``pager.cursor``).
     ``options`` apply to every page's request (checked here, before the first one).
     """
-    page_size = validation.page_limit(limit)
-    start = validation.optional_text("cursor", cursor, max_length=2_000)
+    page_size = rules.check("limit", limit, LIMIT_RULE) if limit is not None else None
+    start = rules.check("cursor", cursor, CURSOR_RULE) if cursor is not None else None
     if options:
         context_for(options)
     params = {key: value for key, value in filters.items() if value is not None}

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Unpack
+from typing import Any, Unpack, cast
 
-from sume_api_client.api.assets import get_asset, list_assets
-from sume_api_client.api.uploads import create_asset
-from sume_api_client.models import (
+from .. import _rules as rules
+from .. import _validation as validation
+from .._endpoint_caller import EndpointCaller
+from .._errors import InvalidInputError
+from .._generated.api.assets import get_asset, list_assets
+from .._generated.api.uploads import create_asset
+from .._generated.literals import GetAssetSearchModeValue, ListAssetsSearchModeValue, ListAssetsSortValue
+from .._generated.models import (
     Asset,
     AssetList,
     AssetUploadResponse,
@@ -18,11 +23,6 @@ from sume_api_client.models import (
     ListAssetsSearchMode,
     ListAssetsSort,
 )
-
-from .. import _rules as rules
-from .. import _validation as validation
-from .._endpoint_caller import EndpointCaller
-from .._errors import InvalidInputError
 from .._options import RequestOptions
 from .._pagination import AsyncPager
 from .._storage import ProgressCallback
@@ -30,8 +30,40 @@ from .._upload_source import Source
 from ._common import create_job, derived_key, pager, unset
 from .uploads import Uploads
 
-SEARCH_MODES = ("auto", "text")
-SORTS = ("relevance", "created_at_desc", "created_at_asc", "duration_desc")
+
+def _mode(value: str | None) -> GetAssetSearchMode | None:
+    return None if value is None else GetAssetSearchMode(value)
+
+
+class AssetFilters(RequestOptions, total=False):
+    """The Asset Library's filters (``assets.list``/``assets.search``), the page, and per-call options.
+
+    Allowed values and ranges are the schema's (``listAssets``), checked before anything is sent.
+    """
+
+    search_mode: ListAssetsSearchMode | ListAssetsSearchModeValue | None
+    source_type: str | None
+    segment_type: str | None
+    brand: str | None
+    product: str | None
+    tag: str | None
+    keyword: str | None
+    cta_present: bool | None
+    min_duration_seconds: float | None
+    max_duration_seconds: float | None
+    created_after: datetime.datetime | None
+    created_before: datetime.datetime | None
+    sort: ListAssetsSort | ListAssetsSortValue | None
+    limit: int | None
+    cursor: str | None
+
+
+_OPTION_NAMES = frozenset(RequestOptions.__annotations__)
+_PAGE_AND_OPTIONS = _OPTION_NAMES | {"limit", "cursor"}
+#: The filters' names (front ends that list them, such as the MCP tool, read them here).
+FILTER_NAMES = frozenset(AssetFilters.__annotations__) - _PAGE_AND_OPTIONS
+#: The filters checked by their rule (the dates are datetimes, checked above).
+_CHECKED_FILTERS = tuple(sorted(FILTER_NAMES - {"created_after", "created_before"}))
 
 
 class Assets:
@@ -87,65 +119,39 @@ class Assets:
             options,
         )
 
-    def search(self, q: str, **filters: Any) -> AsyncPager[Asset]:
-        """Scenes matching ``q``, best first; takes the same filters as :meth:`list`."""
-        return self.list(q=validation.text("q", q, max_length=2_000), **filters)
+    def search(self, q: str, **filters: Unpack[AssetFilters]) -> AsyncPager[Asset]:
+        """Scenes matching ``q``, best first; the filters are those of :meth:`list`."""
+        if q is None:
+            raise InvalidInputError("q", "is required")
+        return self.list(q=q, **filters)
 
-    def list(
-        self,
-        *,
-        q: str | None = None,
-        search_mode: str | None = None,
-        source_type: str | None = None,
-        segment_type: str | None = None,
-        brand: str | None = None,
-        product: str | None = None,
-        tag: str | None = None,
-        keyword: str | None = None,
-        cta_present: bool | None = None,
-        min_duration_seconds: float | None = None,
-        max_duration_seconds: float | None = None,
-        created_after: datetime.datetime | None = None,
-        created_before: datetime.datetime | None = None,
-        sort: str | None = None,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPager[Asset]:
-        """Asset Library scenes, filtered and sorted as the API allows."""
-        for name, value in (("created_after", created_after), ("created_before", created_before)):
+    def list(self, *, q: str | None = None, **filters: Unpack[AssetFilters]) -> AsyncPager[Asset]:
+        """Asset Library scenes, filtered and sorted as the API allows (every rule from the schema)."""
+        given: dict[str, Any] = dict(filters)
+        unknown = set(given) - FILTER_NAMES - _PAGE_AND_OPTIONS
+        if unknown:
+            raise InvalidInputError(sorted(unknown)[0], "is not a filter of the Asset Library")
+        for name in ("created_after", "created_before"):
+            value = given.get(name)
             if value is not None and not isinstance(value, datetime.datetime):
                 raise InvalidInputError(name, "must be a datetime")
-        filters: dict[str, Any] = {
-            "q": validation.optional_text("q", q, max_length=2_000),
-            "search_mode": validation.maybe(
-                validation.member, "search_mode", search_mode, ListAssetsSearchMode, SEARCH_MODES
-            ),
-            "source_type": validation.optional_text("source_type", source_type, max_length=100),
-            "segment_type": validation.optional_text("segment_type", segment_type, max_length=100),
-            "brand": validation.optional_text("brand", brand, max_length=1_000),
-            "product": validation.optional_text("product", product, max_length=1_000),
-            "tag": validation.optional_text("tag", tag, max_length=1_000),
-            "keyword": validation.optional_text("keyword", keyword, max_length=1_000),
-            "cta_present": validation.maybe(validation.boolean, "cta_present", cta_present),
-            "min_duration_seconds": validation.maybe(
-                validation.number, "min_duration_seconds", min_duration_seconds, minimum=0
-            ),
-            "max_duration_seconds": validation.maybe(
-                validation.number, "max_duration_seconds", max_duration_seconds, minimum=0
-            ),
-            "created_after": created_after,
-            "created_before": created_before,
-            "sort": validation.maybe(validation.member, "sort", sort, ListAssetsSort, SORTS),
-        }
+        query: dict[str, Any] = {"q": rules.check_parameter("listAssets", "q", q)}
+        for name in _CHECKED_FILTERS:
+            query[name] = rules.check_parameter("listAssets", name, given.get(name))
+        if query["search_mode"] is not None:
+            query["search_mode"] = ListAssetsSearchMode(query["search_mode"])
+        if query["sort"] is not None:
+            query["sort"] = ListAssetsSort(query["sort"])
+        query["created_after"], query["created_before"] = given.get("created_after"), given.get("created_before")
+        options = cast(RequestOptions, {key: given[key] for key in _OPTION_NAMES if key in given})
         return pager(
             self._caller,
             list_assets.asyncio_detailed,
             AssetList,
-            limit=limit,
-            cursor=cursor,
+            limit=given.get("limit"),
+            cursor=given.get("cursor"),
             options=options,
-            **filters,
+            **query,
         )
 
     async def get(
@@ -153,7 +159,7 @@ class Assets:
         asset_id: str,
         *,
         q: str | None = None,
-        search_mode: str | None = None,
+        search_mode: GetAssetSearchMode | GetAssetSearchModeValue | None = None,
         search_score: float | None = None,
         **options: Unpack[RequestOptions],
     ) -> Asset:
@@ -162,10 +168,8 @@ class Assets:
             get_asset.asyncio_detailed,
             Asset,
             asset_id=validation.resource_id("asset_id", asset_id),
-            q=unset(validation.optional_text("q", q, max_length=2_000)),
-            search_mode=unset(
-                validation.maybe(validation.member, "search_mode", search_mode, GetAssetSearchMode, SEARCH_MODES)
-            ),
-            search_score=unset(validation.maybe(validation.number, "search_score", search_score)),
+            q=unset(rules.check_parameter("getAsset", "q", q)),
+            search_mode=unset(_mode(rules.check_parameter("getAsset", "search_mode", search_mode))),
+            search_score=unset(rules.check_parameter("getAsset", "search_score", search_score)),
             options=options,
         )

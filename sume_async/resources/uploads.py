@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Unpack
 
 import attrs
-from sume_api_client.api.uploads import create_upload_presign
-from sume_api_client.literals import UploadPurposeValue
-from sume_api_client.models import Upload, UploadPresignRequest, UploadPurpose
 
 from .. import _rules as rules
 from .._endpoint_caller import EndpointCaller
-from .._errors import APIResponseValidationError, InvalidInputError
+from .._errors import APIResponseValidationError, InvalidInputError, UploadError
+from .._generated.api.uploads import create_upload_presign
+from .._generated.literals import UploadPurposeValue
+from .._generated.models import Upload, UploadPresignRequest, UploadPurpose
 from .._options import RequestOptions
 from .._storage import ProgressCallback, put_object
 from .._upload_source import Source, open_source
@@ -92,13 +92,20 @@ class Uploads:
         )
         if not target.object_key.strip():
             raise APIResponseValidationError("Sume returned an upload target without a usable `object_key`")
-        await put_object(
-            self._caller.requester,
-            upload_url=target.upload_url,
-            required_headers=getattr(target.required_headers, "additional_properties", target.required_headers),
-            source=resolved,
-            on_progress=on_progress,
-        )
+        try:
+            await put_object(
+                self._caller.requester,
+                upload_url=target.upload_url,
+                required_headers=getattr(target.required_headers, "additional_properties", target.required_headers),
+                source=resolved,
+                on_progress=on_progress,
+            )
+        except UploadError as exc:
+            # A rerun under the same key got the first run's target back, and storage answers 409: that
+            # object was received and finalized already. Its URL and key are still the right ones (the
+            # finalize that follows replays the first answer); without a key a 409 is a plain failure.
+            if idempotency_key is None or exc.status_code != 409:
+                raise
         return UploadedFile(
             object_key=target.object_key,
             media_url=target.media_url,

@@ -249,7 +249,11 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "method": "GET",
         "parameters": {
             "assetId": {"in": "path", "required": True, "schema": {"maxLength": 256, "minLength": 1, "type": "string"}},
-            "q": {"in": "query", "required": False, "schema": {"maxLength": 2000, "minLength": 1, "type": "string"}},
+            "q": {
+                "in": "query",
+                "required": False,
+                "schema": {"maxLength": 2000, "minLength": 1, "pattern": "\\S", "type": "string"},
+            },
             "search_mode": {"in": "query", "required": False, "schema": {"enum": ["auto", "text"], "type": "string"}},
             "search_score": {"in": "query", "required": False, "schema": {"type": "number"}},
         },
@@ -286,23 +290,47 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "body": None,
         "method": "GET",
         "parameters": {
-            "brand": {"in": "query", "required": False, "schema": {"type": "string"}},
+            "brand": {
+                "in": "query",
+                "required": False,
+                "schema": {"maxLength": 1000, "minLength": 1, "pattern": "\\S", "type": "string"},
+            },
             "created_after": {"in": "query", "required": False, "schema": {"format": "date-time", "type": "string"}},
             "created_before": {"in": "query", "required": False, "schema": {"format": "date-time", "type": "string"}},
             "cta_present": {"in": "query", "required": False, "schema": {"type": "boolean"}},
-            "cursor": {"in": "query", "required": False, "schema": {"type": "string"}},
-            "keyword": {"in": "query", "required": False, "schema": {"type": "string"}},
+            "cursor": {
+                "in": "query",
+                "required": False,
+                "schema": {"maxLength": 2000, "minLength": 1, "type": "string"},
+            },
+            "keyword": {
+                "in": "query",
+                "required": False,
+                "schema": {"maxLength": 1000, "minLength": 1, "pattern": "\\S", "type": "string"},
+            },
             "limit": {
                 "in": "query",
                 "required": False,
                 "schema": {"default": 20, "maximum": 100, "minimum": 1, "type": "integer"},
             },
-            "max_duration_seconds": {"in": "query", "required": False, "schema": {"type": "number"}},
-            "min_duration_seconds": {"in": "query", "required": False, "schema": {"type": "number"}},
-            "product": {"in": "query", "required": False, "schema": {"type": "string"}},
-            "q": {"in": "query", "required": False, "schema": {"maxLength": 2000, "minLength": 1, "type": "string"}},
+            "max_duration_seconds": {"in": "query", "required": False, "schema": {"minimum": 0, "type": "number"}},
+            "min_duration_seconds": {"in": "query", "required": False, "schema": {"minimum": 0, "type": "number"}},
+            "product": {
+                "in": "query",
+                "required": False,
+                "schema": {"maxLength": 1000, "minLength": 1, "pattern": "\\S", "type": "string"},
+            },
+            "q": {
+                "in": "query",
+                "required": False,
+                "schema": {"maxLength": 2000, "minLength": 1, "pattern": "\\S", "type": "string"},
+            },
             "search_mode": {"in": "query", "required": False, "schema": {"enum": ["auto", "text"], "type": "string"}},
-            "segment_type": {"in": "query", "required": False, "schema": {"type": "string"}},
+            "segment_type": {
+                "in": "query",
+                "required": False,
+                "schema": {"maxLength": 100, "minLength": 1, "pattern": "\\S", "type": "string"},
+            },
             "sort": {
                 "in": "query",
                 "required": False,
@@ -311,8 +339,16 @@ OPERATIONS: dict[str, dict[str, Any]] = {
                     "type": "string",
                 },
             },
-            "source_type": {"in": "query", "required": False, "schema": {"type": "string"}},
-            "tag": {"in": "query", "required": False, "schema": {"type": "string"}},
+            "source_type": {
+                "in": "query",
+                "required": False,
+                "schema": {"maxLength": 100, "minLength": 1, "pattern": "\\S", "type": "string"},
+            },
+            "tag": {
+                "in": "query",
+                "required": False,
+                "schema": {"maxLength": 1000, "minLength": 1, "pattern": "\\S", "type": "string"},
+            },
         },
         "path": "/assets",
     },
@@ -320,7 +356,11 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "body": None,
         "method": "GET",
         "parameters": {
-            "cursor": {"in": "query", "required": False, "schema": {"type": "string"}},
+            "cursor": {
+                "in": "query",
+                "required": False,
+                "schema": {"maxLength": 2000, "minLength": 1, "type": "string"},
+            },
             "limit": {
                 "in": "query",
                 "required": False,
@@ -333,8 +373,16 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "body": None,
         "method": "GET",
         "parameters": {
-            "cursor": {"in": "query", "required": False, "schema": {"type": "string"}},
-            "domain": {"in": "query", "required": False, "schema": {"type": "string"}},
+            "cursor": {
+                "in": "query",
+                "required": False,
+                "schema": {"maxLength": 2000, "minLength": 1, "type": "string"},
+            },
+            "domain": {
+                "in": "query",
+                "required": False,
+                "schema": {"maxLength": 1000, "minLength": 1, "pattern": "\\S", "type": "string"},
+            },
             "limit": {
                 "in": "query",
                 "required": False,
@@ -347,7 +395,11 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "body": None,
         "method": "GET",
         "parameters": {
-            "cursor": {"in": "query", "required": False, "schema": {"type": "string"}},
+            "cursor": {
+                "in": "query",
+                "required": False,
+                "schema": {"maxLength": 2000, "minLength": 1, "type": "string"},
+            },
             "limit": {
                 "in": "query",
                 "required": False,
