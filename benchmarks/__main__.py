@@ -1,7 +1,7 @@
 """``python -m benchmarks [name ...] [--quick] [--runs N]``: run benchmarks, print tables, save results.
 
-Names: overhead, waiting, upload, imports, pagination, models, batch, batch_scale, dask_batch, pool, budget (default: all,
-in that order).
+Names: overhead, waiting, upload, imports, pagination, models, batch, batch_scale, dask_batch, pool,
+budget (default: all, in that order).
 Results merge into ``benchmarks/results.json`` (one entry per benchmark, plus machine
 info and a timestamp), so running a subset updates only its own entries.
 """

@@ -163,7 +163,7 @@ async def finish_journal(args: dict[str, Any]) -> dict[str, Any]:
                     (output,),
                     None,
                     None,
-                )  # fmt: skip
+                )
             )
         await journal.plan(finished)
     return {"rows": len(rows)}
