@@ -170,24 +170,22 @@ async def finish_journal(args: dict[str, Any]) -> dict[str, Any]:
 
 
 async def measure_resume(args: dict[str, Any]) -> dict[str, Any]:
-    """What ``batch run`` does on a finished batch: load the manifest, plan it, read every outcome back."""
-    import anyio.to_thread
-
+    """What ``batch run`` does on a finished batch: stream the manifest into the plan, read every outcome back."""
     from sume_async import AsyncSume
-    from sume_async.batch import Batch, load_manifest
+    from sume_async.batch import Batch, iter_manifest
 
     from ._common import usage
 
     # Never reached: a finished batch sends nothing (a request would fail the run).
     async with AsyncSume("sk_bench", base_url="http://127.0.0.1:9/api/v1", max_retries=0) as sume:
         started = time.perf_counter()
-        rows = await anyio.to_thread.run_sync(load_manifest, args["manifest"])
+        rows = (row for _, row in iter_manifest(args["manifest"]))  # streamed, as `batch run` does
         outcomes = 0
         async with Batch(sume, name="scale", state=args["state"]).run(rows) as running:
             async for _ in running:
                 outcomes += 1
         wall = time.perf_counter() - started
-    assert outcomes == len(rows) and running.stopped is None
+    assert outcomes == len(running.row_ids) and running.stopped is None
     return {"wall_s": wall, "creates": running.progress.created, "outcomes": outcomes, **usage()}
 
 

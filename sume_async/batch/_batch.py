@@ -377,6 +377,8 @@ class BatchRun:
         self.progress = Progress()
         self.stopped: RunEnd | None = None
         self.journal: Journal | None = None
+        #: The ids of the rows given (known once the run has planned them).
+        self.row_ids: frozenset[str] = frozenset()
         self._tg: TaskGroup | None = None
         self._receive: MemoryObjectReceiveStream[RowOutcome] | None = None
 
@@ -392,6 +394,7 @@ class BatchRun:
                 retry_failed=batch.retry_failed,
             )
             self._rows = ()
+            self.row_ids = plan.row_ids
             send, self._receive = anyio.create_memory_object_stream[RowOutcome](1024)
             self._tg = anyio.create_task_group()
             await self._tg.__aenter__()

@@ -32,7 +32,6 @@ from ..batch import (
     Journal,
     JournalError,
     JournalRow,
-    Manifest,
     ParamsChangedError,
     Progress,
     Row,
@@ -197,16 +196,16 @@ async def _run(
         # Streamed: the same checks as a real run's plan, a row at a time, nothing held but ids.
         shown = _Counted(_in_shard(iter_manifest(manifest, kind=kind), parts))
         with _manifest_errors():
-            counts = await check_rows(shown, base_dir=base_dir, where=shown)
+            counts = await check_rows(shown, base_dir=base_dir)
         out.data({"rows": shown.rows, "kinds": dict(counts), "jobs": shown.jobs, "sent": 0})
         return
-    with _manifest_errors():
-        rows = await anyio.to_thread.run_sync(lambda: _load_shard(manifest, kind, parts))
     # Every output path is checked before the first paid request.
     await anyio.to_thread.run_sync(_check_writable, results, download)
+    # Streamed into the plan (one pass, in chunks): the rows are not held, only the ids seen.
+    rows = _Counted(_in_shard(iter_manifest(manifest, kind=kind), parts))
     batch_name = name or manifest.stem
     state_path = state or _default_state(manifest, parts)
-    reporter = _Reporter(out, len(rows))
+    reporter = _Reporter(out, 0)
     async with client_from_env() as sume:
         job = Batch(
             sume,
@@ -237,7 +236,7 @@ async def _run(
                 raise CliError("invalid_manifest", str(exc), ExitCode.USAGE, field=exc.field) from None
     progress, stopped = running.progress, running.stopped
     if results is not None:
-        await _export(state_path, batch_name, results, only={r.id for r in rows})
+        await _export(state_path, batch_name, results, only=running.row_ids)
     summary = {
         "name": batch_name,
         "state": str(state_path),
@@ -276,18 +275,14 @@ class _Counted:
     def __getitem__(self, index: int) -> str:
         return self._where
 
+    @property
+    def where(self) -> _Counted:
+        """The labels, as a :class:`~sume_async.batch.Manifest` has them (the current row's, here)."""
+        return self
+
 
 def _in_shard(found: Iterator[tuple[str, Row]], parts: tuple[int, int] | None) -> Iterator[tuple[str, Row]]:
     return (item for item in found if in_shard(item[1].id, parts))
-
-
-def _load_shard(manifest: Path, kind: str | None, parts: tuple[int, int] | None) -> Manifest:
-    rows = Manifest()
-    rows.where = []
-    for where, row in _in_shard(iter_manifest(manifest, kind=kind), parts):
-        rows.append(row)
-        rows.where.append(where)
-    return rows
 
 
 @contextlib.contextmanager
@@ -414,13 +409,14 @@ class _Reporter:
             self.bar.stop()
 
     def update(self, progress: Progress) -> None:
+        self.total = progress.total  # known once the manifest is planned
         done = progress.completed + progress.failed
         detail = (
             f"running {progress.running}  failed {progress.failed}  created {progress.created}"
             f"  downloaded {progress.downloaded}"
         )
         if self.bar is not None:
-            self.bar.update(self.task, completed=done, detail=detail)
+            self.bar.update(self.task, total=self.total, completed=done, detail=detail)
             return
         now = time.monotonic()
         if now - self.last >= 2.0 or done == self.total:
