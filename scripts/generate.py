@@ -42,6 +42,7 @@ def _run(*args: str | Path, cwd: Path | None = None) -> None:
 def generate(schema: Path, out_dir: Path) -> Path:
     """Generate the package into ``out_dir`` and return the package folder."""
     package_dir = out_dir / PACKAGE
+    planned = plan_modules(schema)
     _run(
         sys.executable, "-m", "openapi_python_client", "generate",
         "--path", schema,
@@ -63,6 +64,7 @@ def generate(schema: Path, out_dir: Path) -> Path:
     _run(sys.executable, "-m", "ruff", "format", "-q", *RUFF_ARGS, PACKAGE, cwd=out_dir)
     for cache in package_dir.rglob("__pycache__"):
         shutil.rmtree(cache)
+    check_written(planned, package_dir)
     return package_dir
 
 
@@ -118,6 +120,8 @@ def request_rules(document: dict[str, Any]) -> dict[str, Any]:
                     "schema": _resolve(document, parameter.get("schema", {})),
                 }
             body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            if operation["operationId"] in rules:  # OpenAPI requires them unique; the rules table is keyed by them
+                raise SystemExit(f"operationId {operation['operationId']} is used twice; rename one")
             rules[operation["operationId"]] = {
                 "method": method.upper(),
                 "path": path,
@@ -166,6 +170,80 @@ def render_literals(document: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# --- one module per operation and per model: a name the generator would reuse fails generation ---------
+
+
+def plan_modules(schema: Path) -> dict[str, str]:
+    """Each module the generator will write (relative path) and what it is written for.
+
+    The generator names a module after a normalised operationId (``getJob`` and ``get_job`` both
+    become ``api/<tag>/get_job.py``) or a normalised class name, and writes one file per name: a
+    second operation or model with the same name silently replaces the first. Its own parser,
+    with this project's config, says which names it will use; any name used twice stops generation.
+    """
+    from openapi_python_client.config import Config, ConfigFile, MetaType
+    from openapi_python_client.parser import GeneratorData
+    from openapi_python_client.parser.errors import GeneratorError
+    from openapi_python_client.parser.openapi import generate_operation_id
+    from openapi_python_client.schema.untrusted_string import UntrustedString
+    from openapi_python_client.strings import PythonIdentifier
+
+    config = Config.from_sources(ConfigFile.load_from_path(CONFIG), MetaType.NONE, schema, "utf-8", True, None)
+    try:
+        document = json.loads(schema.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"cannot read {schema}: {exc}") from exc
+    try:
+        data = GeneratorData.from_dict(document, config=config)
+    except (ValueError, TypeError, KeyError) as exc:  # the parser's own refusals, e.g. two enum members one name
+        raise SystemExit(f"cannot generate from {schema.name}: {type(exc).__name__}: {exc}") from exc
+    if isinstance(data, GeneratorError):
+        raise SystemExit(f"cannot generate from {schema.name}: {data.header}: {data.detail}")
+    if data.errors:  # each would only be a warning, and --fail-on-warning makes it fatal anyway
+        details = "; ".join(f"{error.header or 'error'}: {error.detail}" for error in data.errors)
+        raise SystemExit(f"cannot generate from {schema.name}: {details}")
+    owners: dict[str, list[str]] = {}
+    for path, item in document.get("paths", {}).items():
+        for method in ("get", "put", "post", "delete", "options", "head", "patch", "trace"):
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            tag = PythonIdentifier((operation.get("tags") or ["default"])[0], prefix="tag")
+            raw = operation.get("operationId")
+            name = (
+                PythonIdentifier(raw, config.field_prefix)
+                if isinstance(raw, str)
+                else generate_operation_id(path=UntrustedString(path), method=method, prefix=config.field_prefix)
+            )
+            module = f"api/{tag}/{PythonIdentifier(name, config.field_prefix)}.py"
+            owners.setdefault(module, []).append(f"operation {raw or '(no operationId)'} ({method.upper()} {path})")
+    for prop in [*data.models, *data.enums]:
+        module = f"models/{prop.class_info.module_name}.py"
+        owners.setdefault(module, []).append(f"class {prop.class_info.name}")
+    clashes = {module: names for module, names in owners.items() if len(names) > 1}
+    if clashes:
+        lines = [f"  {module}: {' and '.join(names)}" for module, names in sorted(clashes.items())]
+        raise SystemExit(
+            "two things would be generated into one module (the second would replace the first); "
+            "rename one (operationId, title) or add a class_overrides entry in openapi/config.yaml:\n"
+            + "\n".join(lines)
+        )
+    return {module: names[0] for module, names in owners.items()}
+
+
+def check_written(planned: dict[str, str], package_dir: Path) -> None:
+    """The generated tree holds exactly the planned operation and model modules, no fewer, no more."""
+    written = {
+        path.relative_to(package_dir).as_posix()
+        for folder in ("api", "models")
+        for path in (package_dir / folder).rglob("*.py")
+        if path.name != "__init__.py"
+    }
+    missing, extra = sorted(planned.keys() - written), sorted(written - planned.keys())
+    if missing or extra:
+        raise SystemExit(f"the generated modules do not match the plan: missing {missing}, unexpected {extra}")
+
+
 def diff_trees(expected: Path, actual: Path) -> list[str]:
     """Relative paths of files that differ, are missing or are extra in ``actual``."""
 
@@ -180,6 +258,19 @@ def diff_trees(expected: Path, actual: Path) -> list[str]:
         if not filecmp.cmp(expected / name, actual / name, shallow=False):
             changed.append(name)
     return sorted(changed)
+
+
+def install(fresh: Path, target: Path) -> None:
+    """Replace ``target`` with the tree ``fresh``: copied beside it first, then swapped in."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        shutil.copytree(fresh, staging / target.name)
+        if target.exists():
+            shutil.rmtree(target)
+        (staging / target.name).rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,10 +292,7 @@ def main(argv: list[str] | None = None) -> int:
             shown = args.target.relative_to(ROOT) if args.target.is_relative_to(ROOT) else args.target
             print(f"{shown} matches the snapshot.")
             return 0
-        if args.target.exists():
-            shutil.rmtree(args.target)
-        args.target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(fresh, args.target)
+        install(fresh, args.target)
     print(f"generated {args.target}")
     return 0
 

@@ -7,9 +7,12 @@
 
 Steps: load the new document (over HTTPS, or ``--from``); check that it is OpenAPI 3.x
 and passes openapi-spec-validator (``--lenient`` skips the latter); print what changed
-against the current snapshot (``sume_async/_schema_diff.py``, shared with
-``sume-async schema check``); write the snapshot in its
-stable format; regenerate ``generated/`` with ``scripts/generate.py``. ``--snapshot``
+against the current snapshot (``sume_async/_schema/``, shared with
+``sume-async schema check``); generate the package from it in a scratch folder
+(``scripts/generate.py``, its name checks included); only when that succeeded,
+replace ``generated/`` and then write the snapshot in its stable format, so a failed
+run changes nothing and a rerun reports (and ``--fail-on-breaking`` refuses) the same
+changes again. ``--snapshot``
 and ``--target`` point the writes elsewhere (the tests use them).
 
 Exit codes:
@@ -30,9 +33,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sume_async._schema_diff import diff_schemas, has_breaking, render_text
-from sume_async._schema_source import LIVE_URL, TIMEOUT_SECONDS, check_openapi3, fetch_schema, read_schema
-from sume_async._schema_source import SchemaError as UpdateError
+from sume_async._schema import (
+    LIVE_URL,
+    TIMEOUT_SECONDS,
+    check_openapi3,
+    diff_schemas,
+    fetch_schema,
+    has_breaking,
+    read_schema,
+    render_text,
+)
+from sume_async._schema import SchemaError as UpdateError
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "openapi" / "openapi.json"
@@ -61,17 +72,32 @@ def write_schema(doc: Mapping[str, Any], path: Path) -> bool:
     return True
 
 
-def regenerate(snapshot: Path, target: Path | None) -> int:
+def regenerate(doc: Mapping[str, Any], scratch: Path) -> Path | None:
+    """Generate the package from ``doc`` inside ``scratch``; the package folder, or None when generation failed.
+
+    Nothing outside ``scratch`` is touched: the caller installs the tree and writes the snapshot
+    only after this succeeded, so a failed run leaves both as they were and a rerun reports the
+    same changes again.
+    """
     import generate  # scripts/generate.py, a sibling of this file
 
-    argv = ["--schema", str(snapshot)] + (["--target", str(target)] if target else [])
+    schema = scratch / "openapi.json"
+    schema.write_text(format_schema(doc), encoding="utf-8", newline="\n")
     try:
-        return generate.main(argv)
-    except SystemExit as exc:  # generate.py exits with a message when a tool fails
-        if exc.code not in (None, 0):
-            print(f"update-schema: generation failed: {exc.code}", file=sys.stderr)
-            return EXIT_ERROR
-        return EXIT_OK
+        package: Path = generate.generate(schema, scratch / "out")
+    except SystemExit as exc:  # generate.py exits with a message when a tool or a check fails
+        print(f"update-schema: generation failed: {exc.code}; nothing written", file=sys.stderr)
+        return None
+    return package
+
+
+def install(fresh: Path, target: Path | None) -> Path:
+    """Put a tree built by :func:`regenerate` in place of ``target`` (default: generate.py's)."""
+    import generate
+
+    destination: Path = generate.TARGET if target is None else target
+    generate.install(fresh, destination)
+    return destination
 
 
 def _label(path: Path) -> str:
@@ -123,12 +149,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.dry_run:
         print("dry run: nothing written.")
         return EXIT_OK
-    written = write_schema(new, snapshot)
+    with tempfile.TemporaryDirectory(prefix="sume-update-") as scratch:
+        if not args.no_generate:
+            fresh = regenerate(new, Path(scratch))
+            if fresh is None:
+                return EXIT_ERROR
+            print(f"generated {_label(install(fresh, args.target))}")
+        written = write_schema(new, snapshot)
     print(f"{'wrote' if written else 'unchanged:'} {_label(snapshot)}")
-    if not args.no_generate:
-        status = regenerate(snapshot, args.target)
-        if status != EXIT_OK:
-            return EXIT_ERROR
     if breaking:
         print(
             f"WARNING: {breaking} breaking change(s) above. Update sume_async/ and the mock server, "

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal, Self
 
 import anyio
-import attrs
 import httpx
 
-from . import _validation as validation
+from ._bodies import DEFAULT_MAX_RESPONSE_BYTES
+from ._config import ClientConfig
 from ._endpoint_caller import EndpointCaller
 from ._errors import InvalidInputError
-from ._http import SDKAsyncClient
+from ._http import sdk_client
 from ._logs import configure_from_env, install_library_filters
-from ._options import NOT_GIVEN, NotGiven, check_headers, check_timeout
+from ._options import NOT_GIVEN, NotGiven
 from ._poll_gate import PollBudget, PollGate
 from ._retries import RetryPolicy
-from ._transport import DEFAULT_MAX_RESPONSE_BYTES, Requester, SharedPool
+from ._transport import Requester, SharedPool
 from ._waiting import PollPolicy
 
 if TYPE_CHECKING:  # imported on first use: `import sume_async` stays light (the resources load the models)
@@ -33,7 +32,6 @@ if TYPE_CHECKING:  # imported on first use: `import sume_async` stays light (the
     from .resources.jobs import Jobs
     from .resources.uploads import Uploads
 
-DEFAULT_BASE_URL = "https://www.sume.so/api/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 #: Requests in flight (and connections in the pool). Chosen by ``python -m benchmarks pool``:
 #: 200 concurrent callers over loopback got the most calls per second at 8-16 connections and
@@ -76,7 +74,9 @@ class AsyncSume:
         retry_policy: backoff settings; when given, it replaces ``max_retries``.
         default_headers: headers sent with every request (not auth or ``Idempotency-Key``).
         allow_insecure_http: permit a plain-http, non-loopback ``base_url`` and upload URL
-            (never in production).
+            (never in production). Media are downloaded over plain http, and from (or uploaded
+            to) loopback, link-local and private addresses, only by a client on a loopback
+            ``base_url`` (a local mock).
         max_response_bytes: the largest response body accepted, after decompression (default
             16 MiB); a larger one is refused while it streams in (``APIResponseValidationError``).
     """
@@ -100,76 +100,76 @@ class AsyncSume:
         allow_insecure_http: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        key = api_key if api_key is not None else os.environ.get("SUME_API_KEY")
-        if not key:
-            raise InvalidInputError("api_key", "missing: pass api_key=... or set SUME_API_KEY")
-        key = validation.text("api_key", key, max_length=1_000)
-        if not all(0x21 <= ord(ch) <= 0x7E for ch in key):
-            raise InvalidInputError("api_key", "must be visible ASCII characters only")
-        validation.boolean("allow_insecure_http", allow_insecure_http)
-        url = base_url or os.environ.get("SUME_API_BASE_URL") or DEFAULT_BASE_URL
-        self.base_url = _check_base_url(url, allow_insecure_http=allow_insecure_http)
-        if auth == "bearer":
-            auth_headers = {"Authorization": f"Bearer {key}"}
-        elif auth == "x-api-key":
-            auth_headers = {"X-Api-Key": key}
-        else:
-            raise InvalidInputError("auth", 'must be "bearer" or "x-api-key"')
-        self.auth = auth
-        self._owns_pool = True
-        validation.integer("max_retries", max_retries, minimum=0, maximum=20)
-        validation.integer("max_concurrent_requests", max_concurrent_requests, minimum=1)
-        validation.integer("max_concurrent_polls", max_concurrent_polls, minimum=1)
-        validation.integer("max_response_bytes", max_response_bytes, minimum=1024)
-        if max_polls_per_second is not None:
-            validation.number("max_polls_per_second", max_polls_per_second, minimum=0.01)
-        if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
-            raise InvalidInputError("retry_policy", "must be a RetryPolicy")
-        if poll_policy is not None and not isinstance(poll_policy, PollPolicy):
-            raise InvalidInputError("poll_policy", "must be a PollPolicy")
+        config = ClientConfig.from_arguments(
+            api_key=api_key,
+            base_url=base_url,
+            auth=auth,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_concurrent_requests=max_concurrent_requests,
+            max_concurrent_polls=max_concurrent_polls,
+            max_polls_per_second=max_polls_per_second,
+            poll_policy=poll_policy,
+            retry_policy=retry_policy,
+            default_headers=default_headers,
+            allow_insecure_http=allow_insecure_http,
+            max_response_bytes=max_response_bytes,
+        )
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise InvalidInputError("http_client", "must be an httpx.AsyncClient")
-        policy = poll_policy or PollPolicy()
-
-        request_timeout = check_timeout(timeout)
-        headers = check_headers("default_headers", default_headers)
-        owns_http = http_client is None
+        if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
+            raise InvalidInputError("transport", "must be an httpx.AsyncBaseTransport")
         if http_client is not None and transport is not None:
             raise InvalidInputError("transport", "give either http_client or transport, not both")
-        http = http_client or SDKAsyncClient(
+        http = http_client or sdk_client(
             transport=transport,
             limits=httpx.Limits(
-                max_connections=max_concurrent_requests,
-                max_keepalive_connections=max_concurrent_requests,
+                max_connections=config.max_concurrent_requests,
+                max_keepalive_connections=config.max_concurrent_requests,
             ),
             timeout=DEFAULT_TIMEOUT,
             follow_redirects=False,
         )
         install_library_filters()
         configure_from_env()
-        pool = SharedPool(http, anyio.Semaphore(max_concurrent_requests, fast_acquire=True), owns_http=owns_http)
-        requester = Requester(
-            pool=pool,
-            base_url=self.base_url,
-            auth_headers=auth_headers,
-            timeout=request_timeout,
-            retry=retry_policy or RetryPolicy(max_retries=max_retries),
-            default_headers=headers,
-            max_response_bytes=max_response_bytes,
-            allow_insecure_http=allow_insecure_http,
-        )
-        self._attach(
-            requester,
-            poll_gate=PollGate(max_concurrent_polls, PollBudget(max_polls_per_second, time_scale=policy.time_scale)),
-            poll_policy=policy,
+        limiter = anyio.Semaphore(config.max_concurrent_requests, fast_acquire=True)
+        budget = PollBudget(config.max_polls_per_second, time_scale=config.poll_policy.time_scale)
+        self._setup(
+            config,
+            SharedPool(http, limiter, owns_http=http_client is None),
+            owns_pool=True,
+            poll_gate=PollGate(config.max_concurrent_polls, budget),
         )
 
-    def _attach(self, requester: Requester, *, poll_gate: PollGate, poll_policy: PollPolicy) -> None:
-        """Bind the client to ``requester``; waits share ``poll_gate``. Resources are built on first use."""
-        self._requester = requester
+    def _setup(self, config: ClientConfig, pool: SharedPool, *, owns_pool: bool, poll_gate: PollGate) -> None:
+        """Bind the client to ``config`` over ``pool``; waits share ``poll_gate``. Resources are built on first use."""
+        self._config = config
+        self._owns_pool = owns_pool
         self._poll_gate = poll_gate
-        self.poll_policy = poll_policy
-        self._caller = EndpointCaller(requester)
+        self._requester = Requester(
+            pool=pool,
+            base_url=config.base_url,
+            auth_headers=config.auth_headers,
+            timeout=config.timeout,
+            retry=config.retry_policy,
+            default_headers=config.default_headers,
+            max_response_bytes=config.max_response_bytes,
+            allow_insecure_http=config.allow_insecure_http,
+        )
+        self._caller = EndpointCaller(self._requester)
+
+    @property
+    def base_url(self) -> str:
+        return self._config.base_url
+
+    @property
+    def auth(self) -> Literal["bearer", "x-api-key"]:
+        return self._config.auth
+
+    @property
+    def poll_policy(self) -> PollPolicy:
+        """How job waits space their polls."""
+        return self._config.poll_policy
 
     # The resources: each module (and the generated endpoints and models it uses) is imported
     # the first time its attribute is read, so `import sume_async` does not pay for all of them.
@@ -249,20 +249,20 @@ class AsyncSume:
     @property
     def timeout(self) -> httpx.Timeout | None:
         """The per-request timeout of this client."""
-        return self._requester.timeout
+        return self._config.timeout
 
     @property
     def retry_policy(self) -> RetryPolicy:
-        return self._requester.retry
+        return self._config.retry_policy
 
     @property
     def max_retries(self) -> int:
-        return self._requester.retry.max_retries
+        return self._config.retry_policy.max_retries
 
     @property
     def default_headers(self) -> Mapping[str, str]:
         """The headers added to every request (a copy; auth is not included)."""
-        return dict(self._requester.default_headers)
+        return dict(self._config.default_headers)
 
     def with_options(
         self,
@@ -282,27 +282,15 @@ class AsyncSume:
         as this one: closing this client closes it too, and its own ``close()`` does
         nothing (the pool belongs to the client that made it).
         """
-        retry = self._requester.retry
-        if retry_policy is not None:
-            if not isinstance(retry_policy, RetryPolicy):
-                raise InvalidInputError("retry_policy", "must be a RetryPolicy")
-            retry = retry_policy
-        elif max_retries is not None:
-            retry = attrs.evolve(
-                retry, max_retries=validation.integer("max_retries", max_retries, minimum=0, maximum=20)
-            )
-        if poll_policy is not None and not isinstance(poll_policy, PollPolicy):
-            raise InvalidInputError("poll_policy", "must be a PollPolicy")
-        requester = self._requester.derive(
-            timeout=self._requester.timeout if isinstance(timeout, NotGiven) else check_timeout(timeout),
-            retry=retry,
-            default_headers={**self._requester.default_headers, **check_headers("default_headers", default_headers)},
+        config = self._config.with_options(
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            poll_policy=poll_policy,
+            default_headers=default_headers,
         )
         derived = object.__new__(AsyncSume)
-        derived.base_url = self.base_url
-        derived.auth = self.auth
-        derived._owns_pool = False
-        derived._attach(requester, poll_gate=self._poll_gate, poll_policy=poll_policy or self.poll_policy)
+        derived._setup(config, self._requester.pool, owns_pool=False, poll_gate=self._poll_gate)
         return derived
 
     @functools.cached_property
@@ -340,11 +328,3 @@ class AsyncSume:
     def __repr__(self) -> str:
         state = " closed" if self.is_closed else ""
         return f"<AsyncSume base_url={self.base_url!r} auth={self.auth!r} api_key=<redacted>{state}>"
-
-
-def _check_base_url(url: str, *, allow_insecure_http: bool) -> str:
-    """https only, except for loopback hosts or an explicit opt-in; no credentials, query or fragment."""
-    parsed = validation.service_url("base_url", url, allow_insecure_http=allow_insecure_http)
-    if parsed.query or parsed.fragment:
-        raise InvalidInputError("base_url", "must not carry credentials, a query or a fragment")
-    return str(parsed).rstrip("/")

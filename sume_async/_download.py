@@ -29,17 +29,27 @@ import anyio.to_thread
 import attrs
 import httpx
 
+from . import _validation as validation
+from ._bodies import BodyTooLarge, BodyUndecodable, decoded_body
 from ._errors import APIConnectionError, APIStatusError, DownloadError, InvalidInputError, SumeError
 from ._retries import should_retry
-from ._transport import BodyTooLarge, BodyUndecodable, Requester, decoded_body
-from ._validation import is_loopback
+from ._transport import Requester
+from ._validation import is_local_address, is_loopback
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no advisory locks; the sweep then removes any stale file
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["DEFAULT_MAX_BYTES", "DownloadProgress", "Output", "download_outputs", "is_loopback", "output_name"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DownloadProgress",
+    "Output",
+    "check_download_arguments",
+    "download_outputs",
+    "is_loopback",
+    "output_name",
+]
 
 #: Default cap per file: 4 GiB.
 DEFAULT_MAX_BYTES = 4 * 1024**3
@@ -81,19 +91,44 @@ def output_name(job_id: str, index: int, content_type: str | None) -> str:
     return f"{safe_id}-{index}.{extension(content_type)}"
 
 
-def check_url(url: str, what: str) -> httpx.URL:
-    """An https URL, or http to a loopback host; no credentials in it."""
+def check_url(url: str, what: str, *, local_network: bool) -> httpx.URL:
+    """A URL a media download may fetch; ``DownloadError`` (never naming the URL) otherwise.
+
+    https to a public host. Plain http, and loopback, link-local or private addresses, only
+    for a client on a loopback ``base_url`` (``local_network``: a local mock), never for one
+    on a public API (``allow_insecure_http`` does not change that: media URLs are private,
+    and a media host is not the API). Never credentials in the URL.
+    """
     try:
         parsed = httpx.URL(url)
+        host, _ = parsed.host, parsed.port
     except (httpx.InvalidURL, TypeError, ValueError):
         raise DownloadError(f"{what}: not a valid URL") from None
     if parsed.userinfo:
         raise DownloadError(f"{what}: URLs with credentials are refused")
-    if parsed.scheme == "https" and parsed.host:
+    if parsed.scheme not in ("https", "http") or not host:
+        raise DownloadError(f"{what}: only https URLs are downloaded")
+    if local_network:
         return parsed
-    if parsed.scheme == "http" and parsed.host and is_loopback(parsed.host):
-        return parsed
-    raise DownloadError(f"{what}: only https URLs are downloaded")
+    if is_local_address(host):
+        raise DownloadError(f"{what}: a loopback, link-local or private address is refused (the API is not local)")
+    if parsed.scheme == "http":
+        raise DownloadError(f"{what}: only https URLs are downloaded")
+    return parsed
+
+
+def check_download_arguments(dest_dir: Any, *, max_bytes: Any, max_concurrency: Any, on_progress: Any) -> int:
+    """The download's arguments checked (``InvalidInputError``), before anything is fetched; the byte cap."""
+    cap = DEFAULT_MAX_BYTES if max_bytes is None else validation.integer("max_bytes", max_bytes, minimum=1)
+    validation.integer("max_concurrency", max_concurrency, minimum=1)
+    if on_progress is not None and not callable(on_progress):
+        raise InvalidInputError("on_progress", "must be a callable (path, received_bytes, total_bytes)")
+    if not isinstance(dest_dir, str | os.PathLike):
+        raise InvalidInputError("dest_dir", "must be a path")
+    path = os.fspath(dest_dir)
+    if not isinstance(path, str) or "\x00" in path or not path.strip():  # a local path may be non-UTF-8; not NUL
+        raise InvalidInputError("dest_dir", "must be a path without NUL characters")
+    return cap
 
 
 async def download_outputs(
@@ -107,16 +142,14 @@ async def download_outputs(
     on_progress: DownloadProgress | None = None,
 ) -> list[Path]:
     """Download ``outputs`` of ``job_id`` into ``dest_dir``; the paths, in output order."""
-    cap = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
-    if not isinstance(cap, int) or isinstance(cap, bool) or cap < 1:
-        raise InvalidInputError("max_bytes", "must be a positive integer")
-    if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 1:
-        raise InvalidInputError("max_concurrency", "must be a positive integer")
+    cap = check_download_arguments(
+        dest_dir, max_bytes=max_bytes, max_concurrency=max_concurrency, on_progress=on_progress
+    )
     folder = anyio.Path(dest_dir)
     if not await folder.is_dir():
         try:
             await folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
+        except (OSError, ValueError):
             raise InvalidInputError("dest_dir", "cannot be created") from None
     paths: list[Path] = [Path()] * len(outputs)
     slots = anyio.CapacityLimiter(max_concurrency)
@@ -159,7 +192,7 @@ async def _download_one(
     existing = await anyio.to_thread.run_sync(_existing, folder, job_id, index, content_type)
     if existing is not None:
         return existing
-    target = check_url(url, what)
+    target = check_url(url, what, local_network=requester.local_network)
 
     def build() -> httpx.Request:
         # Built from scratch: the API client's auth headers are never attached to media requests.
@@ -174,7 +207,8 @@ async def _download_one(
         location = response.headers.get("location")
         if not location:
             raise DownloadError(f"{what}: a redirect without a Location", status_code=response.status_code)
-        return check_url(str(response.request.url.join(location)), f"{what} (redirect)")
+        next_url = str(response.request.url.join(location))
+        return check_url(next_url, f"{what} (redirect)", local_network=requester.local_network)
 
     try:
         # The one send path: its slot, its retry decision, no client auth, the URL kept private.

@@ -5,6 +5,7 @@ as narrow as the caller needs::
 
     SumeError
     ├── InvalidInputError          bad arguments, raised before anything is sent
+    │   └── ConfigurationError     a bad environment variable (proxy, CA bundle), named
     ├── ClientClosedError          the client was used after close()
     ├── EventLoopError             the client was used from a second event loop
     ├── APIConnectionError         no HTTP response (DNS, refused, reset, ...)
@@ -43,6 +44,7 @@ __all__ = [
     "BadRequestError",
     "ClientClosedError",
     "ClusterError",
+    "ConfigurationError",
     "ConflictError",
     "DownloadError",
     "EventLoopError",
@@ -74,11 +76,19 @@ class InvalidInputError(SumeError, ValueError):
         self.problem = problem
 
 
-class ClientClosedError(SumeError, RuntimeError):
-    """The client was closed; create a new one."""
+class ConfigurationError(InvalidInputError):
+    """The environment configures the HTTP client in a way it cannot work with.
 
-    def __init__(self) -> None:
-        super().__init__("This AsyncSume client is closed; create a new one to make requests.")
+    ``field`` names the variable (``HTTPS_PROXY``, ``ALL_PROXY``, ``SSL_CERT_FILE``, ...);
+    nothing was sent.
+    """
+
+
+class ClientClosedError(SumeError, RuntimeError):
+    """The client was closed (or the ``http_client`` it was given); create a new one."""
+
+    def __init__(self, message: str = "This AsyncSume client is closed; create a new one to make requests.") -> None:
+        super().__init__(message)
 
 
 class EventLoopError(SumeError, RuntimeError):

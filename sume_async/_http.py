@@ -17,16 +17,30 @@ response for ``Set-Cookie``. So for the client the SDK owns:
 
 A caller's own ``http_client=`` keeps the full ``build_request`` path: its headers,
 cookies, params and auth apply as httpx defines.
+
+The SDK's client reads proxies and CA bundles from the environment, as httpx does
+(``HTTPS_PROXY``, ``ALL_PROXY``, ``SSL_CERT_FILE``, ...). :func:`sdk_client` turns what a
+bad variable makes httpx raise (``FileNotFoundError``, ``ImportError`` for a SOCKS proxy
+without ``socksio``, ``httpx.InvalidURL``) into a :class:`ConfigurationError` naming it.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import ssl
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-__all__ = ["RequestBuilder", "SDKAsyncClient"]
+from ._errors import ConfigurationError
+
+__all__ = ["RequestBuilder", "SDKAsyncClient", "sdk_client"]
+
+#: The proxy variables httpx reads (through ``urllib.request.getproxies``, either case).
+_PROXY_VARIABLES = ("https_proxy", "http_proxy", "all_proxy")
+_PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 
 _MAX_CACHED_URLS = 1024
 
@@ -53,6 +67,60 @@ class SDKAsyncClient(httpx.AsyncClient):
     @cookies.setter
     def cookies(self, cookies: Any) -> None:
         pass  # httpx sets an empty jar at construction; the SDK never sets cookies
+
+
+def sdk_client(**kwargs: Any) -> SDKAsyncClient:
+    """An :class:`SDKAsyncClient`; a ``ConfigurationError`` naming the variable when the environment breaks it."""
+    # httpx accepts some proxy URLs it can never connect through (a port past 65535, a host
+    # with a space): those are refused here, before they become "connection errors" retried.
+    problem = _proxy_variable_problem()
+    if problem is not None:
+        raise problem
+    try:
+        return SDKAsyncClient(**kwargs)
+    except (OSError, ImportError, ValueError, httpx.InvalidURL) as exc:  # ssl.SSLError is an OSError
+        raise environment_error(exc) from None
+
+
+def environment_error(exc: BaseException) -> ConfigurationError:
+    """Which environment variable made building the client fail, and why (never its value: it may hold a password)."""
+    cafile = os.environ.get("SSL_CERT_FILE")
+    if cafile:
+        if not os.path.isfile(cafile) or not os.access(cafile, os.R_OK):
+            return ConfigurationError("SSL_CERT_FILE", "names no readable file")
+        if isinstance(exc, ssl.SSLError):
+            return ConfigurationError("SSL_CERT_FILE", "is not a CA bundle in PEM format")
+    capath = os.environ.get("SSL_CERT_DIR")
+    if capath and not cafile and not os.path.isdir(capath):
+        return ConfigurationError("SSL_CERT_DIR", "names no directory")
+    return _proxy_variable_problem() or ConfigurationError(
+        "environment", f"cannot configure the HTTP client ({type(exc).__name__}); check proxy and SSL_* variables"
+    )
+
+
+def _proxy_variable_problem() -> ConfigurationError | None:
+    for name, value in sorted(os.environ.items()):
+        if name.lower() in _PROXY_VARIABLES and value:
+            problem = _proxy_problem(value)
+            if problem:
+                return ConfigurationError(name, problem)
+    return None
+
+
+def _proxy_problem(value: str) -> str | None:
+    url = value if "://" in value else f"http://{value}"  # as httpx reads a bare host:port
+    try:
+        parsed = httpx.URL(url)
+        host, _ = parsed.host, parsed.port
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return "is not a valid proxy URL"
+    if parsed.scheme not in _PROXY_SCHEMES or not host:
+        return "is not an http://, https:// or socks5:// proxy URL"
+    if "%" in host or (parsed.port is not None and not 1 <= parsed.port <= 65535):
+        return "is not a valid proxy URL (its host or port)"
+    if parsed.scheme.startswith("socks") and importlib.util.find_spec("socksio") is None:
+        return "is a SOCKS proxy, which needs httpx's socks extra (pip install 'httpx[socks]')"
+    return None
 
 
 class RequestBuilder:

@@ -23,10 +23,26 @@ import httpx
 from . import _validation as validation
 from ._errors import InvalidInputError
 
-#: Headers no option can set: auth, the create's idempotency key, HTTP framing.
-PROTECTED_HEADERS = frozenset(
-    {"authorization", "x-api-key", "idempotency-key", "host", "content-length", "transfer-encoding", "connection"}
+#: Headers that frame a message or steer one hop (RFC 9110 7.6.1, RFC 9112 6): httpx sets them from the
+#: request it sends; given beside them by a caller or a presign answer, they would corrupt the framing
+#: (a ``Transfer-Encoding: chunked`` beside ``Content-Length`` is a request-smuggling vector).
+FRAMING_HEADERS = frozenset(
+    {
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "upgrade",
+        "expect",
+    }
 )
+
+#: Headers no option can set: auth, the create's idempotency key, HTTP framing.
+PROTECTED_HEADERS = frozenset({"authorization", "x-api-key", "idempotency-key"}) | FRAMING_HEADERS
 
 QueryValue = str | int | float | bool
 
@@ -101,6 +117,9 @@ def check_headers(name: str, headers: Mapping[str, str] | None) -> dict[str, str
             raise InvalidInputError(name, f"{key!r} is set by the SDK and cannot be overridden{_hint(key)}")
         if not isinstance(value, str) or not all(ch == "\t" or 0x20 <= ord(ch) <= 0x7E for ch in value):
             raise InvalidInputError(name, f"the value of {key!r} must be a string of visible ASCII characters")
+        if value != value.strip(" \t"):
+            # HTTP/1.1 cannot carry it (h11 refuses to send it): refused here, not retried as a connection error.
+            raise InvalidInputError(name, f"the value of {key!r} must not start or end with spaces or tabs")
         checked[key] = value
     return checked
 
@@ -114,6 +133,9 @@ def check_query(name: str, query: Mapping[str, QueryValue] | None) -> dict[str, 
     for key, value in query.items():
         if not isinstance(key, str) or not key:
             raise InvalidInputError(name, f"{key!r} is not a valid parameter name")
+        validation.utf8(name, key)
+        if isinstance(value, str):
+            validation.utf8(name, value)
         if isinstance(value, bool):
             checked[key] = "true" if value else "false"
         elif isinstance(value, str | int | float):

@@ -8,7 +8,10 @@ are not followed, so the bytes and headers can never be sent on to another host,
 its URL never reaches a log. Errors never mention the signed URL or the object key.
 
 The presign answer is checked before anything is sent: the upload URL follows the
-same https rule as ``base_url``, and the headers must be header-safe text.
+same https rule as ``base_url``, and the headers must be header-safe text. Of its headers,
+credentials and the framing headers (:data:`~sume_async._options.FRAMING_HEADERS`:
+``Transfer-Encoding``, ``Connection``, ``Content-Length``, ...) are dropped: the SDK frames
+the body itself, with exactly one ``Content-Length``, so the object stored is the bytes sent.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import httpx
 from . import _validation as validation
 from ._errors import APIConnectionError, APIResponseValidationError, APIStatusError, InvalidInputError, UploadError
 from ._logs import logger
+from ._options import FRAMING_HEADERS
 from ._transport import CREDENTIAL_HEADERS, Requester
 from ._upload_source import UploadSource
 
@@ -42,27 +46,47 @@ _LABEL = "<storage>"
 
 
 def storage_target(
-    upload_url: Any, required_headers: Any, *, allow_insecure_http: bool
+    upload_url: Any, required_headers: Any, *, allow_insecure_http: bool, local_network: bool = False
 ) -> tuple[httpx.URL, dict[str, str]]:
-    """The presign's URL and headers, checked; ``APIResponseValidationError`` when they are unusable."""
+    """The presign's URL and headers, checked; ``APIResponseValidationError`` when they are unusable.
+
+    As for downloads, a loopback, link-local or private address is a target only for a client
+    on a loopback ``base_url`` (``local_network``: a local mock).
+    """
     try:
         url = validation.service_url("upload_url", upload_url, allow_insecure_http=allow_insecure_http)
     except InvalidInputError as exc:
         raise APIResponseValidationError(f"Sume returned an unusable upload target ({exc.problem})") from None
+    if not local_network and validation.is_local_address(url.host):
+        raise APIResponseValidationError(
+            "Sume returned an unusable upload target (a loopback, link-local or private address)"
+        )
     if not isinstance(required_headers, Mapping):
         raise APIResponseValidationError("Sume returned upload headers that are not an object")
     headers: dict[str, str] = {}
     for name, value in required_headers.items():
         if not (_header_safe(name) and name and isinstance(value, str) and _header_safe(value, allow_space=True)):
             raise APIResponseValidationError("Sume returned an upload header that is not header-safe text")
-        if name.lower() not in CREDENTIAL_HEADERS | {"content-length", "host"}:
+        if name.lower() in _NOT_FORWARDED:
+            logger.debug("storage header %r from the presign answer is not forwarded", name.lower())
+        else:
             headers[name] = value
     return url, headers
 
 
+#: Presign headers the PUT never carries: credentials, and framing that the SDK sets itself.
+_NOT_FORWARDED = CREDENTIAL_HEADERS | FRAMING_HEADERS
+
+
 def _header_safe(value: Any, *, allow_space: bool = False) -> bool:
+    """Visible ASCII (and inner spaces for a value): what HTTP/1.1 sends as is, with no surrounding space."""
     low = 0x20 if allow_space else 0x21
-    return isinstance(value, str) and len(value) <= 8_192 and all(low <= ord(ch) <= 0x7E for ch in value)
+    return (
+        isinstance(value, str)
+        and len(value) <= 8_192
+        and value == value.strip(" ")
+        and all(low <= ord(ch) <= 0x7E for ch in value)
+    )
 
 
 async def put_object(
@@ -80,7 +104,12 @@ async def put_object(
     Shares the client's connection pool and its bound on requests in flight, but none of
     its headers or auth.
     """
-    url, headers = storage_target(upload_url, required_headers, allow_insecure_http=requester.allow_insecure_http)
+    url, headers = storage_target(
+        upload_url,
+        required_headers,
+        allow_insecure_http=requester.allow_insecure_http,
+        local_network=requester.local_network,
+    )
     headers["Content-Length"] = str(source.size)
     # A request given a ``stream`` gets no default headers from httpx, so name the host here.
     headers["Host"] = url.netloc.decode("ascii")

@@ -26,13 +26,11 @@ redirects by a ``redirect`` rule, each hop a fresh request without credentials.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import math
 import platform
 import random
-import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from typing import Any, TypeVar, overload
 
@@ -40,37 +38,31 @@ import anyio
 import anyio.lowlevel
 import httpx
 
+from ._bodies import ACCEPT_ENCODING, DEFAULT_MAX_RESPONSE_BYTES, framed_within, read_capped, read_error_body, with_body
 from ._errors import (
     APIConnectionError,
-    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     ClientClosedError,
     EventLoopError,
     InvalidInputError,
     SumeError,
-    status_error_class,
 )
 from ._http import RequestBuilder
 from ._logs import logger, private_url
 from ._options import Capture, current_call
-from ._retries import RetryPolicy, may_resend, parse_retry_after, should_retry
+from ._retries import RetryPolicy, may_resend, should_retry
+from ._status_errors import status_error
+from ._validation import is_loopback
 from ._version import __version__
 
 USER_AGENT = f"sume-async/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
 
-#: The default cap on a response body, after decompression. Sume's largest answers (a
-#: page of 100 jobs with results) are far below it.
-DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
-
-#: How much of an error (non-2xx) body is read: an error envelope is small, the rest of
-#: a CDN's HTML page is not needed.
-ERROR_BODY_BYTES = 64 * 1024
-
-#: The encodings :class:`_Inflater` decodes under the cap (httpx would offer br/zstd too when installed).
-ACCEPT_ENCODING = "gzip, deflate"
-
 _NO_CONTEXT = contextlib.nullcontext()
+
+_HTTP_CLIENT_CLOSED = (
+    "The http_client given to this AsyncSume client has been closed; keep it open while the client is used."
+)
 
 #: Client auth (an httpx client's own ``auth=``) applies to API requests, never to storage.
 _CLIENT_AUTH: Any = httpx.USE_CLIENT_DEFAULT
@@ -158,6 +150,9 @@ class Requester:
         self.retry = retry
         self.max_response_bytes = max_response_bytes
         self.allow_insecure_http = allow_insecure_http
+        #: A loopback ``base_url`` (a local mock): only then may media and storage URLs be plain
+        #: http or point at loopback, link-local or private addresses.
+        self.local_network = is_loopback(httpx.URL(self.base_url).host)
         self.default_headers = dict(default_headers or {})
         self._auth_headers = dict(auth_headers)
         # Case-insensitive merge: a default header "user-agent" replaces the SDK's, never doubles it.
@@ -170,24 +165,6 @@ class Requester:
         self._rng = random.Random()
         self.deadline = total_deadline(timeout)
 
-    def derive(
-        self,
-        *,
-        timeout: httpx.Timeout | None,
-        retry: RetryPolicy,
-        default_headers: Mapping[str, str],
-    ) -> Requester:
-        return Requester(
-            pool=self.pool,
-            base_url=self.base_url,
-            auth_headers=self._auth_headers,
-            timeout=timeout,
-            retry=retry,
-            default_headers=default_headers,
-            max_response_bytes=self.max_response_bytes,
-            allow_insecure_http=self.allow_insecure_http,
-        )
-
     @property
     def closed(self) -> bool:
         return self.pool.closed
@@ -195,6 +172,8 @@ class Requester:
     def ensure_open(self) -> None:
         if self.pool.closed:
             raise ClientClosedError()
+        if self.http.is_closed:  # a caller's http_client, closed by its owner
+            raise ClientClosedError(_HTTP_CLIENT_CLOSED)
 
     async def request(
         self,
@@ -347,6 +326,10 @@ class Requester:
                         raise TimeoutError
                 except SumeError:
                     raise
+                except RuntimeError:
+                    # httpx refuses to send on a closed client with a bare RuntimeError.
+                    self.ensure_open()
+                    raise
                 except (TimeoutError, httpx.TimeoutException) as exc:
                     self.ensure_open()
                     # API URLs carry no secrets: keep the cause for debugging, but not for storage.
@@ -394,16 +377,16 @@ class Requester:
                     continue
                 if response.is_success and consume is not None:
                     return response, await consume(response)
-                if response.is_success and not storage and _framed_within(response, self.max_response_bytes):
+                if response.is_success and not storage and framed_within(response, self.max_response_bytes):
                     await response.aread()  # a plain body whose Content-Length is within the cap: as is
                     return response, None
                 if response.is_success and not storage:
-                    body = await _read_capped(response, self.max_response_bytes)
+                    body = await read_capped(response, self.max_response_bytes)
                 else:  # an error body, or storage's answer to a PUT: only a small, tolerant read
-                    body = await _read_error_body(response)
+                    body = await read_error_body(response)
             finally:
                 await response.aclose()
-            return _with_body(response, body), None
+            return with_body(response, body), None
 
     async def aclose(self) -> None:
         await self.pool.aclose()
@@ -414,123 +397,6 @@ def _redirected(request: httpx.Request, url: httpx.URL) -> httpx.Request:
     headers = [(k, v) for k, v in request.headers.multi_items() if k.lower() not in CREDENTIAL_HEADERS | {"host"}]
     headers.append(("Host", url.netloc.decode("ascii")))
     return httpx.Request("GET", url, headers=headers, extensions=request.extensions)
-
-
-def _framed_within(response: httpx.Response, cap: int) -> bool:
-    """A body with no ``Content-Encoding`` and a ``Content-Length`` of at most ``cap``.
-
-    HTTP framing stops such a body at its declared length, so httpx can read it whole
-    without the capped, step-by-step inflation that compressed or unframed bodies need.
-    """
-    headers = response.headers
-    declared = headers.get("content-length", "")
-    return declared.isdigit() and int(declared) <= cap and "content-encoding" not in headers
-
-
-class BodyUndecodable(Exception):
-    """The body is not what its ``Content-Encoding`` says (or an encoding the SDK did not ask for)."""
-
-
-class _Inflater:
-    """Decodes a body as it arrives, never producing more than ``limit`` bytes from one input.
-
-    httpx's own decoders inflate each network chunk whole (64 KiB of gzip can become
-    64 MiB at once), so a cap checked after them comes too late; here zlib's
-    ``max_length`` bounds every step. The SDK only asks for gzip and deflate.
-    """
-
-    def __init__(self, encoding: str) -> None:
-        encoding = encoding.strip().lower()
-        if encoding in ("", "identity"):
-            self._zlib = None
-        elif encoding in ("gzip", "x-gzip"):
-            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            self._zlib = zlib.decompressobj()
-        else:
-            raise BodyUndecodable(encoding)
-
-    def feed(self, data: bytes, limit: int) -> Iterator[bytes]:
-        if self._zlib is None:
-            yield data
-            return
-        try:
-            while data and not self._zlib.eof:
-                out = self._zlib.decompress(data, max(limit, 0) + 1)
-                data = self._zlib.unconsumed_tail
-                if out:
-                    yield out
-        except zlib.error:
-            raise BodyUndecodable("corrupt") from None
-
-    def finish(self) -> None:
-        if self._zlib is not None and not self._zlib.eof:
-            raise BodyUndecodable("truncated")
-
-
-async def decoded_body(response: httpx.Response, cap: int) -> AsyncIterator[bytes]:
-    """The body's decoded chunks: ``BodyTooLarge`` as soon as they pass ``cap`` bytes in all."""
-    try:
-        content = response.content  # read already: an in-memory transport such as httpx.MockTransport
-    except httpx.ResponseNotRead:
-        pass
-    else:
-        if len(content) > cap:
-            raise BodyTooLarge()
-        yield content
-        return
-    inflater = _Inflater(response.headers.get("content-encoding", ""))
-    size = 0
-    async for raw in response.aiter_raw():
-        for chunk in inflater.feed(raw, cap - size):
-            size += len(chunk)
-            if size > cap:
-                raise BodyTooLarge()
-            yield chunk
-    inflater.finish()
-
-
-class BodyTooLarge(Exception):
-    """The decoded body passed its cap."""
-
-
-async def _read_capped(response: httpx.Response, cap: int) -> bytes:
-    """The decoded body of a 2xx response; refused as soon as it grows past ``cap`` bytes."""
-    declared = response.headers.get("content-length", "")
-    try:
-        if declared.isdigit() and int(declared) > cap:
-            raise BodyTooLarge()
-        return b"".join([chunk async for chunk in decoded_body(response, cap)])
-    except BodyTooLarge:
-        message = f"Sume returned a body larger than max_response_bytes ({cap} bytes); it was not read"
-    except BodyUndecodable:
-        message = "Sume returned a body that cannot be decoded as its Content-Encoding says"
-    raise APIResponseValidationError(
-        message, status_code=response.status_code, request_id=response.headers.get("x-request-id")
-    )
-
-
-async def _read_error_body(response: httpx.Response) -> bytes:
-    """Enough of an error body for its envelope; one too large or unreadable counts as empty."""
-    try:
-        return b"".join([chunk async for chunk in decoded_body(response, ERROR_BODY_BYTES)])
-    except (BodyTooLarge, BodyUndecodable):
-        return b""
-
-
-def _with_body(response: httpx.Response, body: bytes) -> httpx.Response:
-    """A closed, fully read response with the decoded ``body``, for the generated parser."""
-    received = response.headers
-    headers: httpx.Headers | list[tuple[str, str]] = received
-    if "content-encoding" in received or received.get("content-length") != str(len(body)):
-        headers = [(k, v) for k, v in received.multi_items() if k not in ("content-encoding", "content-length")]
-    return httpx.Response(
-        response.status_code,
-        headers=headers,
-        content=body,
-        request=response.request,
-        extensions=response.extensions,
-    )
 
 
 def _where(request: httpx.Request, label: str, storage: bool) -> dict[str, str]:
@@ -579,44 +445,3 @@ def _describe(error: SumeError) -> str:
     if isinstance(error, APIStatusError):
         return f"status {error.status_code}"
     return type(error).__name__
-
-
-def status_error(response: httpx.Response) -> APIStatusError:
-    """An ``APIStatusError`` from any non-2xx response, envelope or not."""
-    code: str | None = None
-    message = f"HTTP {response.status_code} from the Sume API"
-    details: Mapping[str, Any] | None = None
-    request_id = response.headers.get("x-request-id")
-    body = _json_or_none(response.content)
-    if isinstance(body, Mapping):
-        envelope = body.get("error")
-        if isinstance(envelope, Mapping):
-            code = envelope.get("code") if isinstance(envelope.get("code"), str) else None
-            if isinstance(envelope.get("message"), str):
-                message = envelope["message"]
-            if isinstance(envelope.get("details"), Mapping):
-                details = envelope["details"]
-        if isinstance(body.get("request_id"), str):
-            request_id = body["request_id"]
-    elif 300 <= response.status_code < 400:
-        message = "Unexpected redirect from the Sume API; it was not followed"
-    elif response.content:
-        message += " (body is not the JSON error envelope)"
-    retry_after = parse_retry_after(response.headers.get("retry-after"))
-    return status_error_class(response.status_code)(
-        status_code=response.status_code,
-        code=code,
-        message=message,
-        details=details,
-        request_id=request_id,
-        retry_after=retry_after,
-    )
-
-
-def _json_or_none(content: bytes) -> Any:
-    if not content or len(content) > ERROR_BODY_BYTES:
-        return None
-    try:
-        return json.loads(content)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return None

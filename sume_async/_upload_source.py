@@ -1,29 +1,42 @@
 """What can be uploaded, and how its bytes are read: in chunks, never whole.
 
-:func:`open_source` turns a path, bytes, a binary file object or an async iterable
-of bytes into an :class:`UploadSource`: its size, a file name and content type, and a
-way to stream its bytes (again, when the source can be re-read, so an interrupted
-upload can be retried). Checks that need no network (missing file, empty file, unknown
-size) run here, before the presign request.
+:func:`open_source` turns a path, bytes, a binary file object (sync, or async as
+``anyio.open_file`` gives) or an async iterable of bytes into an :class:`UploadSource`:
+its size, a file name and content type, and a way to stream its bytes (again, when the
+source can be re-read, so an interrupted upload can be retried). Checks that need no
+network (missing file, empty file, unknown size) run here, before the presign request.
 """
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import io
 import mimetypes
 import os
-from collections.abc import AsyncGenerator, AsyncIterable, Callable
-from typing import IO, Any
+import threading
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable
+from typing import IO, Any, Protocol
 
 import anyio
+import anyio.from_thread
+import anyio.lowlevel
 import attrs
 
 from ._errors import InvalidInputError
+from ._validation import utf8
 
 CHUNK_SIZE = 1024 * 1024
 
+
+class AsyncReadable(Protocol):
+    """An async binary file object: ``anyio.open_file(path, "rb")``, ``trio.open_file``, aiofiles."""
+
+    def read(self, size: int, /) -> Awaitable[bytes]: ...
+
+
 #: What ``upload(source=...)`` accepts.
-Source = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes] | AsyncIterable[bytes]
+Source = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes] | AsyncReadable | AsyncIterable[bytes]
 
 
 @attrs.define
@@ -68,6 +81,8 @@ async def open_source(
         return _finish(view.nbytes, filename, content_type, replayable=True, opener=lambda: _chunks_of(view))
     if isinstance(source, io.TextIOBase):
         raise InvalidInputError("source", "file objects must be opened in binary mode ('rb')")
+    if inspect.iscoroutinefunction(getattr(source, "read", None)):
+        return await _from_async_file(source, filename, content_type, size_bytes)
     if hasattr(source, "read"):
         return _from_file_object(source, filename, content_type, size_bytes)
     if isinstance(source, AsyncIterable):
@@ -79,7 +94,8 @@ async def open_source(
         return _finish(size_bytes, filename, content_type, replayable=False, opener=lambda: _aiter(iterable))
     raise InvalidInputError(
         "source",
-        f"must be a path, bytes, a binary file object or an async iterable of bytes, not {type(source).__name__}",
+        f"must be a path, bytes, a binary file object (sync or async) or an async iterable of bytes, "
+        f"not {type(source).__name__}",
     )
 
 
@@ -98,6 +114,7 @@ def _finish(
     name = filename or "upload.bin"
     if not isinstance(name, str) or not name.strip() or "/" in name or "\\" in name or "\x00" in name:
         raise InvalidInputError("filename", "must be a plain file name")
+    utf8("filename", name)  # a path's name that is not UTF-8 on disk (decoded with surrogate escapes)
     ctype = content_type or guess_content_type(name)
     if not isinstance(ctype, str) or "/" not in ctype or any(c in ctype for c in "\r\n"):
         raise InvalidInputError("content_type", "must be a MIME type such as video/mp4")
@@ -105,6 +122,8 @@ def _finish(
 
 
 async def _from_path(path: anyio.Path, filename: str | None, content_type: str | None) -> UploadSource:
+    if "\x00" in str(path):
+        raise InvalidInputError("source", "a path must not contain NUL characters")
     try:
         stat = await path.stat()
     except FileNotFoundError:
@@ -141,9 +160,7 @@ def _from_file_object(
         if start is not None:
             handle.seek(start)
         while True:
-            # A pipe or stdin may block forever: a cancel (or the upload's stall timeout)
-            # abandons the read instead of waiting for the thread.
-            chunk = await anyio.to_thread.run_sync(handle.read, CHUNK_SIZE, abandon_on_cancel=True)
+            chunk = await read_in_daemon_thread(handle.read, CHUNK_SIZE)
             if not chunk:
                 return
             if not isinstance(chunk, bytes | bytearray | memoryview):
@@ -151,6 +168,62 @@ def _from_file_object(
             yield bytes(chunk)
 
     return _finish(size, name, content_type, replayable=start is not None, opener=opener)
+
+
+async def read_in_daemon_thread(read: Callable[[int], Any], size: int) -> Any:
+    """``read(size)`` in a daemon thread of its own; a cancel abandons the thread.
+
+    A pipe or stdin may block forever: a cancel (or the upload's stall timeout) must not
+    wait for the read. anyio's worker threads are not daemon threads on asyncio, so an
+    abandoned one blocked in ``read`` would keep the interpreter from exiting (it joins
+    every non-daemon thread at shutdown); this thread is a daemon, and when its read
+    returns after the wait was abandoned, or after the event loop ended, it just ends.
+    """
+    token = anyio.lowlevel.current_token()
+    done = anyio.Event()
+    outcome: list[Any] = []
+
+    def work() -> None:
+        try:
+            outcome.append((True, read(size)))
+        except BaseException as exc:  # handed to the waiting task, which raises it (or is gone)
+            outcome.append((False, exc))
+        with contextlib.suppress(Exception):  # the loop may have ended meanwhile: nobody is waiting
+            anyio.from_thread.run_sync(done.set, token=token)
+
+    threading.Thread(target=work, name="sume-async upload reader", daemon=True).start()
+    await done.wait()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
+
+
+async def _from_async_file(
+    handle: Any, filename: str | None, content_type: str | None, size_bytes: int | None
+) -> UploadSource:
+    """An async file object: ``anyio.open_file``, ``trio.open_file`` (both wrap a file), aiofiles and the like.
+
+    One that wraps a plain file object (``.wrapped``) is read through it, as a file object is
+    (its size from seeking, re-readable for a retry). Any other is read with ``await read(n)``,
+    once: it needs ``size_bytes``.
+    """
+    wrapped = getattr(handle, "wrapped", None)
+    if wrapped is not None and callable(getattr(wrapped, "read", None)):
+        if isinstance(wrapped, io.TextIOBase):
+            raise InvalidInputError("source", "file objects must be opened in binary mode ('rb')")
+        return _from_file_object(wrapped, filename, content_type, size_bytes)
+    if size_bytes is None:
+        raise InvalidInputError("size_bytes", "is required when the source is an async file object")
+    name = filename or os.path.basename(str(getattr(handle, "name", "") or "")) or None
+
+    async def opener() -> AsyncGenerator[bytes]:
+        while chunk := await handle.read(CHUNK_SIZE):
+            if not isinstance(chunk, bytes | bytearray | memoryview):
+                raise InvalidInputError("source", "file objects must be opened in binary mode ('rb')")
+            yield bytes(chunk)
+
+    return _finish(size_bytes, name, content_type, replayable=False, opener=opener)
 
 
 def _seekable(handle: IO[bytes]) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
+import socket
 from typing import Any, TypeVar
 
 import httpx
@@ -35,6 +36,17 @@ def text(field: str, value: Any, *, max_length: int = MAX_TEXT) -> str:
         raise InvalidInputError(field, f"must be at most {max_length} characters")
     if "\x00" in value:
         raise InvalidInputError(field, "must not contain NUL characters")
+    utf8(field, value)
+    return value
+
+
+def utf8(field: str, value: str) -> str:
+    """``value``, refused when it cannot be sent as UTF-8 (a lone surrogate, such as an undecodable file name)."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInputError(field, "is not valid Unicode text (it contains a lone surrogate)") from None
     return value
 
 
@@ -88,10 +100,7 @@ def boolean(field: str, value: Any) -> bool:
 def https_url(field: str, value: Any) -> str:
     """An absolute ``https://`` URL with a host."""
     checked = text(field, value, max_length=8_192)
-    try:
-        url = httpx.URL(checked)
-    except (httpx.InvalidURL, TypeError, ValueError):
-        raise InvalidInputError(field, "is not a valid URL") from None
+    url = parsed_url(field, checked)
     if url.scheme != "https" or not url.host:
         raise InvalidInputError(field, "must be an https:// URL")
     return checked
@@ -104,11 +113,8 @@ def service_url(field: str, value: Any, *, allow_insecure_http: bool) -> httpx.U
     port; no credentials in it. ``base_url`` is further refused a query or fragment.
     """
     checked = text(field, value, max_length=8_192)
-    try:
-        url = httpx.URL(checked)
-        port = url.port
-    except (httpx.InvalidURL, TypeError, ValueError):
-        raise InvalidInputError(field, "is not a valid URL") from None
+    url = parsed_url(field, checked)
+    port = url.port
     if url.scheme not in ("https", "http") or not url.host:
         raise InvalidInputError(field, "must be an absolute https:// URL")
     if port is not None and not 1 <= port <= 65535:
@@ -122,6 +128,20 @@ def service_url(field: str, value: Any, *, allow_insecure_http: bool) -> httpx.U
     return url
 
 
+def parsed_url(field: str, value: str) -> httpx.URL:
+    """``value`` as an ``httpx.URL`` whose host and port can be read.
+
+    httpx decodes an ``xn--`` host only when ``.host`` is first read, and its IDNA errors
+    (``idna.IDNAError``) would escape from there: they are read here, inside the check.
+    """
+    try:
+        url = httpx.URL(value)
+        _ = url.host, url.port
+    except (httpx.InvalidURL, TypeError, ValueError):  # idna's errors are UnicodeErrors, so ValueErrors
+        raise InvalidInputError(field, "is not a valid URL") from None
+    return url
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -129,6 +149,43 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+#: Carrier-grade NAT (RFC 6598): not "private" to :mod:`ipaddress`, yet no public host.
+_SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
+
+
+def is_local_address(host: str) -> bool:
+    """A host of this machine or a private network: what a client on a public API must never fetch.
+
+    Loopback, link-local (cloud metadata at 169.254.169.254), private, unique-local,
+    unspecified, multicast and reserved addresses, in any spelling the system resolver reads as
+    one (``127.1``, ``2130706433``, ``0x7f.0.0.1``, ``::ffff:127.0.0.1``), and the ``localhost``
+    names. A public name that resolves to a private address cannot be told apart without
+    resolving it; literal addresses and these names can.
+    """
+    name = host.strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address
+    try:
+        address = ipaddress.ip_address(name.split("%", 1)[0])
+    except ValueError:
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(name))  # the resolver's legacy IPv4 forms
+        except (OSError, ValueError):
+            return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return (
+        address in _SHARED_ADDRESS_SPACE
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_private
+        or address.is_unspecified
+        or address.is_multicast
+        or address.is_reserved
+    )
 
 
 def idempotency_key(value: Any) -> str:

@@ -50,6 +50,8 @@ class HostileServer:
     def __init__(self, script: Script) -> None:
         self.script = script
         self.requests: list[str] = []
+        #: Each request exactly as received: its head and body bytes, framing included.
+        self.raw: list[bytes] = []
         self.port = 0
 
     @property
@@ -60,11 +62,13 @@ class HostileServer:
         async with stream:
             try:
                 while True:
-                    request_line = await _read_request(stream)
-                    if request_line is None:
+                    received = await _read_request(stream)
+                    if received is None:
                         return
+                    request_line, raw = received
                     index = len(self.requests)
                     self.requests.append(request_line)
+                    self.raw.append(raw)
                     for step in self.script(request_line, index):
                         if step is None:
                             return
@@ -76,7 +80,7 @@ class HostileServer:
                 return
 
 
-async def _read_request(stream: SocketStream) -> str | None:
+async def _read_request(stream: SocketStream) -> tuple[str, bytes] | None:
     data = b""
     while b"\r\n\r\n" not in data:
         try:
@@ -87,17 +91,24 @@ async def _read_request(stream: SocketStream) -> str | None:
     head_bytes, rest = data.split(b"\r\n\r\n", 1)
     lines = head_bytes.decode("latin-1").split("\r\n")
     length = 0
+    chunked = False
     for line in lines[1:]:
         name, _, value = line.partition(":")
         if name.strip().lower() == "content-length":
             length = int(value.strip())
-    while len(rest) < length:
+        if name.strip().lower() == "transfer-encoding" and "chunked" in value.lower():
+            chunked = True
+
+    def complete() -> bool:  # a chunked body ends with its zero-size chunk, whatever Content-Length says
+        return rest.endswith(b"0\r\n\r\n") if chunked else len(rest) >= length
+
+    while not complete():
         try:
             rest += await stream.receive()
         except (anyio.EndOfStream, anyio.BrokenResourceError, OSError):
             return None
     method, path, _ = lines[0].split(" ", 2)
-    return f"{method} {path}"
+    return f"{method} {path}", head_bytes + b"\r\n\r\n" + rest
 
 
 @asynccontextmanager

@@ -1,6 +1,6 @@
 """Strict checking of API answers against the schema snapshot, and which guesses they touched.
 
-``Contract(doc)`` reads the snapshot this SDK was generated from (:func:`sume_async._schema_source.snapshot`).
+``Contract(doc)`` reads the snapshot this SDK was generated from (:func:`sume_async._schema.snapshot`).
 ``check(exchange)`` finds the operation an answer belongs to (method and path against the
 snapshot's paths), then checks it as strictly as the snapshot allows: a status the operation
 does not declare, a body that is not JSON, fields missing, extra (where the schema does not

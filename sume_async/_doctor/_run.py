@@ -41,7 +41,7 @@ from .._errors import (
     SumeError,
     UnprocessableEntityError,
 )
-from .._schema_source import snapshot
+from .._schema import snapshot
 from .._version import __version__
 from ..resources._common import new_idempotency_key
 from ._contract import Contract, Finding, request_id_of

@@ -7,8 +7,18 @@ from typing import Any
 
 import click
 
-from .._schema_diff import diff_schemas, has_breaking, render_text
-from .._schema_source import LIVE_URL, TIMEOUT_SECONDS, SchemaError, check_openapi3, fetch_schema, read_schema, snapshot
+from .._schema import (
+    LIVE_URL,
+    TIMEOUT_SECONDS,
+    SchemaError,
+    check_openapi3,
+    diff_schemas,
+    fetch_schema,
+    has_breaking,
+    read_schema,
+    render_text,
+    snapshot,
+)
 from ._app import CliError, ExitCode, current_output, exit_with, output_options
 
 

@@ -39,7 +39,8 @@ def derived_key(key: str, step: str) -> str:
     The same create key always derives the same step key, so a rerun replays that request too
     (the same upload, hence the same body, hence the same job), instead of making a new one.
     """
-    return f"sume-async-{step}-{hashlib.sha256(key.encode()).hexdigest()[:48]}"
+    checked = validation.idempotency_key(key)  # checked where it enters, before the step it keys is sent
+    return f"sume-async-{step}-{hashlib.sha256(checked.encode()).hexdigest()[:48]}"
 
 
 async def create(

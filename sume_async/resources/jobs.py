@@ -11,7 +11,7 @@ from typing import Literal, Unpack, overload
 
 from .. import _job_states as job_states
 from .. import _validation as validation
-from .._download import DownloadProgress, download_outputs, outputs_of
+from .._download import DownloadProgress, check_download_arguments, download_outputs, outputs_of
 from .._endpoint_caller import EndpointCaller
 from .._errors import InvalidInputError, JobFailedError, SumeError
 from .._generated.api.jobs import get_job, get_job_result, list_jobs
@@ -88,14 +88,17 @@ class Jobs:
         (its result is fetched first). Files are named ``<job_id>-<n>.<ext>`` after their
         content type and appear only once complete (written to a temporary file, then
         renamed), so a file already there is skipped without a request. Media URLs must be
-        https; Sume credentials are never sent to the media host; redirects are followed
-        only to https; ``max_bytes`` caps each file (default 4 GiB); at most
+        https to a public host (plain http, loopback, link-local and private addresses only
+        for a client on a loopback ``base_url``, a local mock), and redirects are followed
+        only to URLs that pass the same rule; Sume credentials are never sent to the media host;
+        ``max_bytes`` caps each file (default 4 GiB); at most
         ``max_concurrency`` files download at once. ``on_progress(path, received, total)``
         is called as bytes arrive (``total`` is ``None`` when the host does not say).
         Raises ``DownloadError`` (naming the job and output, never the URL).
         """
-        if not isinstance(dest_dir, str | os.PathLike):
-            raise InvalidInputError("dest_dir", "must be a path")
+        check_download_arguments(
+            dest_dir, max_bytes=max_bytes, max_concurrency=max_concurrency, on_progress=on_progress
+        )
         result = job if isinstance(job, JobWithResult) else await self.result(job)
         if str(result.status) != "completed":
             raise InvalidInputError("job", f"is {result.status}, not completed: nothing to download")

@@ -69,7 +69,8 @@ class Uploads:
         on_progress: ProgressCallback | None = None,
         idempotency_key: str | None = None,
     ) -> UploadedFile:
-        """Presign and PUT ``source``: a path, bytes, a binary file object, or an async iterable of bytes.
+        """Presign and PUT ``source``: a path, bytes, a binary file object (or an async one, such as
+        ``anyio.open_file(path, "rb")``), or an async iterable of bytes.
 
         Files stream from disk in chunks. ``size_bytes`` is needed only for sources that
         cannot tell their size (async iterables, unseekable files); ``filename`` is taken

@@ -47,6 +47,24 @@ def test_schema_check(cli: Cli, tmp_path: Path) -> None:
     assert offline.returncode == ExitCode.UNAVAILABLE and offline.error["code"] == "schema_unavailable"
 
 
+def test_schema_check_reports_collisions_and_refuses_lone_surrogates(cli: Cli, tmp_path: Path) -> None:
+    doc = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    twin = {**doc["paths"]["/jobs/{jobId}"]["get"], "operationId": "get_job"}
+    doc["paths"]["/jobs/{jobId}/status"] = {"get": twin}
+    collide = tmp_path / "collide.json"
+    collide.write_text(json.dumps(doc), encoding="utf-8")
+    report = cli.in_process("schema", "check", "--from", str(collide), "--json")
+    assert report.returncode == ExitCode.FAILED and report.json["breaking"] is True
+    assert any(c["kind"] == "generated module collision" for c in report.json["changes"])
+
+    doc["info"]["title"] = "half a pair: \ud83d"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(doc), encoding="utf-8")
+    refused = cli.in_process("schema", "check", "--from", str(broken), "--json")
+    assert refused.returncode == ExitCode.USAGE and refused.error["code"] == "invalid_schema"
+    assert "lone surrogate" in refused.error["message"]
+
+
 def test_tools_list_and_schema_show_the_mcp_catalogue(cli: Cli) -> None:
     listed = cli("tools", "list", "--json")
     assert listed.returncode == 0

@@ -1,4 +1,4 @@
-"""scripts/update_schema.py and sume_async/_schema_diff.py: the change report and the snapshot refresh.
+"""scripts/update_schema.py and sume_async/_schema/: the change report and the snapshot refresh.
 
 Offline: the live URL is never fetched; downloads are exercised through httpx.MockTransport.
 """
@@ -22,7 +22,7 @@ OLD, NEW = FIXTURES / "old.json", FIXTURES / "new.json"
 sys.path.insert(0, str(ROOT / "scripts"))
 import update_schema  # noqa: E402
 
-from sume_async._schema_diff import Change, Kind, diff_schemas, has_breaking, inferred_changes, render_text  # noqa: E402
+from sume_async._schema import Change, Kind, diff_schemas, has_breaking, inferred_changes, render_text  # noqa: E402
 
 Doc = dict[str, Any]
 
@@ -131,6 +131,24 @@ def _delete(path: list[str]) -> Edit:
 
 S = ["components", "schemas"]
 ASSETS = "GET /assets (listAssets)"
+LIMITS = [
+    f"GET {path} ({op}) parameter limit (query)"
+    for path, op in [
+        ("/assets", "listAssets"),
+        ("/avatars", "listAvatars"),
+        ("/brand", "listBrands"),
+        ("/jobs", "listJobs"),
+    ]
+]
+IDEMPOTENT_OPS = [
+    "POST /ads/videos (createAdsVideo)",
+    "POST /assets (createAsset)",
+    "POST /face-swap (createFaceSwap)",
+    "POST /images/generations (createImageGeneration)",
+    "POST /reference-analysis (createReferenceAnalysis)",
+    "POST /uploads/presign (createUploadPresign)",
+    "POST /videos/generations (createVideoGeneration)",
+]
 
 EDITS: list[tuple[str, Edit, list[tuple[Kind, str, bool]]]] = [
     (
@@ -328,6 +346,145 @@ EDITS: list[tuple[str, Edit, list[tuple[Kind, str, bool]]]] = [
         _set(["security"], [{"BearerAuth": []}]),
         [(Kind.SECURITY_CHANGED, "security", True)],
     ),
+    # --- what the generator names (issue 20, class 5) ---
+    (
+        "operationId normalising onto an existing module",
+        lambda d: d["paths"].update(
+            {
+                "/jobs/{jobId}/status": {
+                    "get": {**copy.deepcopy(d["paths"]["/jobs/{jobId}"]["get"]), "operationId": "get_job"}
+                }
+            }
+        ),
+        [
+            (Kind.OPERATION_ADDED, "GET /jobs/{jobId}/status (get_job)", False),
+            (Kind.MODULE_COLLISION, "api/jobs/get_job.py", True),
+        ],
+    ),
+    (
+        "title renames a component's class",
+        _set([*S, "JobError", "title"], "JobErrorDetails"),
+        [(Kind.CLASS_RENAMED, "schema JobError", True)],
+    ),
+    (
+        "title onto another component's class",
+        _set([*S, "Upload", "title"], "Asset"),
+        [(Kind.MODULE_COLLISION, "models/asset.py", True), (Kind.CLASS_RENAMED, "schema Upload", True)],
+    ),
+    (
+        "title on a field that makes no class",
+        _set([*S, "Asset", "properties", "id", "title"], "The id"),
+        [(Kind.TITLE_CHANGED, "schema Asset: id", False)],
+    ),
+    (
+        "enum member names",
+        _set([*S, "UploadPurpose", "x-enum-varnames"], ["LIBRARY", "FACE_SWAP"]),
+        [(Kind.ENUM_NAMES_CHANGED, "schema UploadPurpose", True)],
+    ),
+    # --- additionalProperties ---
+    (
+        "request object closed to extra keys",
+        _set([*S, "ImageGenerationRequest", "additionalProperties"], False),
+        [(Kind.ADDITIONAL_CHANGED, "schema ImageGenerationRequest", True)],
+    ),
+    (
+        "response extras narrowed to a type",
+        _set([*S, "JobResult", "additionalProperties"], {"type": "string"}),
+        [(Kind.ADDITIONAL_CHANGED, "schema JobResult", True)],
+    ),
+    (
+        "typed extras change type",
+        lambda d: (
+            _set([*S, "JobResult", "additionalProperties"], {"type": "string"})(d),
+            _set([*S, "JobResult", "additionalProperties", "type"], "integer")(d),
+        ),
+        [(Kind.ADDITIONAL_CHANGED, "schema JobResult", True)],
+    ),
+    # --- servers and per-operation security ---
+    (
+        "server moved",
+        _set(["servers"], [{"url": "https://api.sume.so/v2"}]),
+        [
+            (Kind.SERVER_REMOVED, "servers", True),
+            (Kind.SERVER_ADDED, "servers", False),
+        ],
+    ),
+    (
+        "an operation's own server",
+        _set(["paths", "/me", "get", "servers"], [{"url": "https://me.sume.so"}]),
+        [
+            (Kind.SERVER_REMOVED, "GET /me (getMe) servers", True),
+            (Kind.SERVER_ADDED, "GET /me (getMe) servers", False),
+        ],
+    ),
+    (
+        "an operation narrows its security",
+        _set(["paths", "/me", "get", "security"], [{"BearerAuth": []}]),
+        [(Kind.SECURITY_CHANGED, "GET /me (getMe) security", True)],
+    ),
+    (
+        "an operation needs no authentication",
+        _set(["paths", "/me", "get", "security"], []),
+        [
+            (Kind.SECURITY_CHANGED, "GET /me (getMe) security", False),
+            (Kind.SECURITY_CHANGED, "GET /me (getMe) security", False),
+            (Kind.SECURITY_CHANGED, "GET /me (getMe) security", False),
+        ],
+    ),
+    # --- constraints: the SDK's request rules ---
+    (
+        "request maximum added",
+        _set([*S, "ImageGenerationRequest", "properties", "image_count", "maximum"], 4),
+        [(Kind.CONSTRAINT_TIGHTENED, "schema ImageGenerationRequest: image_count", True)],
+    ),
+    (
+        "request minimum raised",
+        _set([*S, "ImageGenerationRequest", "properties", "image_count", "minimum"], 2),
+        [(Kind.CONSTRAINT_TIGHTENED, "schema ImageGenerationRequest: image_count", True)],
+    ),
+    (
+        "request minimum dropped",
+        _delete([*S, "ImageGenerationRequest", "properties", "image_count", "minimum"]),
+        [(Kind.CONSTRAINT_LOOSENED, "schema ImageGenerationRequest: image_count", False)],
+    ),
+    (
+        "parameter maximum raised",
+        _set(["components", "parameters", "Limit", "schema", "maximum"], 500),
+        [(Kind.CONSTRAINT_LOOSENED, where, False) for where in LIMITS],
+    ),
+    (
+        "header maxLength lowered",
+        _set(["components", "parameters", "IdempotencyKey", "schema", "maxLength"], 64),
+        [(Kind.CONSTRAINT_TIGHTENED, f"{op} parameter Idempotency-Key (header)", True) for op in IDEMPOTENT_OPS],
+    ),
+    (
+        "minItems raised",
+        _set([*S, "FaceSwapRequest", "properties", "avatar_ids", "minItems"], 2),
+        [(Kind.CONSTRAINT_TIGHTENED, "schema FaceSwapRequest: avatar_ids", True)],
+    ),
+    (
+        "pattern added",
+        _set([*S, "ImageGenerationRequest", "properties", "aspect_ratio", "pattern"], "^[0-9]+:[0-9]+$"),
+        [(Kind.CONSTRAINT_TIGHTENED, "schema ImageGenerationRequest: aspect_ratio", True)],
+    ),
+    (
+        "pattern changed",
+        lambda d: (
+            _set([*S, "ImageGenerationRequest", "properties", "aspect_ratio", "pattern"], "^a$")(d),
+            _set([*S, "ImageGenerationRequest", "properties", "aspect_ratio", "pattern"], "^b$")(d),
+        ),
+        [(Kind.CONSTRAINT_TIGHTENED, "schema ImageGenerationRequest: aspect_ratio", True)],
+    ),
+    (
+        "response constraint tightened is not breaking",
+        _set([*S, "Asset", "properties", "id", "maxLength"], 40),
+        [(Kind.CONSTRAINT_TIGHTENED, "schema Asset: id", False)],
+    ),
+    (
+        "parameter default changed",
+        _set(["components", "parameters", "Limit", "schema", "default"], 50),
+        [(Kind.DEFAULT_CHANGED, where, True) for where in LIMITS],
+    ),
 ]
 
 
@@ -430,12 +587,12 @@ def test_inferred_objects_confirmed_changed_or_missing(snapshot: Doc) -> None:
         for c in inferred_changes(snapshot, live)
         if c.kind is not Kind.INFERRED_CONFIRMED
     }
-    same_shape = "same types and fields; constraints or spelling differ"
+    same_shape = "the same types, fields and rules; only the spelling differs"
     assert found == {
         (Kind.INFERRED_CHANGED, "schema Credits: plan", "the new schema differs (see above)"),
         (Kind.INFERRED_MISSING, "schema Job: result_url", "not in the new schema"),
         (Kind.INFERRED_CHANGED, "schema Job: request_id", same_shape),
-        (Kind.INFERRED_CHANGED, "parameter Limit", same_shape),
+        (Kind.INFERRED_CHANGED, "parameter Limit", "the new schema differs (see above)"),
     }
     # A document that still marks them says nothing about them.
     assert inferred_changes(snapshot, copy.deepcopy(snapshot)) == []

@@ -4,7 +4,8 @@
   before a byte is sent; a bad one is the server's fault: ``APIResponseValidationError``.
 - A storage URL never reaches httpx's INFO log, signed or not (storage that
   authenticates by header still has the object key in its path).
-- A source that stalls (a pipe nobody writes to) is timed out and can be cancelled.
+- A source that stalls (a pipe nobody writes to) is timed out and can be cancelled, and the
+  abandoned read does not keep the process from exiting.
 - A ``bytearray``/``memoryview`` is streamed from where it lies, never copied whole.
 """
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 import tracemalloc
 from collections.abc import AsyncIterator
 from typing import Any
@@ -109,9 +112,11 @@ async def test_an_unusable_upload_target_sends_nothing(target: dict[str, Any]) -
     assert storage.put_bytes == []
 
 
-async def test_loopback_http_storage_is_allowed_as_for_base_url() -> None:
+async def test_loopback_http_storage_is_allowed_for_a_loopback_base_url() -> None:
+    """As for a local mock; a client on the public API refuses it (``test_proof_download_https_rule.py``)."""
     storage = Storage(upload_url="http://127.0.0.1:9000/bucket/obj")
-    async with make(storage) as sume:
+    http = httpx.AsyncClient(transport=storage)
+    async with AsyncSume(KEY, base_url="http://127.0.0.1:9/api/v1", http_client=http, retry_policy=FAST_RETRY) as sume:
         await upload(sume)
     assert storage.put_bytes == [10]
 
@@ -201,3 +206,39 @@ async def test_buffers_are_streamed_without_a_whole_copy(kind: str) -> None:
             tracemalloc.stop()
     assert storage.put_bytes == [size]
     assert peak < 16 * 1024 * 1024, f"peak {peak} bytes: the buffer was copied whole"
+
+
+_STALLED_UPLOAD_THEN_EXIT = """
+import os, sys
+import anyio, httpx
+from sume_async import AsyncSume
+
+def handler(request: httpx.Request) -> httpx.Response:
+    target = {"object": "upload", "upload_url": "https://storage.example/obj", "method": "PUT",
+              "required_headers": {}, "object_key": "uploads/obj", "expires_at": "2030-01-01T00:00:00Z"}
+    return httpx.Response(200, json=target)
+
+async def main() -> None:
+    read_fd, _write_fd = os.pipe()  # the write end stays open and silent: a stuck producer
+    reader = os.fdopen(read_fd, "rb", buffering=0)
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))  # reads the PUT body: blocks on the pipe
+    async with AsyncSume("sume_test_key", http_client=http) as sume:
+        with anyio.move_on_after(0.3) as scope:
+            await sume.uploads.upload(reader, purpose="asset_library_video", filename="a.mp4", size_bytes=100)
+    print("cancelled" if scope.cancelled_caught else "not cancelled", flush=True)
+
+anyio.run(main, backend=sys.argv[1])
+"""
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_a_cancelled_upload_from_a_stalled_pipe_lets_the_process_exit(backend: str) -> None:
+    """The abandoned read is in a daemon thread: the interpreter does not wait for it at exit."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _STALLED_UPLOAD_THEN_EXIT, backend], capture_output=True, text=True, timeout=60
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the process did not exit: a reader thread blocked on the pipe keeps it alive")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "cancelled"

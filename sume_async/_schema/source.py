@@ -1,7 +1,7 @@
 """Where the API's schema comes from: the live document, a file, or the snapshot this SDK was built from.
 
 Shared by ``sume-async schema check`` and ``make update-schema`` (``scripts/update_schema.py``),
-so both read, fetch and check a document the same way; :mod:`._schema_diff` compares two.
+so both read, fetch and check a document the same way; :mod:`.diff` compares two.
 The snapshot ships in the wheel as ``sume_async/openapi.json`` (in a source checkout it is
 ``openapi/openapi.json``).
 """
@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 
-from ._version import __version__
+from .._version import __version__
 
 __all__ = ["LIVE_URL", "TIMEOUT_SECONDS", "SchemaError", "check_openapi3", "fetch_schema", "read_schema", "snapshot"]
 
@@ -32,7 +32,7 @@ def snapshot() -> tuple[Any, str]:
     shipped = resources.files("sume_async").joinpath("openapi.json")
     if shipped.is_file():
         return _parse(shipped.read_text(encoding="utf-8"), "the installed snapshot"), "installed snapshot"
-    checkout = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
+    checkout = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
     if checkout.is_file():
         return read_schema(checkout), "openapi/openapi.json"
     raise SchemaError("this installation carries no schema snapshot")
@@ -94,6 +94,7 @@ def check_openapi3(doc: Any, *, strict: bool = True) -> None:
     problem = _shape_problem(doc)
     if problem is not None:
         raise SchemaError(f"not a well-formed OpenAPI document: {problem}")
+    _refuse_lone_surrogates(doc)
     if strict:
         from openapi_spec_validator import validate
 
@@ -132,6 +133,36 @@ def _shape_problem(doc: dict[str, Any]) -> str | None:
         if not isinstance(entries, dict):
             return f"components/{section} is not an object"
     return None
+
+
+def _refuse_lone_surrogates(doc: Any) -> None:
+    """JSON may escape half a UTF-16 pair (``"\\ud800"``); no UTF-8 file, module or report can hold one."""
+    stack: list[tuple[Any, tuple[str, ...]]] = [(doc, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                where = (*path, str(key))
+                if _has_surrogate(str(key)):
+                    _surrogate_error(where, "a key")
+                stack.append((value, where))
+        elif isinstance(node, list):
+            stack.extend((value, (*path, str(index))) for index, value in enumerate(node))
+        elif isinstance(node, str) and _has_surrogate(node):
+            _surrogate_error(path, "a value")
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _surrogate_error(path: tuple[str, ...], what: str) -> NoReturn:
+    where = "/".join(part.encode("utf-8", "backslashreplace").decode("utf-8") for part in path)
+    raise SchemaError(f"{what} at {where or 'document'} holds an escaped lone surrogate (not valid Unicode text)")
 
 
 def _shorten(text: str, limit: int = 200) -> str:

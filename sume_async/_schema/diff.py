@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .names import class_name, module_name, operation_module, tag_folder
+
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 REQUEST = "request"
 RESPONSE = "response"
@@ -71,6 +73,17 @@ class Kind(StrEnum):
     ENUM_VALUE_REMOVED = "enum value removed"
     ENUM_ADDED = "enum constraint added"
     ENUM_REMOVED = "enum constraint removed"
+    SERVER_ADDED = "server added"
+    SERVER_REMOVED = "server removed"
+    MODULE_COLLISION = "generated module collision"
+    CLASS_RENAMED = "generated class renamed"
+    TITLE_CHANGED = "title changed"
+    ENUM_NAMES_CHANGED = "enum member names changed"
+    CONSTRAINT_TIGHTENED = "constraint tightened"
+    CONSTRAINT_LOOSENED = "constraint loosened"
+    CONSTRAINT_CHANGED = "constraint changed"
+    DEFAULT_CHANGED = "default changed"
+    ADDITIONAL_CHANGED = "additional properties changed"
     INFERRED_CONFIRMED = "guess confirmed"
     INFERRED_CHANGED = "guess changed"
     INFERRED_MISSING = "guess missing"
@@ -87,6 +100,8 @@ ADDITIVE_KINDS = frozenset(
         Kind.SCHEMA_ADDED,
         Kind.FIELD_ADDED,
         Kind.ENUM_VALUE_ADDED,
+        Kind.SERVER_ADDED,
+        Kind.CONSTRAINT_LOOSENED,
     }
 )
 INFERRED_KINDS = frozenset({Kind.INFERRED_CONFIRMED, Kind.INFERRED_CHANGED, Kind.INFERRED_MISSING})
@@ -155,6 +170,13 @@ def _deref(doc: Mapping[str, Any], node: Any) -> Any:
     return None
 
 
+_ANY, _NONE, _MISSING = "any", "none", object()
+#: JSON Schema keywords that narrow what a value may be: the SDK's request rules.
+_LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
+_UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
+_CONSTRAINTS = (*_LOWER_BOUNDS, *_UPPER_BOUNDS, "pattern", "multipleOf", "uniqueItems")
+
+
 @dataclass
 class _View:
     """A schema reduced to what the diff compares."""
@@ -168,8 +190,19 @@ class _View:
     properties: dict[str, Any] = field(default_factory=dict)
     required: frozenset[str] = frozenset()
     items: Any = None
-    additional: Any = None
+    extra: Any = _ANY  # additionalProperties: _ANY (absent, true or {}), _NONE (false), or a schema
     variants: tuple[str, ...] = ()
+    branches: tuple[Any, ...] = ()
+    constraints: dict[str, Any] = field(default_factory=dict)
+    default: Any = _MISSING
+    title: str | None = None
+    varnames: tuple[Any, ...] | None = None
+    site: Mapping[str, Any] = field(default_factory=dict)  # what is written beside a `$ref`, at this use of it
+
+    @property
+    def makes_class(self) -> bool:
+        """The generator writes a class for it: an enum, or an object model."""
+        return bool(self.enum) or "object" in self.types
 
     def shape(self) -> str:
         if self.variants:
@@ -221,13 +254,15 @@ def _normalize(doc: Mapping[str, Any], schema: Any, depth: int = 0) -> _View:
     if not isinstance(schema, Mapping) or depth > 32:
         return _View()
     ref = ref_path = None
+    site: Mapping[str, Any] = {}
     if isinstance(schema.get("$ref"), str):
         ref_path = schema["$ref"]
         ref = _ref_name(ref_path)
         target = _deref(doc, schema)
-        siblings = {k: v for k, v in schema.items() if k != "$ref"}
-        schema = {**(target if isinstance(target, Mapping) else {}), **siblings}
+        site = {k: v for k, v in schema.items() if k != "$ref"}
+        schema = {**(target if isinstance(target, Mapping) else {}), **site}
     if "allOf" in schema:
+        site = site or {k: v for k, v in schema.items() if k != "allOf"}
         schema, lone_ref = _merge_all_of(doc, schema, depth)
         ref = ref or lone_ref
     nullable = bool(schema.get("nullable"))
@@ -240,6 +275,7 @@ def _normalize(doc: Mapping[str, Any], schema: Any, depth: int = 0) -> _View:
         if len(real) == 1:
             rest = {k: v for k, v in schema.items() if k != key}
             inner = _normalize(doc, {**rest, **real[0]} if "$ref" not in real[0] else real[0], depth + 1)
+            inner.site = {**rest, **inner.site}
             inner.nullable = inner.nullable or nullable
             if not inner.ref:
                 inner.ref, inner.ref_path = ref, ref_path
@@ -247,7 +283,16 @@ def _normalize(doc: Mapping[str, Any], schema: Any, depth: int = 0) -> _View:
         views = [_normalize(doc, b, depth + 1) for b in real]
         names = tuple(sorted(v.ref or v.shape() for v in views))
         union = frozenset(t for v in views for t in v.types)
-        return _View(ref=ref, ref_path=ref_path, types=union, nullable=nullable, variants=names)
+        return _View(
+            ref=ref,
+            ref_path=ref_path,
+            types=union,
+            nullable=nullable,
+            variants=names,
+            branches=tuple(real),
+            title=_title(schema),
+            default=schema.get("default", _MISSING),
+        )
     raw_type = schema.get("type")
     types = set(raw_type if isinstance(raw_type, list) else [raw_type] if isinstance(raw_type, str) else [])
     if "null" in types:
@@ -268,6 +313,13 @@ def _normalize(doc: Mapping[str, Any], schema: Any, depth: int = 0) -> _View:
     if not types and "items" in schema:
         types.add("array")
     additional = schema.get("additionalProperties")
+    if additional is False:
+        extra: Any = _NONE
+    elif isinstance(additional, Mapping) and additional:
+        extra = additional
+    else:
+        extra = _ANY
+    varnames = schema.get("x-enum-varnames")
     return _View(
         ref=ref,
         ref_path=ref_path,
@@ -278,8 +330,28 @@ def _normalize(doc: Mapping[str, Any], schema: Any, depth: int = 0) -> _View:
         properties=dict(properties) if isinstance(properties, Mapping) else {},
         required=frozenset(r for r in schema.get("required", []) if isinstance(r, str)),
         items=schema.get("items"),
-        additional=additional if isinstance(additional, Mapping) else None,
+        site=site,
+        extra=extra,
+        constraints={k: schema[k] for k in _CONSTRAINTS if k in schema},
+        default=schema.get("default", _MISSING),
+        title=_title(schema),
+        varnames=tuple(varnames) if isinstance(varnames, list) else None,
     )
+
+
+def _is_union(schema: Any) -> bool:
+    """An ``anyOf``/``oneOf`` at the top of a component: the generator makes a union, not one model."""
+    return isinstance(schema, Mapping) and any(isinstance(schema.get(key), list) for key in ("anyOf", "oneOf"))
+
+
+def _site_view(site: Mapping[str, Any]) -> _View:
+    """The rules written beside a ``$ref`` (3.1 allows them), as a view to compare."""
+    return _View(constraints={k: site[k] for k in _CONSTRAINTS if k in site}, default=site.get("default", _MISSING))
+
+
+def _title(schema: Mapping[str, Any]) -> str | None:
+    title = schema.get("title")
+    return title if isinstance(title, str) else None
 
 
 def _schema_refs(doc: Mapping[str, Any], node: Any, seen: set[str]) -> None:
@@ -307,6 +379,12 @@ class _Op:
     path: str
     raw: Mapping[str, Any]
     path_params: tuple[Any, ...]
+    path_servers: Any = None
+
+    @property
+    def servers(self) -> Any:
+        """Servers given on the operation or its path (None when both leave it to the document)."""
+        return self.raw.get("servers", self.path_servers)
 
     @property
     def op_id(self) -> str:
@@ -345,8 +423,27 @@ def _operations(doc: Mapping[str, Any]) -> dict[tuple[str, str], _Op]:
         for method in HTTP_METHODS:
             op = item.get(method)
             if isinstance(op, Mapping):
-                ops[_route(method, path)] = _Op(method, path, op, shared)
+                ops[_route(method, path)] = _Op(method, path, op, shared, item.get("servers"))
     return ops
+
+
+def _op_module(op: _Op) -> str:
+    """Where the generator writes the operation: ``api/<tag>/<module>.py``."""
+    return f"api/{tag_folder(op.raw.get('tags'))}/{operation_module(op.raw.get('operationId'), op.method, op.path)}.py"
+
+
+def _modules(doc: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Generated module -> what the generator writes into it (operations and component classes)."""
+    owners: dict[str, list[str]] = {}
+    for op in _operations(doc).values():
+        owners.setdefault(_op_module(op), []).append(op.label)
+    schemas = doc.get("components", {}).get("schemas") if isinstance(doc.get("components"), Mapping) else None
+    for name, schema in sorted(schemas.items()) if isinstance(schemas, Mapping) else []:
+        view = _normalize(doc, schema)
+        if view.makes_class and not view.variants:
+            cls = class_name(view.title or name)
+            owners.setdefault(f"models/{module_name(cls)}.py", []).append(f"schema {name} (class {cls})")
+    return {module: tuple(sorted(found)) for module, found in owners.items()}
 
 
 def _parameters(doc: Mapping[str, Any], op: _Op) -> dict[tuple[str, str], Mapping[str, Any]]:
@@ -416,6 +513,15 @@ class _Differ:
             old, new = self._get(self.old, key), self._get(self.new, key)
             if old != new:
                 self.add(Kind.DOCUMENT_CHANGED, "document", f"{label} {old} -> {new}", False)
+        self.servers(self.old.get("servers"), self.new.get("servers"), "servers")
+
+    def servers(self, old: Any, new: Any, where: str) -> None:
+        """Where the API is served: a URL that goes away may be the one a client was built for."""
+        old_urls, new_urls = _server_urls(old), _server_urls(new)
+        for url in sorted(old_urls - new_urls):
+            self.add(Kind.SERVER_REMOVED, where, url, True)
+        for url in sorted(new_urls - old_urls):
+            self.add(Kind.SERVER_ADDED, where, url, False)
 
     @staticmethod
     def _get(doc: Mapping[str, Any], dotted: str) -> Any:
@@ -436,11 +542,15 @@ class _Differ:
             elif _scheme_text(old[name]) != _scheme_text(new[name]):
                 detail = f"{_scheme_text(old[name])} -> {_scheme_text(new[name])}"
                 self.add(Kind.SECURITY_SCHEME_CHANGED, where, detail, True)
-        old_alts, new_alts = _alternatives(self.old.get("security")), _alternatives(self.new.get("security"))
+        self.requirements(self.old.get("security"), self.new.get("security"), "security")
+
+    def requirements(self, old: Any, new: Any, where: str) -> None:
+        """Security requirements: an alternative removed breaks the clients using it, unless none is needed now."""
+        old_alts, new_alts = _alternatives(old), _alternatives(new)
         for alt in sorted(old_alts - new_alts):
-            self.add(Kind.SECURITY_CHANGED, "security", f"alternative {alt} removed", True)
+            self.add(Kind.SECURITY_CHANGED, where, f"alternative {alt} removed", "(none)" not in new_alts)
         for alt in sorted(new_alts - old_alts):
-            self.add(Kind.SECURITY_CHANGED, "security", f"alternative {alt} added", False)
+            self.add(Kind.SECURITY_CHANGED, where, f"alternative {alt} added", False)
 
     # operations
 
@@ -466,6 +576,16 @@ class _Differ:
                 self.add(Kind.OPERATION_ADDED, first.label, "", False)
             elif second is not None:
                 self.operation(first, second)
+        self.collisions()
+
+    def collisions(self) -> None:
+        """Two operations or two classes the generator would write to one module: one silently replaces the other."""
+        old, new = _modules(self.old), _modules(self.new)
+        for module in sorted(new):
+            owners = new[module]
+            if len(owners) > 1 and owners != old.get(module):
+                detail = f"{' and '.join(owners)}: the generator writes one file, the last replaces the others"
+                self.add(Kind.MODULE_COLLISION, module, detail, True)
 
     def operation(self, old: _Op, new: _Op) -> None:
         where = new.label
@@ -473,13 +593,20 @@ class _Differ:
             detail = f"was {old.method.upper()} {old.path}; the mock server and hard-coded routes must follow"
             self.add(Kind.OPERATION_MOVED, where, detail, True)
         if old.op_id != new.op_id:
-            detail = f"{old.op_id or '-'} -> {new.op_id or '-'}; the generated module is renamed"
-            self.add(Kind.OPERATION_RENAMED, where, detail, True)
+            before, after = _op_module(old), _op_module(new)
+            effect = f"the generated module {before} becomes {after}" if before != after else f"same module {after}"
+            self.add(Kind.OPERATION_RENAMED, where, f"{old.op_id or '-'} -> {new.op_id or '-'}; {effect}", True)
         if old.tag != new.tag:
             self.add(Kind.TAG_CHANGED, where, f"{old.tag} -> {new.tag}; the generated module moves", True)
         if bool(old.raw.get("deprecated")) != bool(new.raw.get("deprecated")):
             state = "now deprecated" if new.raw.get("deprecated") else "no longer deprecated"
             self.add(Kind.DEPRECATED, where, state, False)
+        if "security" in old.raw or "security" in new.raw:  # its own requirements, not the document's
+            self.requirements(
+                _effective(self.old, old, "security"), _effective(self.new, new, "security"), f"{where} security"
+            )
+        if old.servers is not None or new.servers is not None:
+            self.servers(_effective(self.old, old, "servers"), _effective(self.new, new, "servers"), f"{where} servers")
         self.parameters(old, new)
         self.request_body(old, new)
         self.responses(old, new)
@@ -564,7 +691,8 @@ class _Differ:
             elif name not in old:
                 self.add(Kind.SCHEMA_ADDED, where, "", False)
             else:
-                self.schema(old[name], new[name], where, "", frozenset(directions) or _BOTH, top=True)
+                ctx = frozenset(directions) or _BOTH
+                self.schema(old[name], new[name], where, "", ctx, top=True, component=name)
             self._used_by = ()
 
     # schemas
@@ -579,6 +707,7 @@ class _Differ:
         *,
         top: bool = False,
         seen: frozenset[tuple[str, str]] = frozenset(),
+        component: str | None = None,
     ) -> None:
         old, new = _normalize(self.old, old_raw), _normalize(self.new, new_raw)
         where = _where(base, path)
@@ -590,8 +719,11 @@ class _Differ:
                 self.add(Kind.NULLABLE_CHANGED, where, "now nullable", response)
             else:
                 self.add(Kind.NULLABLE_CHANGED, where, "no longer nullable", request)
-        if same_ref:
-            return  # the component is compared once, under `schema <name>`
+        if same_ref:  # the component is compared once, under `schema <name>`; what this use adds is its own
+            old_site, new_site = _site_view(old.site), _site_view(new.site)
+            self.constraints(old_site, new_site, where, ctx)
+            self.default(old_site, new_site, where, request)
+            return
         if old.ref != new.ref:
             if (old.ref, new.ref) in seen:
                 return
@@ -600,22 +732,83 @@ class _Differ:
             effect = "the generated class is renamed" if renamed else "the generated class name may change"
             detail = f"{old.ref or 'inline'} -> {new.ref or 'inline'}; {effect}"
             self.add(Kind.REF_CHANGED, where, detail, renamed)
+        if component is not None and _is_union(old_raw) != _is_union(new_raw):
+            state = "now a union" if _is_union(new_raw) else "no longer a union"
+            self.add(Kind.TYPE_CHANGED, where, f"{state}: the generated model is replaced", True)
         if old.shape() != new.shape():
             self.add(Kind.TYPE_CHANGED, where, f"{old.shape()} -> {new.shape()}", True)
             if not (old.types & new.types):
                 return
         self.enum(old, new, where, request)
+        self.names(old, new, where, component)
+        self.constraints(old, new, where, ctx)
+        self.default(old, new, where, request)
         if old.properties or new.properties:
             self.fields(old, new, base, path, ctx, seen)
         if old.items is not None and new.items is not None:
             self.schema(old.items, new.items, base, f"{path}[]", ctx, seen=seen)
-        if old.additional is not None and new.additional is not None:
-            self.schema(old.additional, new.additional, base, f"{path}{{}}", ctx, seen=seen)
+        self.additional(old, new, base, path, ctx, seen)
+        if old.variants and old.variants == new.variants and len(old.branches) == len(new.branches):
+            for index, (old_branch, new_branch) in enumerate(zip(old.branches, new.branches, strict=True)):
+                self.schema(old_branch, new_branch, base, f"{path}<{index}>", ctx, seen=seen)
 
     def _target_nullability_changed(self, old: _View, new: _View) -> bool:
         old_target = _normalize(self.old, {"$ref": old.ref_path})
         new_target = _normalize(self.new, {"$ref": new.ref_path})
         return old_target.nullable != new_target.nullable
+
+    def names(self, old: _View, new: _View, where: str, component: str | None) -> None:
+        """A ``title`` names the generated class (the component's name only when there is none)."""
+        if old.varnames != new.varnames and (old.varnames or new.varnames):
+            detail = "x-enum-varnames differ; the generated enum members are renamed"
+            self.add(Kind.ENUM_NAMES_CHANGED, where, detail, True)
+        if old.title == new.title:
+            return
+        if component is not None or (old.makes_class and new.makes_class):
+            fallback = component or "(inline name)"
+            before = class_name(old.title) if old.title else fallback
+            after = class_name(new.title) if new.title else fallback
+            if before != after:
+                self.add(Kind.CLASS_RENAMED, where, f"{before} -> {after} (the title names the class)", True)
+                return
+        self.add(Kind.TITLE_CHANGED, where, f"{old.title!r} -> {new.title!r}", False)
+
+    def constraints(self, old: _View, new: _View, where: str, ctx: frozenset[str]) -> None:
+        """Request rules: a narrower one refuses calls that worked (breaking), a wider one is additive."""
+        request = REQUEST in ctx
+        for key in _CONSTRAINTS:
+            before, after = old.constraints.get(key, _MISSING), new.constraints.get(key, _MISSING)
+            if before == after and type(before) is type(after):
+                continue
+            text = f"{key} {_shown(before)} -> {_shown(after)}"
+            tighter = _tighter(key, before, after)
+            if tighter is None:
+                self.add(Kind.CONSTRAINT_CHANGED, where, text, request)
+            elif tighter:
+                self.add(Kind.CONSTRAINT_TIGHTENED, where, text, request)
+            else:
+                self.add(Kind.CONSTRAINT_LOOSENED, where, text, False)
+
+    def default(self, old: _View, new: _View, where: str, request: bool) -> None:
+        if old.default == new.default and type(old.default) is type(new.default):
+            return
+        detail = f"{_shown(old.default)} -> {_shown(new.default)}"
+        self.add(Kind.DEFAULT_CHANGED, where, f"{detail}; calls that leave it out now mean another value", request)
+
+    def additional(
+        self, old: _View, new: _View, base: str, path: str, ctx: frozenset[str], seen: frozenset[tuple[str, str]]
+    ) -> None:
+        """``additionalProperties``: which extra keys an object takes (and the generated dict's type)."""
+        old_extra, new_extra = old.extra, new.extra
+        if isinstance(old_extra, Mapping) and isinstance(new_extra, Mapping):
+            self.schema(old_extra, new_extra, base, f"{path}{{}}", ctx, seen=seen)
+            return
+        if old_extra == new_extra or not ("object" in old.types or "object" in new.types):
+            return
+        request = REQUEST in ctx and _extra_rank(new_extra) < _extra_rank(old_extra)  # fewer extra keys accepted
+        response = RESPONSE in ctx and old_extra != _NONE  # the generated extras change type or vanish
+        detail = f"{_extra_text(old_extra)} -> {_extra_text(new_extra)}"
+        self.add(Kind.ADDITIONAL_CHANGED, _where(base, path), detail, request or response)
 
     def enum(self, old: _View, new: _View, where: str, request: bool) -> None:
         if old.enum is None and new.enum is None:
@@ -658,6 +851,46 @@ class _Differ:
                 self.schema(old_sub, new_sub, base, _joined(path, name), ctx, seen=seen)
 
 
+def _shown(value: Any) -> str:
+    return "(none)" if value is _MISSING else _value(value)
+
+
+def _extra_rank(extra: Any) -> int:
+    """How many extra keys an object takes: none, those of a schema, any."""
+    if isinstance(extra, Mapping):
+        return 1
+    return 0 if extra == _NONE else 2
+
+
+def _extra_text(extra: Any) -> str:
+    if extra == _NONE:
+        return "no extra keys"
+    if extra == _ANY:
+        return "any extra keys"
+    return f"extra keys of {_normalize({}, extra).shape()}"
+
+
+def _tighter(key: str, before: Any, after: Any) -> bool | None:
+    """True when ``after`` accepts less than ``before``, False when more, None when neither is sure."""
+    if before is _MISSING:
+        return after is not False  # a new rule (uniqueItems: false says nothing)
+    if after is _MISSING:
+        return False if before is not False else None
+    if isinstance(before, bool) or isinstance(after, bool):  # uniqueItems, 3.0 exclusive bounds
+        return bool(after) and not bool(before) if bool(after) != bool(before) else None
+    if key in _LOWER_BOUNDS and _number(before) and _number(after):
+        return bool(after > before)
+    if key in _UPPER_BOUNDS and _number(before) and _number(after):
+        return bool(after < before)
+    if key == "multipleOf" and _number(before) and _number(after) and after:
+        return not (before / after).is_integer()
+    return None
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _scheme_text(scheme: Any) -> str:
     if not isinstance(scheme, Mapping):
         return "?"
@@ -668,7 +901,21 @@ def _scheme_text(scheme: Any) -> str:
 def _alternatives(security: Any) -> set[str]:
     if not isinstance(security, list):
         return set()
+    if not security:
+        return {"(none)"}  # `security: []`: no authentication
     return {"+".join(sorted(req)) or "(none)" for req in security if isinstance(req, Mapping)}
+
+
+def _server_urls(servers: Any) -> set[str]:
+    if not isinstance(servers, list):
+        return set()
+    return {str(s.get("url")) for s in servers if isinstance(s, Mapping) and s.get("url") is not None}
+
+
+def _effective(doc: Mapping[str, Any], op: _Op, key: str) -> Any:
+    """An operation's own ``security``/``servers``, else its path's (servers only), else the document's."""
+    own = op.servers if key == "servers" else op.raw.get(key)
+    return own if own is not None else doc.get(key)
 
 
 # --- x-sume-inferred ---------------------------------------------------------------------------
@@ -756,7 +1003,7 @@ def inferred_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Cha
         elif _essence(found) == _essence(node):
             changes.append(Change(Kind.INFERRED_CONFIRMED, where, "the new schema agrees", False))
         elif _same_shape(differ, node, found):
-            detail = "same types and fields; constraints or spelling differ"
+            detail = "the same types, fields and rules; only the spelling differs"
             changes.append(Change(Kind.INFERRED_CHANGED, where, detail, False))
         else:
             changes.append(Change(Kind.INFERRED_CHANGED, where, "the new schema differs (see above)", False))
