@@ -1,7 +1,7 @@
 """``python -m benchmarks [name ...] [--quick] [--runs N]``: run benchmarks, print tables, save results.
 
-Names: overhead, waiting, upload, imports, pagination, models, batch, dask_batch, pool, budget (default: all,
-in that order).
+Names: overhead, waiting, upload, imports, pagination, models, batch, batch_scale, dask_batch, pool,
+budget (default: all, in that order).
 Results merge into ``benchmarks/results.json`` (one entry per benchmark, plus machine
 info and a timestamp), so running a subset updates only its own entries.
 """
@@ -24,6 +24,7 @@ BENCHMARKS = {
     "pagination": "Pagination: 50,000 items over 500 pages",
     "models": "Model parsing: Job.from_dict and a 100-job page vs json.loads",
     "batch": "Batch pipeline: 10,000 image rows, journal, resume",
+    "batch_scale": "Batches at scale: 100,000-row dry run and resume, 1,000,000-row dry run, downloads",
     "dask_batch": "Batches on Dask: 5,000 rows in one process vs 1, 2, 4 Dask workers",
     "pool": "Pool size: 200 concurrent callers at 8/16/32/64 connections",
     "budget": "Poll budget: 100,000 concurrent waits under max_polls_per_second",

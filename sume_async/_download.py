@@ -18,6 +18,8 @@ import mimetypes
 import os
 import re
 import secrets
+import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,11 @@ from ._errors import APIConnectionError, APIStatusError, DownloadError, InvalidI
 from ._retries import should_retry
 from ._transport import Requester
 from ._validation import is_local_address, is_loopback
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks; the sweep then removes any stale file
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -146,6 +153,7 @@ async def download_outputs(
             raise InvalidInputError("dest_dir", "cannot be created") from None
     paths: list[Path] = [Path()] * len(outputs)
     slots = anyio.CapacityLimiter(max_concurrency)
+    await _sweep_once(requester, Path(dest_dir))
 
     failure: SumeError | None = None
 
@@ -250,7 +258,8 @@ class _File:
         complete = False
         try:
             with _disk(what):
-                handle = await anyio.open_file(temp, "wb")
+                handle = await anyio.open_file(temp, "xb")
+                _hold(handle.wrapped.fileno())
             async with handle:
                 if on_progress is not None:
                     on_progress(final, 0, declared)
@@ -301,17 +310,69 @@ def _disk(what: str) -> Iterator[None]:
 def _existing(folder: Path, job_id: str, index: int, content_type: str | None) -> Path | None:
     """A complete file from an earlier run (only complete files carry the final name).
 
-    Temporary files an earlier run left behind for this output (a process killed mid-download
-    cannot remove its own) are deleted on the way.
+    O(1) per output: the names it may have are looked up, the folder is never listed (a batch's
+    100,000 downloads into one folder must not cost 100,000 listings of it).
     """
-    stem = output_name(job_id, index, None).rsplit(".", 1)[0]
-    for stale in folder.glob(f".{stem}.*.part"):
-        _unlink(stale)
     if content_type:
         path = folder / output_name(job_id, index, content_type)
         return path if path.is_file() else None
-    found = sorted(folder.glob(f"{stem}.*"))
-    return found[0] if found else None
+    stem = output_name(job_id, index, None).rsplit(".", 1)[0]
+    for ext in _KNOWN_EXTENSIONS:
+        path = folder / f"{stem}.{ext}"
+        if path.is_file():
+            return path
+    return None
+
+
+_KNOWN_EXTENSIONS = (*dict.fromkeys(_EXTENSIONS.values()), "bin")
+#: The folders each client has swept of stale temporary files (once per folder per client).
+_SWEPT: weakref.WeakKeyDictionary[Requester, set[str]] = weakref.WeakKeyDictionary()
+_SWEEP_LOCK = threading.Lock()
+
+
+async def _sweep_once(requester: Requester, folder: Path) -> None:
+    """Delete the temporary files killed downloads left in ``folder``: once per folder per client."""
+    key = str(await anyio.Path(folder).absolute())
+    with _SWEEP_LOCK:
+        swept = _SWEPT.setdefault(requester, set())
+        if key in swept:
+            return
+        swept.add(key)
+    await anyio.to_thread.run_sync(_sweep, folder)
+
+
+def _sweep(folder: Path) -> None:
+    """Remove stale ``.part`` files; one a live download holds (its writer keeps it locked) is left alone."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") and entry.name.endswith(".part") and entry.is_file(follow_symlinks=False):
+            _remove_if_stale(Path(entry.path))
+
+
+def _remove_if_stale(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return  # another live download (in this or another process) is writing it
+        _unlink(path)
+    finally:
+        os.close(fd)
+
+
+def _hold(fd: int) -> None:
+    """Lock a temporary file for as long as it is being written (the sweep of another run skips it)."""
+    if fcntl is not None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _declared_length(response: httpx.Response) -> int | None:

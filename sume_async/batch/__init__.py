@@ -17,11 +17,11 @@ rows, waits for created ones by id and creates only the rest.
 """
 
 from ._batch import DEFAULT_MAX_IN_FLIGHT, Batch, BatchRun, Engine, ParamsChangedError, Plan, plan_rows
-from ._check import check_rows
+from ._check import RowChecker, check_rows
 from ._dask import DaskEngine
 from ._journal import Journal, JournalError, JournalRow
 from ._keys import fingerprint, idempotency_key
-from ._manifest import Manifest, in_shard, load_manifest
+from ._manifest import Manifest, in_shard, iter_manifest, load_manifest
 from ._pacing import LocalPacer, Pacer, RateLimitGate
 from ._rows import KINDS, Row, parse_row
 from ._runner import DownloadOptions, OutputFile, Progress, Reporter, RowOutcome, RunEnd, WorkItem, run_items
@@ -47,6 +47,7 @@ __all__ = [
     "RateLimitGate",
     "Reporter",
     "Row",
+    "RowChecker",
     "RowOutcome",
     "RunEnd",
     "WorkItem",
@@ -54,6 +55,7 @@ __all__ = [
     "fingerprint",
     "idempotency_key",
     "in_shard",
+    "iter_manifest",
     "load_manifest",
     "parse_row",
     "plan_rows",

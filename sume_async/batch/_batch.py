@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 import anyio
+import anyio.lowlevel
 import anyio.to_thread
 import attrs
 from anyio.abc import TaskGroup
@@ -25,9 +26,10 @@ from .._client import AsyncSume
 from .._errors import InvalidInputError, SumeError
 from .._options import NOT_GIVEN, NotGiven
 from . import _journal as journal_states
-from ._journal import Journal, JournalRow
-from ._keys import fingerprint, idempotency_key
-from ._rows import Row, parse_row
+from ._check import RowChecker
+from ._journal import Journal, JournalRow, Known
+from ._keys import KEY_PREFIX, fingerprint, idempotency_key
+from ._rows import KINDS, Row, parse_row
 from ._runner import (
     DownloadOptions,
     OutputFile,
@@ -37,6 +39,8 @@ from ._runner import (
     RunEnd,
     WorkItem,
     file_sha256,
+    leaves,
+    one_error,
     run_items,
 )
 
@@ -61,12 +65,19 @@ class ParamsChangedError(InvalidInputError):
 
 @attrs.frozen
 class Plan:
-    """What a run will do: the work items in order, and the rows a previous run finished."""
+    """What a run will do: the work items in order, and how many rows a previous run finished.
+
+    Finished rows are not held: a run reads their outcomes back from the journal in chunks
+    (those whose ids are in ``row_ids``, the plan's rows). ``damaged`` counts journal rows whose
+    bytes could not be read (re-planned: their deterministic key finds any job they made).
+    """
 
     items: tuple[WorkItem, ...]
-    finished: tuple[JournalRow, ...]
-    new_rows: tuple[JournalRow, ...]
+    skipped: int
+    planned: int
     total: int
+    damaged: int = 0
+    row_ids: frozenset[str] = attrs.field(default=frozenset(), repr=False)
 
 
 def journaled_outcome(row: JournalRow) -> RowOutcome:
@@ -76,26 +87,110 @@ def journaled_outcome(row: JournalRow) -> RowOutcome:
         row.kind,
         row.status,
         row.job_ids,
-        tuple(OutputFile.from_dict(o) for o in row.outputs),
+        tuple(OutputFile.from_dict(o) for o in row.outputs if _output_ok(o)),
         row.error_code,
         row.error_message,
         from_journal=True,
     )
 
 
-async def _hash_sources(rows: Sequence[Row], base_dir: Path | None) -> dict[str, str]:
-    """Content hashes of the face swap rows' local files, by path (each file read once)."""
-    paths = {p for row in rows if (p := row.source_path(base_dir)) is not None}
+def _output_ok(output: Mapping[str, Any]) -> bool:
+    return isinstance(output.get("job_id"), str) and isinstance(output.get("url"), str)
 
-    def hash_all() -> dict[str, str]:
-        hashes = {}
-        for path in sorted(paths):
-            if not path.is_file():
-                raise InvalidInputError("params.source", f"no such file: {path.name}")
-            hashes[str(path)] = file_sha256(path)
-        return hashes
 
-    return await anyio.to_thread.run_sync(hash_all) if paths else {}
+#: Rows planned per journal lookup.
+PLAN_CHUNK = 2000
+
+
+class _Planner:
+    def __init__(
+        self, journal: Journal, checker: RowChecker, base_dir: Path | None, recreate_changed: bool, retry_failed: bool
+    ) -> None:
+        self.journal = journal
+        self.check = checker
+        self.base_dir = base_dir
+        self.recreate_changed = recreate_changed
+        self.retry_failed = retry_failed
+        self.hashes: dict[Path, str] = {}
+        self.uploads: dict[str, str] = {}
+        self.items: list[WorkItem] = []
+        self.new_rows: list[JournalRow] = []
+        self.changed: list[str] = []
+        self.skipped = self.damaged = 0
+        self.next_position = 0
+
+    async def source_hash(self, row: Row, label: str) -> str | None:
+        path = row.source_path(self.base_dir)
+        if path is None:
+            return None
+        if path not in self.hashes:
+            try:
+                self.hashes[path] = await anyio.to_thread.run_sync(file_sha256, path)
+            except OSError:
+                await self.check(row, label)  # the checker's own verdict first, as the dry run gives it
+                raise InvalidInputError(f"{label}.params.source", f"no such file: {path.name}") from None
+        return self.hashes[path]
+
+    async def chunk(self, rows: Sequence[tuple[str, Row]]) -> None:
+        """Plan one chunk: a single indexed lookup; only rows that will run are checked."""
+        known = await self.journal.lookup([row.id for _, row in rows])
+        for label, row in rows:
+            sha = await self.source_hash(row, label) if KINDS[row.kind].local_source is not None else None
+            fp = fingerprint(row, sha)
+            entry = known.get(row.id)
+            retried = self.retry_failed and entry is not None and entry.status == journal_states.FAILED
+            if entry is not None and entry.finished and entry.fingerprint == fp and not retried:
+                self.skipped += 1
+                continue
+            await self.check(row, label)
+            self.plan(row, sha, fp, entry)
+
+    def plan(self, row: Row, sha: str | None, fp: str, entry: Known | None) -> None:
+        media_url = self.uploads.get(sha) if sha is not None else None
+        if entry is not None and entry.damaged:
+            # Unreadable on disk: re-planned with its key as recorded (the server answers it with
+            # any job it made), or the key of its first attempt when the key itself is unreadable.
+            self.damaged += 1
+            key = entry.idempotency_key
+            if not _is_key(key):
+                key = idempotency_key(self.journal.name, row.id, fp, 0)
+            self.new_rows.append(self.journal_row(row, fp, entry.position, entry.attempt, key, ()))
+            self.items.append(WorkItem(row, key, (), media_url, sha))
+            return
+        if entry is not None and entry.fingerprint != fp:
+            if not self.recreate_changed:
+                self.changed.append(row.id)
+                return
+            attempt = entry.attempt + 1
+            key = idempotency_key(self.journal.name, row.id, fp, attempt)
+            self.new_rows.append(self.journal_row(row, fp, entry.position, attempt, key, ()))
+            self.items.append(WorkItem(row, key, (), media_url, sha))
+            return
+        if entry is None:
+            key = idempotency_key(self.journal.name, row.id, fp, 0)
+            self.new_rows.append(self.journal_row(row, fp, -1, 0, key, ()))
+            self.items.append(WorkItem(row, key, (), media_url, sha))
+            return
+        if entry.status == journal_states.FAILED:  # retry_failed: a new attempt, paid only if needed
+            attempt = entry.attempt + 1
+            key = idempotency_key(self.journal.name, row.id, fp, attempt)
+            # Its earlier jobs stay journaled: until they are known to have failed, no new job is paid for.
+            self.new_rows.append(self.journal_row(row, fp, entry.position, attempt, key, entry.job_ids))
+            self.items.append(WorkItem(row, entry.idempotency_key, entry.job_ids, media_url, sha, retry_key=key))
+            return
+        self.items.append(WorkItem(row, entry.idempotency_key, entry.job_ids, media_url, sha))
+
+    def journal_row(
+        self, row: Row, fp: str, position: int, attempt: int, key: str, job_ids: tuple[str, ...]
+    ) -> JournalRow:
+        if position < 0:
+            position, self.next_position = self.next_position, self.next_position + 1
+        status = journal_states.CREATED if job_ids else journal_states.PENDING
+        return JournalRow(row.id, position, row.kind, fp, attempt, key, status, job_ids, (), None, None)
+
+
+def _is_key(value: str) -> bool:
+    return value.startswith(KEY_PREFIX) and len(value) == len(KEY_PREFIX) + 64 and value.isascii()
 
 
 async def plan_rows(
@@ -105,57 +200,55 @@ async def plan_rows(
     base_dir: Path | None = None,
     recreate_changed: bool = False,
     retry_failed: bool = False,
+    checker: RowChecker | None = None,
 ) -> Plan:
     """Check ``rows`` against the journal and journal the new ones; nothing is sent to Sume.
+
+    Rows are read once, in chunks: each chunk is looked up in the journal with one indexed query
+    and compared by the stored fingerprint (a canonical hash of the parameters). Finished rows
+    are skipped without being checked or held; every other row is checked as ``--dry-run``
+    checks it (the same :class:`RowChecker`) before anything is journaled. Labels in errors
+    come from ``rows.where`` when ``rows`` is a :class:`~sume_async.batch.Manifest`.
 
     The driver side of the seam: a distributed engine plans here, ships ``Plan.items`` to
     its workers, and records what they report with ``journal.created``/``finished``.
     """
-    parsed: list[Row] = []
-    seen: set[str] = set()
-    for index, value in enumerate(rows):
-        row = parse_row(value, where=f"rows[{index}]")
-        if row.id in seen:
-            raise InvalidInputError(f"rows[{index}].id", f"duplicate row id {row.id!r}")
-        seen.add(row.id)
-        parsed.append(row)
-    hashes = await _hash_sources(parsed, base_dir)
-    known = await journal.rows()
-    uploads = await journal.uploads()
-    items: list[WorkItem] = []
-    finished: list[JournalRow] = []
-    new_rows: list[JournalRow] = []
-    changed: list[str] = []
-    next_position = max((r.position for r in known.values()), default=-1) + 1
-    for row in parsed:
-        path = row.source_path(base_dir)
-        sha = hashes[str(path)] if path is not None else None
-        fp = fingerprint(row, sha)
-        entry = known.get(row.id)
-        if entry is not None and entry.fingerprint != fp and not recreate_changed:
-            changed.append(row.id)
-            continue
-        if entry is None or entry.fingerprint != fp or (retry_failed and entry.status == journal_states.FAILED):
-            attempt = 0 if entry is None else entry.attempt + 1
-            position = next_position if entry is None else entry.position
-            next_position += entry is None
-            entry = JournalRow(
-                row.id, position, row.kind, fp, attempt, idempotency_key(journal.name, row.id, fp, attempt),
-                journal_states.PENDING, (), (), None, None,
+    if checker is None:
+        async with RowChecker(base_dir) as own:
+            return await plan_rows(
+                journal, rows, base_dir=base_dir, recreate_changed=recreate_changed, retry_failed=retry_failed,
+                checker=own,
             )  # fmt: skip
-            new_rows.append(entry)
-        if entry.finished:
-            finished.append(entry)
-            continue
-        media_url = uploads.get(sha) if sha is not None else None
-        items.append(WorkItem(row, entry.idempotency_key, entry.job_ids, media_url, sha))
-    if changed:
-        raise ParamsChangedError(changed)
-    if new_rows:
-        await journal.plan(new_rows)
+    labels: Sequence[str] | None = getattr(rows, "where", None)
+    planner = _Planner(journal, checker, base_dir, recreate_changed, retry_failed)
+    planner.uploads = await journal.uploads()
+    planner.next_position = await journal.next_position()
+    seen: set[str] = set()
+    chunk: list[tuple[str, Row]] = []
+    for index, value in enumerate(rows):
+        label = labels[index] if labels is not None else f"rows[{index}]"
+        try:
+            row = parse_row(value, where=label)
+            if row.id in seen:
+                raise InvalidInputError(f"{label}.id", f"duplicate row id {row.id!r}")
+        except InvalidInputError:
+            await planner.chunk(chunk)  # an earlier bad row is the one to name, as the dry run would
+            raise
+        seen.add(row.id)
+        chunk.append((label, row))
+        if len(chunk) >= PLAN_CHUNK:
+            await planner.chunk(chunk)
+            chunk = []
+    if chunk:
+        await planner.chunk(chunk)
+    if planner.changed:
+        raise ParamsChangedError(planner.changed)
+    if planner.new_rows:
+        await journal.plan(planner.new_rows)
+    items = planner.items
     # Rows already waiting on jobs first: they hold the workspace's capacity already.
     items.sort(key=lambda item: not item.job_ids)
-    return Plan(tuple(items), tuple(finished), tuple(new_rows), len(parsed))
+    return Plan(tuple(items), planner.skipped, len(planner.new_rows), len(seen), planner.damaged, frozenset(seen))
 
 
 class Engine(Protocol):
@@ -284,6 +377,8 @@ class BatchRun:
         self.progress = Progress()
         self.stopped: RunEnd | None = None
         self.journal: Journal | None = None
+        #: The ids of the rows given (known once the run has planned them).
+        self.row_ids: frozenset[str] = frozenset()
         self._tg: TaskGroup | None = None
         self._receive: MemoryObjectReceiveStream[RowOutcome] | None = None
 
@@ -299,7 +394,8 @@ class BatchRun:
                 retry_failed=batch.retry_failed,
             )
             self._rows = ()
-            send, self._receive = anyio.create_memory_object_stream[RowOutcome](64)
+            self.row_ids = plan.row_ids
+            send, self._receive = anyio.create_memory_object_stream[RowOutcome](1024)
             self._tg = anyio.create_task_group()
             await self._tg.__aenter__()
         except BaseException:
@@ -313,13 +409,25 @@ class BatchRun:
         assert self.journal is not None
         progress = self.progress
         progress.total = plan.total
-        progress.skipped = len(plan.finished)
+        progress.skipped = plan.skipped
         async with send:
-            for row in plan.finished:
-                outcome = journaled_outcome(row)
-                progress.completed += outcome.ok
-                progress.failed += not outcome.ok
-                await send.send(outcome)
+            if plan.skipped:
+                # Read back from the journal in chunks, not held (after planning, the plan's
+                # finished rows are exactly the rows it skipped).
+                sent = 0
+                async for row in self.journal.iter_rows(finished=True):
+                    if row.damaged or row.row_id not in plan.row_ids:
+                        continue
+                    outcome = journaled_outcome(row)
+                    progress.completed += outcome.ok
+                    progress.failed += not outcome.ok
+                    sent += 1
+                    try:  # no event-loop round trip per journaled row while the reader keeps up
+                        send.send_nowait(outcome)
+                    except anyio.WouldBlock:
+                        await send.send(outcome)
+                    if sent % 256 == 0:
+                        await anyio.lowlevel.checkpoint()
             if batch.on_progress is not None:
                 batch.on_progress(attrs.evolve(progress))
             if not plan.items:
@@ -367,7 +475,20 @@ class BatchRun:
     async def _iterate(self) -> AsyncIterator[RowOutcome]:
         if self._receive is None:
             raise RuntimeError("use `async with batch.run(rows) as outcomes:` first")
-        async for outcome in self._receive:
+        receive, taken = self._receive, 0
+        while True:
+            try:  # no event-loop round trip per outcome while some are waiting
+                outcome = receive.receive_nowait()
+            except anyio.WouldBlock:
+                try:
+                    outcome = await receive.receive()
+                except anyio.EndOfStream:
+                    return
+            except anyio.EndOfStream:
+                return
+            taken += 1
+            if taken % 256 == 0:
+                await anyio.lowlevel.checkpoint()
             yield outcome
 
     async def __aexit__(
@@ -395,10 +516,12 @@ class BatchRun:
         try:
             return await self._tg.__aexit__(exc_type, exc, tb)
         except BaseExceptionGroup as group:
-            if exc is not None and all(error is exc for error in group.exceptions):
+            found = leaves(group)
+            if exc is not None and all(error is exc for error in found):
                 return False
-            if len(group.exceptions) == 1 and isinstance(group.exceptions[0], SumeError):
-                raise group.exceptions[0] from None
+            single = one_error(group)
+            if single is not group:
+                raise single from None
             raise
         finally:
             self._receive.close()

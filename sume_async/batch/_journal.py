@@ -9,14 +9,22 @@ is still queued. SQLite's own atomic commits make a SIGKILL safe at any moment.
 
 Row states: ``pending`` (not created yet, or not known to be), ``created`` (job ids recorded),
 ``completed`` and ``failed``.
+
+The file is the user's: it is created readable by its owner only (it holds private media URLs),
+an SQLite file that is not a sume-async journal is refused before anything is written to it,
+and a row damaged on disk (bytes that are not UTF-8, JSON that does not parse) is read as
+``damaged`` rather than crashing the reader.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -30,6 +38,12 @@ from .._errors import InvalidInputError, SumeError
 __all__ = ["Journal", "JournalError", "JournalRow"]
 
 SCHEMA_VERSION = "1"
+#: ``PRAGMA application_id`` of a journal ("SUMB"): another program's SQLite file is never adopted.
+APPLICATION_ID = 0x53554D42
+#: The tables a journal holds (an older journal may lack ``application_id``, never these).
+_TABLES = frozenset({"meta", "rows", "uploads"})
+#: Rows per indexed lookup (SQLite's bound-parameter limit is far above it).
+LOOKUP_CHUNK = 500
 PENDING, CREATED, COMPLETED, FAILED = "pending", "created", "completed", "failed"
 FINISHED = frozenset({COMPLETED, FAILED})
 
@@ -50,6 +64,7 @@ CREATE TABLE IF NOT EXISTS rows (
     updated_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS rows_status ON rows (status);
+CREATE INDEX IF NOT EXISTS rows_position ON rows (position);
 CREATE TABLE IF NOT EXISTS uploads (sha256 TEXT PRIMARY KEY, media_url TEXT NOT NULL);
 """
 
@@ -77,18 +92,102 @@ class JournalRow:
     outputs: tuple[dict[str, Any], ...]
     error_code: str | None
     error_message: str | None
+    #: Part of the row on disk was unreadable (not UTF-8, or JSON that does not parse): what could
+    #: be read is kept, the rest is empty. A rerun re-plans it; its key finds any job it made.
+    damaged: bool = False
 
     @property
     def finished(self) -> bool:
-        return self.status in FINISHED
+        return self.status in FINISHED and not self.damaged
+
+
+def _text(raw: bytes) -> str:
+    """SQLite text as ``str``; bytes that are not UTF-8 become lone surrogates (marking the row damaged)."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _clean(value: object) -> bool:
+    if not isinstance(value, str):
+        return value is None or isinstance(value, int | float)
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _json_list(text: object, item: type) -> tuple[Any, ...] | None:
+    if text == "[]":
+        return ()
+    try:
+        value = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    if type(value) is not list or not all(type(v) is item for v in value):
+        return None
+    return tuple(value)
 
 
 def _row(record: tuple[Any, ...]) -> JournalRow:
     (row_id, position, kind, fp, attempt, key, status, job_ids, outputs, code, message) = record
-    return JournalRow(
-        row_id, position, kind, fp, attempt, key, status, tuple(json.loads(job_ids)), tuple(json.loads(outputs)),
-        code, message,
+    ids, files = _json_list(job_ids, str), _json_list(outputs, dict)
+    # Straight-line checks (a resume reads every finished row back): types, then one isascii.
+    damaged = (
+        ids is None or files is None or type(position) is not int or type(attempt) is not int
+        or type(row_id) is not str or type(kind) is not str or type(fp) is not str or type(key) is not str
+        or type(status) is not str or not (code is None or type(code) is str)
+        or not (message is None or type(message) is str)
     )  # fmt: skip
+    if not damaged:
+        texts = f"{row_id}{kind}{fp}{key}{status}{job_ids}{outputs}{code or ''}{message or ''}"
+        damaged = not texts.isascii() and not _clean(texts)
+    return JournalRow(
+        str(row_id), position if isinstance(position, int) else -1, str(kind), str(fp),
+        attempt if isinstance(attempt, int) else 0, str(key), str(status), ids or (), files or (),
+        None if code is None else str(code), None if message is None else str(message), damaged,
+    )  # fmt: skip
+
+
+@attrs.frozen
+class Known:
+    """What planning needs of a journaled row (``Journal.lookup``): the rest stays on disk."""
+
+    fingerprint: str
+    status: str
+    attempt: int
+    position: int
+    idempotency_key: str
+    job_ids: tuple[str, ...]
+    damaged: bool = False
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED and not self.damaged
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """The journal's connection (one seam, so tests can model a full disk with ``max_page_count``)."""
+    return sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30.0)
+
+
+def _create_private(path: Path) -> None:
+    """Create the state file readable and writable by its owner only (it holds private media URLs)."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
+
+
+def _refuse_foreign(db: sqlite3.Connection) -> None:
+    """``InvalidInputError`` for an SQLite file that is not a journal (read before anything is written)."""
+    application_id = db.execute("PRAGMA application_id").fetchone()[0]
+    tables = {str(name) for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if application_id not in (0, APPLICATION_ID) or (tables and ("meta" not in tables or not tables <= _TABLES)):
+        raise InvalidInputError("state", "is an SQLite file of another program, not a sume-async batch state file")
+    if "meta" in tables:
+        found = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        if "batch_name" not in found:
+            raise InvalidInputError("state", "is not a sume-async batch state file")
 
 
 _Op = Callable[[sqlite3.Connection], object]
@@ -135,11 +234,16 @@ class Journal:
     def _open_sync(cls, path: Path, name: str) -> Journal:
         if path.parent and not path.parent.exists():
             raise InvalidInputError("state", "its folder does not exist")
+        if path.is_dir():
+            raise InvalidInputError("state", "is a folder, not a batch state file")
         try:
-            db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30.0)
-        except sqlite3.Error:
+            _create_private(path)
+            db = _connect(path)
+        except (OSError, sqlite3.Error):
             raise InvalidInputError("state", "cannot be opened as a batch state file") from None
+        db.text_factory = _text
         try:
+            _refuse_foreign(db)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("BEGIN IMMEDIATE")
@@ -150,7 +254,14 @@ class Journal:
                 db.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)", [("batch_name", name), ("schema", SCHEMA_VERSION)]
                 )
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.execute("COMMIT")
+        except InvalidInputError:
+            db.close()
+            raise
+        except sqlite3.OperationalError as exc:
+            db.close()
+            raise JournalError(_problem(exc)) from None
         except sqlite3.DatabaseError:
             db.close()
             raise InvalidInputError("state", "is not a batch state file (or is damaged)") from None
@@ -171,13 +282,15 @@ class Journal:
                 raise InvalidInputError("state", "no such file")
             try:
                 db = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+                db.text_factory = _text
                 try:
+                    _refuse_foreign(db)
                     found = db.execute("SELECT value FROM meta WHERE key = 'batch_name'").fetchone()
                 finally:
                     db.close()
             except sqlite3.Error:
                 raise InvalidInputError("state", "is not a batch state file") from None
-            if found is None:
+            if found is None or not _clean(found[0]):
                 raise InvalidInputError("state", "is not a batch state file")
             return str(found[0])
 
@@ -191,7 +304,7 @@ class Journal:
             try:
                 return fn(self._db)
             except sqlite3.Error as exc:
-                raise JournalError(f"The batch state file failed ({type(exc).__name__}: {exc})") from None
+                raise JournalError(_problem(exc)) from None
             finally:
                 self.busy_seconds += time.perf_counter() - started
                 self.cpu_seconds += time.thread_time() - cpu
@@ -204,6 +317,67 @@ class Journal:
             lambda db: db.execute(f"SELECT {_COLUMNS} FROM rows ORDER BY position").fetchall()
         )
         return {record[0]: _row(record) for record in found}
+
+    async def lookup(self, row_ids: Sequence[str]) -> dict[str, Known]:
+        """What the journal knows of ``row_ids`` (those it holds), in indexed queries of :data:`LOOKUP_CHUNK`."""
+        found: dict[str, Known] = {}
+
+        def query(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
+            records: list[tuple[Any, ...]] = []
+            for start in range(0, len(row_ids), LOOKUP_CHUNK):
+                chunk = row_ids[start : start + LOOKUP_CHUNK]
+                records += db.execute(
+                    "SELECT row_id, fingerprint, status, attempt, position, idempotency_key, job_ids, outputs, "
+                    "json_valid(job_ids) AND json_valid(outputs) "
+                    f"FROM rows WHERE row_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            return records
+
+        for row_id, fp, status, attempt, position, key, job_ids, outputs, valid in await self._run(query):
+            texts = f"{fp}{status}{key}{job_ids}{outputs}"
+            # Damage is looked for at C speed (SQLite's json_valid, one isascii); the job ids are
+            # parsed only for rows that will run (a completed row is skipped without them).
+            if texts.isascii() and valid and job_ids.startswith("[") and outputs.startswith("["):
+                ids = () if status == COMPLETED or job_ids == "[]" else _json_list(job_ids, str)
+                damaged = ids is None or not isinstance(attempt, int)
+            else:
+                ids = _json_list(job_ids, str)
+                damaged = ids is None or _json_list(outputs, dict) is None or not _clean(texts)
+                damaged = damaged or not isinstance(attempt, int)
+            found[row_id] = Known(
+                str(fp), str(status), attempt if isinstance(attempt, int) else 0,
+                position if isinstance(position, int) else -1, str(key), ids or (), damaged,
+            )  # fmt: skip
+        return found
+
+    async def next_position(self) -> int:
+        """The position a new row gets (after every journaled one)."""
+        found = await self._run(lambda db: db.execute("SELECT MAX(position) FROM rows").fetchone())
+        return int(found[0]) + 1 if found and isinstance(found[0], int) else 0
+
+    async def iter_rows(self, *, finished: bool | None = None, chunk: int = 2000) -> AsyncIterator[JournalRow]:
+        """Every journaled row in position order, read ``chunk`` rows at a time (memory stays flat).
+
+        ``finished=True``: only completed and failed rows; ``False``: only the others.
+        """
+        where = "" if finished is None else f"AND status {'IN' if finished else 'NOT IN'} (?, ?)"
+        statuses = () if finished is None else (COMPLETED, FAILED)
+        after = -(2**63)
+        while True:
+            # By position, in order: the status index would make each chunk a scan and a sort.
+            query = (
+                f"SELECT {_COLUMNS} FROM rows INDEXED BY rows_position WHERE position > ? {where} "
+                "ORDER BY position LIMIT ?"
+            )
+            records: list[tuple[Any, ...]] = await self._run(partial(_fetch, query, (after, *statuses, chunk)))
+            for record in records:
+                row = _row(record)
+                if finished is None or row.finished == finished or row.damaged:
+                    yield row
+            if len(records) < chunk:
+                return
+            after = records[-1][1]
 
     async def get(self, row_id: str) -> JournalRow | None:
         found = await self._run(
@@ -337,12 +511,32 @@ class Journal:
         await self.close()
 
 
+def _problem(exc: sqlite3.Error) -> str:
+    """What went wrong with the state file, for a person: the disk, a lock, or damage."""
+    text = str(exc)
+    if "full" in text:
+        return f"The batch state file cannot be written: the disk is full ({text}); free space and run again to resume."
+    if "locked" in text or "busy" in text:
+        return f"The batch state file is locked by another process ({text}); run again once it is done."
+    if isinstance(exc, sqlite3.DatabaseError) and "malformed" in text:
+        return f"The batch state file is damaged ({text}); restore it from a copy, or start a new one."
+    return f"The batch state file failed ({type(exc).__name__}: {text})"
+
+
+def _fetch(query: str, values: tuple[Any, ...], db: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    return db.execute(query, values).fetchall()
+
+
 def _apply(db: sqlite3.Connection, ops: list[_Op]) -> None:
     db.execute("BEGIN IMMEDIATE")
     try:
         for op in ops:
             op(db)
+        db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        # SQLite ends the transaction itself on some errors (SQLITE_FULL): roll back only what is open,
+        # so that the error the caller sees is the one that happened.
+        if db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")

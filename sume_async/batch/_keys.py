@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._errors import InvalidInputError
-from ._rows import SOURCE_PARAM, Row
+from ._rows import KINDS, Row
 
 __all__ = ["canonical_params", "fingerprint", "idempotency_key"]
 
@@ -24,8 +24,13 @@ KEY_PREFIX = "sume-batch-"
 def canonical_params(row: Row, source_sha256: str | None = None) -> str:
     """The row's parameters as canonical JSON (sorted keys, no spaces, UTF-8)."""
     params: Mapping[str, Any] = row.params
-    if source_sha256 is not None and SOURCE_PARAM in params:
-        params = {**params, SOURCE_PARAM: {"sha256": source_sha256}}
+    source = KINDS[row.kind].local_source if row.kind in KINDS else None
+    by_content = source_sha256 is not None and source is not None and source.param in params
+    if row.canonical is not None and not by_content:
+        return row.canonical  # computed once, when the row was parsed
+    if by_content:
+        assert source is not None
+        params = {**params, source.param: {"sha256": source_sha256}}
     try:
         return json.dumps(params, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):

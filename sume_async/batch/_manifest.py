@@ -4,6 +4,12 @@ JSONL: one ``{"id", "kind", "params"}`` object per line (blank lines skipped). C
 with an ``id`` column; every other column is a parameter of ``kind``'s create method, typed
 from that method's signature (integers, booleans, lists as JSON arrays or ``|``-separated);
 empty cells are left out. Errors name the line and the field.
+
+Either format is read as a stream (:func:`iter_manifest`), a line at a time: a line over
+:data:`MAX_LINE` characters is refused as soon as the cap is reached, before the rest of it is
+read; a CSV cell over the csv module's cap, JSON nested too deeply and row ids that are not
+valid text are refused naming their line. A UTF-8 byte-order mark (Excel's "CSV UTF-8") is
+accepted.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from typing import Any
 from .._errors import InvalidInputError
 from ._rows import KINDS, Row, parse_row
 
-__all__ = ["Manifest", "in_shard", "load_manifest"]
+__all__ = ["Manifest", "in_shard", "iter_manifest", "load_manifest"]
 
 MAX_LINE = 1024 * 1024
 
@@ -31,6 +37,18 @@ class Manifest(list[Row]):
 
 def load_manifest(path: str | Path, *, kind: str | None = None) -> Manifest:
     """The rows of a ``.jsonl`` manifest, or of a ``.csv`` one (``kind`` required for CSV)."""
+    found = list(iter_manifest(path, kind=kind))
+    rows = Manifest(row for _, row in found)
+    rows.where = [where for where, _ in found]
+    return rows
+
+
+def iter_manifest(path: str | Path, *, kind: str | None = None) -> Iterator[tuple[str, Row]]:
+    """``(where, row)`` for each row of a manifest, read as a stream (``where``: its file and line).
+
+    Memory stays flat whatever the manifest's size, but for the ids seen so far (duplicates
+    are refused, naming both lines).
+    """
     manifest = Path(path)
     is_csv = manifest.suffix.lower() == ".csv"
     if is_csv and kind is None:
@@ -38,27 +56,34 @@ def load_manifest(path: str | Path, *, kind: str | None = None) -> Manifest:
     if kind is not None and kind not in KINDS:
         raise InvalidInputError("kind", f"must be one of {', '.join(KINDS)}")
     try:
-        with manifest.open(encoding="utf-8", newline="") as handle:
-            found = list(_csv_rows(handle, kind or "", manifest.name) if is_csv else _jsonl_rows(handle, manifest.name))
+        with manifest.open(encoding="utf-8-sig", newline="") as handle:
+            yield from _csv_rows(handle, kind or "", manifest.name) if is_csv else _jsonl_rows(handle, manifest.name)
     except OSError:
         raise InvalidInputError("manifest", f"cannot read {manifest.name}") from None
     except UnicodeDecodeError:
         raise InvalidInputError("manifest", f"{manifest.name} is not UTF-8 text") from None
-    rows = Manifest(row for _, row in found)
-    rows.where = [where for where, _ in found]
-    return rows
 
 
-def _jsonl_rows(lines: Any, name: str) -> Iterator[tuple[str, Row]]:
+def _lines(handle: Any, name: str) -> Iterator[tuple[int, str]]:
+    """Numbered lines, each read only up to the cap (a longer line is refused before the rest is read)."""
+    number = 0
+    while line := handle.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise InvalidInputError(f"{name} line {number}", f"line is too long (over {MAX_LINE} characters)")
+        yield number, line
+
+
+def _jsonl_rows(handle: Any, name: str) -> Iterator[tuple[str, Row]]:
     seen: dict[str, int] = {}
-    for number, line in enumerate(lines, start=1):
+    for number, line in _lines(handle, name):
         if not line.strip():
             continue
         where = f"{name} line {number}"
-        if len(line) > MAX_LINE:
-            raise InvalidInputError(where, "line is too long")
         try:
             value = json.loads(line)
+        except RecursionError:
+            raise InvalidInputError(where, "is nested too deeply") from None
         except ValueError:
             raise InvalidInputError(where, "is not valid JSON") from None
         row = parse_row(value, where=where)
@@ -74,14 +99,18 @@ def _unique(row: Row, seen: dict[str, int], number: int, where: str) -> None:
 
 def _csv_rows(handle: Any, kind: str, name: str) -> Iterator[tuple[str, Row]]:
     reader = csv.DictReader(handle)
-    if reader.fieldnames is None or "id" not in reader.fieldnames:
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error:
+        raise InvalidInputError(f"{name} line 1", "is not a valid CSV header") from None
+    if fieldnames is None or "id" not in fieldnames:
         raise InvalidInputError(f"{name} line 1", "the header needs an id column")
     annotations = _annotations(kind)
-    unknown = [f for f in reader.fieldnames if f != "id" and f not in annotations]
+    unknown = [f for f in fieldnames if f != "id" and f not in annotations]
     if unknown:
         raise InvalidInputError(f"{name} line 1.{unknown[0]}", f"not a parameter of {kind}")
     seen: dict[str, int] = {}
-    for record in reader:
+    for record in _records(reader, name):
         number = reader.line_num
         where = f"{name} line {number}"
         if None in record:
@@ -96,12 +125,26 @@ def _csv_rows(handle: Any, kind: str, name: str) -> Iterator[tuple[str, Row]]:
         yield where, row
 
 
+def _records(reader: csv.DictReader[str], name: str) -> Iterator[dict[str | Any, str | Any]]:
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problem = "a cell is too large" if "field limit" in str(exc) else "is not valid CSV"
+            # The line being read when the cell overflowed is not counted yet.
+            raise InvalidInputError(f"{name} line {reader.line_num + 1}", problem) from None
+        yield record
+
+
 def _annotations(kind: str) -> dict[str, str]:
-    return {name: str(p.annotation) for name, p in KINDS[kind].signature().items()}
+    """Each parameter's JSON type, from the schema's rule (``string`` when it does not say)."""
+    return {name: str(rule.get("type", "string")) for name, rule in KINDS[kind].parameters().items()}
 
 
-def _typed(cell: str, annotation: str, where: str) -> Any:
-    if "Sequence" in annotation or "list" in annotation:
+def _typed(cell: str, json_type: str, where: str) -> Any:
+    if json_type == "array":
         if cell.lstrip().startswith("["):
             try:
                 value = json.loads(cell)
@@ -109,14 +152,14 @@ def _typed(cell: str, annotation: str, where: str) -> Any:
                 raise InvalidInputError(where, "is not a JSON list") from None
             return value
         return [part.strip() for part in cell.split("|") if part.strip()]
-    if "bool" in annotation:
+    if json_type == "boolean":
         lowered = cell.strip().lower()
         if lowered in ("true", "yes", "1"):
             return True
         if lowered in ("false", "no", "0"):
             return False
         raise InvalidInputError(where, "must be true or false")
-    if "int" in annotation:
+    if json_type == "integer":
         try:
             return int(cell)
         except ValueError:

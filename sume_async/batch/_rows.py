@@ -1,13 +1,16 @@
 """Rows of a batch: what each kind creates, and checking a row before anything is sent.
 
 A row is ``{"id": "sku-1", "kind": "image", "params": {...}}``; ``params`` are the keyword
-arguments of the kind's create method. The table :data:`KINDS` is the one place that maps a
-kind to its SDK method and says how many jobs one row makes.
+arguments of the kind's create method. :data:`KINDS` is built from the operations table
+(``_operations.OPERATIONS``): each batch kind is an operation's ``batch_kind``; its create
+method, job type, jobs per row and local source file come from that row, not from here.
 """
 
 from __future__ import annotations
 
 import inspect
+import json
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -15,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 
 from .._errors import InvalidInputError
-from ..resources import generation
+from .._operations import OPERATIONS, LocalSource, Operation
 
 if TYPE_CHECKING:
     from .._client import AsyncSume
@@ -23,51 +26,69 @@ if TYPE_CHECKING:
 __all__ = ["KINDS", "Kind", "Row", "parse_row"]
 
 MAX_ROW_ID = 200
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
-#: A face swap row may name a local file instead of a ``media_url``: the batch uploads it once.
+#: Face Swap's local source parameter (the operations table's ``local_source.param``), kept as a
+#: name for older imports; the batch reads it from the table.
 SOURCE_PARAM = "source"
 
 
 @attrs.frozen
 class Kind:
-    """One row kind: its name, the job type it creates and its create method (``path`` on the client)."""
+    """One row kind: an operation of the operations table that batches offer."""
 
     name: str
-    job_type: str
-    owner: type[Any]
-    method_name: str
-    path: tuple[str, ...]
+    operation: Operation
+
+    @property
+    def job_type(self) -> str:
+        return str(self.operation.job_type.value)
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return self.operation.client_path
+
+    @property
+    def method_name(self) -> str:
+        return self.operation.method
+
+    @property
+    def local_source(self) -> LocalSource | None:
+        return self.operation.local_source
 
     def method(self, client: AsyncSume) -> Callable[..., Awaitable[Any]]:
         """The bound create method of ``client``."""
-        target: Any = client
-        for attribute in self.path:
-            target = getattr(target, attribute)
-        return cast(Callable[..., Awaitable[Any]], getattr(target, self.method_name))
+        return cast(Callable[..., Awaitable[Any]], self.operation.bound(client))
+
+    def parameters(self) -> Mapping[str, Mapping[str, Any]]:
+        """The parameters a row may give, each with its schema rule (a local source as a string)."""
+        found = dict(self.operation.parameters())
+        if self.local_source is not None:
+            found[self.local_source.param] = {"type": "string"}
+        return found
 
     def signature(self) -> dict[str, inspect.Parameter]:
-        """The keyword arguments a row may give (all but ``idempotency_key``), by name."""
-        found = {
-            name: parameter
-            for name, parameter in inspect.signature(getattr(self.owner, self.method_name)).parameters.items()
-            if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name != "idempotency_key"
+        """The keyword arguments a row may give, by name (required ones have no default)."""
+        required = self.operation.required()
+        if self.local_source is not None:
+            required = required - {self.local_source.field}
+        empty = inspect.Parameter.empty
+        return {
+            name: inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=empty if name in required else None)
+            for name in self.parameters()
         }
-        if self.name == "face_swap":
-            found[SOURCE_PARAM] = inspect.Parameter(SOURCE_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation="str")
-        return found
+
+    def jobs(self, params: Mapping[str, Any]) -> int:
+        """How many jobs a row with ``params`` creates (Face Swap: one per avatar)."""
+        return self.operation.jobs_per_create(params)
+
+    def check(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The JSON body the create would send (``InvalidInputError`` naming the field): the operation's check."""
+        return self.operation.check(params)
 
 
 KINDS: Mapping[str, Kind] = {
-    kind.name: kind
-    for kind in (
-        Kind("image", "image_generation", generation.Images, "generate", ("images",)),
-        Kind("video", "video_generation", generation.Videos, "generate", ("videos",)),
-        Kind("ads_video", "ads_video", generation.AdsVideos, "create", ("ads", "videos")),
-        Kind("face_swap", "face_swap", generation.FaceSwap, "create", ("face_swap",)),
-        Kind(
-            "reference_analysis", "reference_analysis", generation.ReferenceAnalysis, "create", ("reference_analysis",)
-        ),
-    )
+    op.batch_kind: Kind(op.batch_kind, op) for op in OPERATIONS.values() if op.batch_kind is not None
 }
 
 
@@ -86,27 +107,44 @@ class Row:
     id: str
     kind: str
     params: Mapping[str, Any] = attrs.field(factory=dict, converter=_as_dict)
+    #: Checked by :func:`parse_row` (which made it): parsing it again returns it as it is.
+    _parsed: bool = attrs.field(default=False, init=False, eq=False, repr=False)
+    #: The canonical JSON of ``params`` :func:`parse_row` computed (what the fingerprint hashes).
+    _canonical: str | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
     def jobs(self) -> int:
-        """How many jobs the row creates (one per avatar for Face Swap)."""
-        if self.kind == "face_swap":
-            avatars = self.params.get("avatar_ids")
-            return max(1, len(avatars)) if isinstance(avatars, list | tuple) else 1
-        return 1
+        """How many jobs the row creates (the operation's ``jobs_per_create``: one per avatar for Face Swap)."""
+        return KINDS[self.kind].jobs(self.params)
+
+    @property
+    def canonical(self) -> str | None:
+        """``params`` as canonical JSON (sorted keys, no spaces), when :func:`parse_row` made the row."""
+        return self._canonical
 
     def source_path(self, base_dir: Path | None) -> Path | None:
-        """The local file of a face swap row, resolved against ``base_dir``; ``None`` if it has none."""
-        source = self.params.get(SOURCE_PARAM) if self.kind == "face_swap" else None
-        if source is None:
+        """The row's local source file, resolved against ``base_dir``; ``None`` if it has none."""
+        source = KINDS[self.kind].local_source if self.kind in KINDS else None
+        value = self.params.get(source.param) if source is not None else None
+        if value is None:
             return None
-        path = Path(str(source)).expanduser()
+        path = Path(str(value)).expanduser()
         return path if path.is_absolute() or base_dir is None else base_dir / path
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_row(value: Any, *, where: str = "row") -> Row:
     """A :class:`Row` from a mapping (or a ``Row``); ``InvalidInputError`` naming ``where`` and the field."""
     if isinstance(value, Row):
+        if value._parsed:  # made by this function (a manifest's rows): not checked twice
+            return value
         value = {"id": value.id, "kind": value.kind, "params": value.params}
     if not isinstance(value, Mapping):
         raise InvalidInputError(where, "must be an object with id, kind and params")
@@ -118,18 +156,34 @@ def parse_row(value: Any, *, where: str = "row") -> Row:
         row_id = str(row_id)
     if not isinstance(row_id, str) or not row_id.strip() or len(row_id) > MAX_ROW_ID:
         raise InvalidInputError(f"{where}.id", f"must be a non-empty string of at most {MAX_ROW_ID} characters")
-    if any(ord(ch) < 0x20 for ch in row_id):
+    if _CONTROL.search(row_id):
         raise InvalidInputError(f"{where}.id", "must not contain control characters")
+    if not _is_text(row_id):
+        raise InvalidInputError(f"{where}.id", "must be valid Unicode text (it holds a lone surrogate)")
     kind = value.get("kind")
     if kind not in KINDS:
         raise InvalidInputError(f"{where}.kind", f"must be one of {', '.join(KINDS)}")
     params = value.get("params", {})
     if not isinstance(params, Mapping) or not all(isinstance(k, str) for k in params):
         raise InvalidInputError(f"{where}.params", "must be an object")
-    if kind == "face_swap":
-        has_source, has_url = SOURCE_PARAM in params, "media_url" in params
+    try:
+        canonical = json.dumps(params, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except RecursionError:
+        raise InvalidInputError(f"{where}.params", "are nested too deeply") from None
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"{where}.params", "must be plain JSON values (no NaN or Infinity)") from None
+    if not _is_text(canonical):
+        raise InvalidInputError(f"{where}.params", "must be valid Unicode text (they hold a lone surrogate)")
+    source = KINDS[str(kind)].local_source
+    if source is not None:
+        has_source, has_url = source.param in params, source.field in params
         if has_source == has_url:
-            raise InvalidInputError(f"{where}.params", "a face_swap row needs exactly one of source or media_url")
-        if has_source and (not isinstance(params[SOURCE_PARAM], str) or not params[SOURCE_PARAM]):
-            raise InvalidInputError(f"{where}.params.source", "must be a file path")
-    return Row(row_id, str(kind), params)
+            raise InvalidInputError(
+                f"{where}.params", f"a {kind} row needs exactly one of {source.param} or {source.field}"
+            )
+        if has_source and (not isinstance(params[source.param], str) or not params[source.param]):
+            raise InvalidInputError(f"{where}.params.{source.param}", "must be a file path")
+    row = Row(row_id, str(kind), params)
+    object.__setattr__(row, "_parsed", True)  # frozen: set once, here
+    object.__setattr__(row, "_canonical", canonical)
+    return row

@@ -32,27 +32,23 @@ import attrs
 
 from .._client import AsyncSume
 from .._download import outputs_of
+from .._error_kinds import disposition
 from .._errors import (
-    APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
-    AuthenticationError,
     ClientClosedError,
     DownloadError,
     InsufficientCreditsError,
-    InternalServerError,
     InvalidInputError,
     JobFailedError,
     JobTimeoutError,
-    PermissionDeniedError,
     RateLimitError,
     SumeError,
-    UploadError,
 )
 from .._generated.models import Job, JobWithResult
 from .._options import NOT_GIVEN, NotGiven
 from ._pacing import LocalPacer, Pacer, RateLimitGate
-from ._rows import KINDS, SOURCE_PARAM, Row
+from ._rows import KINDS, Row
 
 __all__ = [
     "DownloadOptions",
@@ -63,6 +59,8 @@ __all__ = [
     "RunEnd",
     "WorkItem",
     "file_sha256",
+    "leaves",
+    "one_error",
     "run_items",
 ]
 
@@ -83,8 +81,9 @@ STOP_DOWNLOAD = "download_failed"
 class WorkItem:
     """A row ready to run: its key, and what a previous run already learned.
 
-    ``job_ids`` known: wait for them, no create. ``media_url``: the face swap source is
-    already uploaded. ``source_sha256``: the content hash of the row's local ``source``.
+    ``job_ids`` known: wait for them, no create (unless ``retry_key`` is set and they all
+    failed). ``media_url``: the face swap source is already uploaded. ``source_sha256``: the
+    content hash of the row's local ``source``.
     """
 
     row: Row
@@ -92,6 +91,9 @@ class WorkItem:
     job_ids: tuple[str, ...] = ()
     media_url: str | None = attrs.field(default=None, repr=False)
     source_sha256: str | None = None
+    #: retry-failed: the key of the row's new attempt, used only once its earlier jobs (``job_ids``)
+    #: are known to have failed; a job that may have completed is never paid for again.
+    retry_key: str | None = None
 
 
 @attrs.frozen
@@ -232,6 +234,7 @@ class _Run:
         self.scope = anyio.CancelScope()
         self.uploads: dict[str, anyio.Event] = {}
         self.media_urls: dict[str, str] = {}
+        self.refused_sources: dict[str, SumeError] = {}
         self.download_slots = anyio.CapacityLimiter(download.max_concurrency if download else 1)
 
     def changed(self) -> None:
@@ -266,10 +269,15 @@ class _Run:
             running = len(job_ids)
             self.progress.running += running
             self.changed()
-            finished = await self.client.jobs.wait_all(
-                list(job_ids), timeout=self.wait_timeout,
-                return_exceptions=True,
-            )  # fmt: skip
+            finished = await self.wait(job_ids)
+            if item.retry_key is not None and item.job_ids and _all_failed(finished):
+                # retry-failed: the earlier jobs are known to have failed, so a new attempt may be paid for.
+                self.progress.running -= running
+                running = 0
+                job_ids = await self.create(attrs.evolve(item, idempotency_key=item.retry_key, job_ids=()))
+                running = len(job_ids)
+                self.progress.running += running
+                finished = await self.wait(job_ids)
         except _Stop:
             return
         finally:
@@ -290,25 +298,26 @@ class _Run:
             self.progress.failed += 1
         self.changed()
 
+    async def wait(self, job_ids: tuple[str, ...]) -> list[Job | SumeError]:
+        """Wait for the jobs; an answer that is not about the job (a glitch) is waited through a few times."""
+        timeout = self.wait_timeout
+        for attempt in range(1, MAX_TRANSIENT + 1):
+            finished = await self.client.jobs.wait_all(list(job_ids), timeout=timeout, return_exceptions=True)
+            if attempt == MAX_TRANSIENT or not any(_glitch(done) for done in finished):
+                return finished
+            await anyio.sleep(self.client.retry_policy.delay(attempt))
+        raise AssertionError("unreachable")
+
     # -- create ------------------------------------------------------------------------------
 
     async def create(self, item: WorkItem) -> tuple[str, ...]:
         row = item.row
         kind = KINDS[row.kind]
         params = dict(row.params)
-        if SOURCE_PARAM in params:
-            params.pop(SOURCE_PARAM)
-            try:
-                params["media_url"] = item.media_url or await self.upload_source(item)
-            except InvalidInputError as exc:
-                await self.fail_before_create(row, exc)
-                raise _Stop from None
-            except (UploadError, APIConnectionError, APIStatusError, APIResponseValidationError, OSError) as exc:
-                if isinstance(exc, APIStatusError) and exc.status_code in (401, 403):
-                    self.stop(STOP_AUTH, "Sume refused the API key; nothing more was sent.", at_once=True)
-                else:
-                    self.stop(STOP_UNAVAILABLE, f"Uploading a source failed ({type(exc).__name__}); run again.")
-                raise _Stop from None
+        source = kind.local_source
+        if source is not None and source.param in params:
+            params.pop(source.param)
+            params[source.field] = item.media_url or await self.upload_source(item, source.purpose)
         method = kind.method(self.client)
         limited = transient = 0
         while True:
@@ -324,26 +333,20 @@ class _Run:
                     raise _Stop from None
                 self.gate.limited(exc.retry_after)
                 continue
-            except InsufficientCreditsError:
-                self.stop(STOP_CREDITS, "Out of credits: creating stopped. Add credits and run again to resume.")
-                raise _Stop from None
-            except (AuthenticationError, PermissionDeniedError) as exc:
-                self.stop(STOP_AUTH, f"Sume refused the API key ({exc.status_code} {exc.code}); nothing more was sent.",
-                          at_once=True)  # fmt: skip
-                raise _Stop from None
             except ClientClosedError:
                 raise
-            except (APIConnectionError, InternalServerError, APIResponseValidationError, UploadError) as exc:
+            except SumeError as exc:
+                if _verdict(exc):
+                    await self.fail_before_create(row, exc)
+                    raise _Stop from None
+                self.account_stop(exc)
                 # The job may exist: never give up on this key by failing the row.
                 transient += 1
                 if transient >= MAX_TRANSIENT:
                     self.stop(STOP_UNAVAILABLE, f"Creates kept failing ({type(exc).__name__}); run again to resume.")
                     raise _Stop from None
-                await anyio.sleep(min(30.0, 2.0**transient))
+                await anyio.sleep(self.client.retry_policy.delay(transient))
                 continue
-            except (InvalidInputError, APIStatusError) as exc:
-                await self.fail_before_create(row, exc)
-                raise _Stop from None
             self.gate.succeeded()
             jobs: list[Job] = created if isinstance(created, list) else [created]
             job_ids = tuple(job.id for job in jobs)
@@ -351,34 +354,68 @@ class _Run:
             self.progress.created += len(job_ids)
             return job_ids
 
+    def account_stop(self, exc: SumeError) -> None:
+        """Stop the run for an account-level answer (key refused, out of credits); ``_Stop`` if so."""
+        if not disposition(exc).stops_batch:
+            return
+        if isinstance(exc, InsufficientCreditsError):
+            self.stop(STOP_CREDITS, "Out of credits: creating stopped. Add credits and run again to resume.")
+            raise _Stop from None
+        status = f" ({exc.status_code} {exc.code})" if isinstance(exc, APIStatusError) else ""
+        self.stop(STOP_AUTH, f"Sume refused the API key{status}; nothing more was sent.", at_once=True)
+        raise _Stop from None
+
     async def fail_before_create(self, row: Row, exc: SumeError) -> None:
         code, message = _error_fields(exc)
         await self.reporter.finished(RowOutcome(row.id, row.kind, "failed", (), (), code, message))
         self.progress.failed += 1
         self.changed()
 
-    async def upload_source(self, item: WorkItem) -> str:
-        """Upload the row's local file once per content hash; later rows with the same file reuse it."""
+    async def upload_source(self, item: WorkItem, purpose: Any) -> str:
+        """Upload the row's local file once per content hash; later rows with the same file reuse it.
+
+        A source the API refuses (a verdict, such as a 422) fails every row using that file, and
+        only those; anything else (network, 5xx) leaves the rows pending and stops the run, resumable.
+        """
         path = item.row.source_path(self.base_dir)
         assert path is not None
         sha = item.source_sha256
-        if sha is None:
-            sha = await anyio.to_thread.run_sync(file_sha256, path)
-        while sha not in self.media_urls:
-            event = self.uploads.get(sha)
-            if event is not None:
-                await event.wait()
-                continue
-            self.uploads[sha] = event = anyio.Event()
-            try:
-                uploaded = await self.client.uploads.upload(path, purpose="face_swap_source_video")
-                if not uploaded.media_url:
-                    raise APIResponseValidationError("The upload carries no media_url")
-                await self.reporter.uploaded(sha, uploaded.media_url)
-                self.media_urls[sha] = uploaded.media_url
-            finally:
-                del self.uploads[sha]
-                event.set()
+        try:
+            if sha is None:
+                sha = await anyio.to_thread.run_sync(file_sha256, path)
+            while sha not in self.media_urls:
+                if sha in self.refused_sources:
+                    raise self.refused_sources[sha]
+                event = self.uploads.get(sha)
+                if event is not None:
+                    await event.wait()
+                    continue
+                self.uploads[sha] = event = anyio.Event()
+                try:
+                    uploaded = await self.client.uploads.upload(path, purpose=purpose)
+                    if not uploaded.media_url:
+                        raise APIResponseValidationError("The upload carries no media_url")
+                    await self.reporter.uploaded(sha, uploaded.media_url)
+                    self.media_urls[sha] = uploaded.media_url
+                except SumeError as exc:
+                    if _verdict(exc):
+                        self.refused_sources[sha] = exc
+                    raise
+                finally:
+                    del self.uploads[sha]
+                    event.set()
+        except OSError as exc:
+            await self.fail_before_create(item.row, InvalidInputError("params.source", _os_problem(exc)))
+            raise _Stop from None
+        except ClientClosedError:
+            raise
+        except SumeError as exc:
+            if _verdict(exc):
+                await self.fail_before_create(item.row, exc)
+                raise _Stop from None
+            self.account_stop(exc)
+            self.stop(STOP_UNAVAILABLE, f"Uploading a source failed ({type(exc).__name__}); run again.")
+            raise _Stop from None
         return self.media_urls[sha]
 
     # -- wait, result, download ----------------------------------------------------------------
@@ -386,7 +423,12 @@ class _Run:
     async def outcome(
         self, row: Row, job_ids: tuple[str, ...], finished: Sequence[Job | SumeError]
     ) -> RowOutcome | None:
-        """The row's outcome, or ``None`` when its jobs did not finish in time (left for a rerun)."""
+        """The row's outcome, or ``None`` when it is left for a rerun (its jobs stay journaled by id).
+
+        Only a verdict about a job (it ended failed, canceled or expired) fails the row; any other
+        error of a poll or of the result (a glitch, a malformed answer, a timeout) leaves the row
+        waiting by id: the job may have completed, and it is paid for.
+        """
         failure: SumeError | None = None
         for done in finished:
             if isinstance(done, ClientClosedError):
@@ -394,18 +436,18 @@ class _Run:
             if isinstance(done, JobTimeoutError):
                 self.stop(STOP_TIMEOUT, "Some jobs did not finish in time; run again to keep waiting.")
                 return None
-            if isinstance(done, SumeError) and failure is None:
+            if isinstance(done, SumeError) and not isinstance(done, JobFailedError):
+                self.leave_for_rerun(done, "Waiting for jobs")
+                return None
+            if isinstance(done, JobFailedError) and failure is None:
                 failure = done
         if failure is not None:
-            if isinstance(failure, APIStatusError) and failure.status_code in (401, 403):
-                self.stop(STOP_AUTH, "Sume refused the API key; nothing more was sent.", at_once=True)
-                return None
             code, message = _error_fields(failure)
             return RowOutcome(row.id, row.kind, "failed", job_ids, (), code, message)
         outputs: list[OutputFile] = []
         for job_id in job_ids:
             try:
-                result = await self.client.jobs.result(job_id)
+                result = await self.result(job_id)
                 files = await self.fetch(result)
             except JobFailedError as exc:
                 code, message = _error_fields(exc)
@@ -414,14 +456,32 @@ class _Run:
                 # The job is done and paid for: keep the row waiting by id, so a rerun only downloads.
                 self.stop(STOP_DOWNLOAD, f"A download failed ({exc}); run again to resume (or without downloads).")
                 return None
-            except (APIStatusError, APIConnectionError, APIResponseValidationError, UploadError) as exc:
-                if isinstance(exc, APIStatusError) and exc.status_code in (401, 403):
-                    self.stop(STOP_AUTH, "Sume refused the API key; nothing more was sent.", at_once=True)
-                    return None
-                self.stop(STOP_UNAVAILABLE, f"Fetching results failed ({type(exc).__name__}); run again to resume.")
+            except ClientClosedError:
+                raise
+            except SumeError as exc:
+                self.leave_for_rerun(exc, "Fetching results")
                 return None
             outputs.extend(files)
         return RowOutcome(row.id, row.kind, "completed", job_ids, tuple(outputs))
+
+    def leave_for_rerun(self, exc: SumeError, doing: str) -> None:
+        """The row's jobs stay journaled by id; the run stops creating and ends resumable."""
+        try:
+            self.account_stop(exc)
+        except _Stop:
+            return
+        self.stop(STOP_UNAVAILABLE, f"{doing} failed ({type(exc).__name__}); run again to resume.")
+
+    async def result(self, job_id: str) -> JobWithResult:
+        """The job's result; an answer that is not about the job (a glitch) is asked again a few times."""
+        for attempt in range(1, MAX_TRANSIENT + 1):
+            try:
+                return await self.client.jobs.result(job_id)
+            except SumeError as exc:
+                if attempt == MAX_TRANSIENT or not _glitch(exc):
+                    raise
+            await anyio.sleep(self.client.retry_policy.delay(attempt))
+        raise AssertionError("unreachable")
 
     async def fetch(self, result: JobWithResult) -> list[OutputFile]:
         outputs = [OutputFile(result.id, url, content_type) for url, content_type in outputs_of(result)]
@@ -436,6 +496,27 @@ class _Run:
             )
         self.progress.downloaded += len(paths)
         return [attrs.evolve(o, path=str(p)) for o, p in zip(outputs, paths, strict=True)]
+
+
+def _verdict(exc: BaseException) -> bool:
+    """A final answer about this request or job: the row fails, the others go on (the one error mapping)."""
+    return disposition(exc).verdict
+
+
+def _glitch(done: object) -> bool:
+    """An error that says nothing about the job nor the account: trying again may succeed."""
+    if not isinstance(done, SumeError) or isinstance(done, JobTimeoutError | ClientClosedError):
+        return False
+    kind = disposition(done)
+    return not kind.verdict and not kind.stops_batch
+
+
+def _all_failed(finished: Sequence[Job | SumeError]) -> bool:
+    return bool(finished) and all(isinstance(done, JobFailedError) for done in finished)
+
+
+def _os_problem(exc: OSError) -> str:
+    return f"cannot be read ({exc.strerror or type(exc).__name__})"
 
 
 def _error_fields(exc: SumeError) -> tuple[str, str]:
@@ -484,5 +565,25 @@ async def run_items(
         base_dir=base_dir,
         wait_timeout=wait_timeout,
     )
-    await run.run(items)
+    try:
+        await run.run(items)
+    except BaseExceptionGroup as group:
+        raise one_error(group) from None
     return run.stopped
+
+
+def leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
+    """The exceptions of a (nested) group, flattened."""
+    found: list[BaseException] = []
+    for exc in group.exceptions:
+        found.extend(leaves(exc) if isinstance(exc, BaseExceptionGroup) else [exc])
+    return found
+
+
+def one_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The first ``SumeError`` of a group whose errors all are ``SumeError`` (a full disk fails every row
+    writing at once: the caller gets that one typed error, not a nested group); else the group itself."""
+    found = leaves(group)
+    if found and all(isinstance(exc, SumeError) for exc in found):
+        return found[0]
+    return group

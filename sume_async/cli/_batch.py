@@ -13,8 +13,9 @@ import importlib
 import json
 import logging
 import os
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,20 @@ import click
 
 from .._errors import ClusterError, InvalidInputError
 from .._extras import MissingExtraError, require_extra
-from ..batch import Batch, DaskEngine, Engine, Journal, JournalError, Progress, check_rows, in_shard, load_manifest
+from ..batch import (
+    Batch,
+    DaskEngine,
+    Engine,
+    Journal,
+    JournalError,
+    JournalRow,
+    ParamsChangedError,
+    Progress,
+    Row,
+    check_rows,
+    in_shard,
+    iter_manifest,
+)
 from ..batch._batch import journaled_outcome
 from ._app import CliError, ExitCode, Output, client_from_env, output_options, runs_async
 
@@ -178,21 +192,20 @@ async def _run(
         tls=(tls_ca_file, tls_cert, tls_key),
     )
     base_dir = Path(await anyio.Path(manifest).absolute()).parent
-    try:
-        loaded = await anyio.to_thread.run_sync(lambda: load_manifest(manifest, kind=kind))
-        picked = [i for i, row in enumerate(loaded) if in_shard(row.id, parts)]
-        rows = [loaded[i] for i in picked]
-        counts = await check_rows(rows, base_dir=base_dir, where=[loaded.where[i] for i in picked])
-    except InvalidInputError as exc:
-        if exc.field == "kind":
-            raise
-        raise CliError("invalid_manifest", str(exc), ExitCode.USAGE, field=exc.field) from None
     if dry_run:
-        out.data({"rows": len(rows), "kinds": dict(counts), "jobs": sum(r.jobs for r in rows), "sent": 0})
+        # Streamed: the same checks as a real run's plan, a row at a time, nothing held but ids.
+        shown = _Counted(_in_shard(iter_manifest(manifest, kind=kind), parts))
+        with _manifest_errors():
+            counts = await check_rows(shown, base_dir=base_dir)
+        out.data({"rows": shown.rows, "kinds": dict(counts), "jobs": shown.jobs, "sent": 0})
         return
+    # Every output path is checked before the first paid request.
+    await anyio.to_thread.run_sync(_check_writable, results, download)
+    # Streamed into the plan (one pass, in chunks): the rows are not held, only the ids seen.
+    rows = _Counted(_in_shard(iter_manifest(manifest, kind=kind), parts))
     batch_name = name or manifest.stem
     state_path = state or _default_state(manifest, parts)
-    reporter = _Reporter(out, len(rows))
+    reporter = _Reporter(out, 0)
     async with client_from_env() as sume:
         job = Batch(
             sume,
@@ -211,13 +224,19 @@ async def _run(
                 async with job.run(rows) as running:
                     async for _ in running:
                         pass
+            except ParamsChangedError:
+                raise
             except JournalError as exc:
-                raise CliError("state_error", str(exc), ExitCode.USAGE, field="--state") from None
+                raise CliError("state_error", str(exc), ExitCode.UNAVAILABLE, field="--state", resumable=True) from None
             except ClusterError as exc:
                 raise CliError("cluster_unavailable", str(exc), ExitCode.ACCOUNT, resumable=True) from None
+            except InvalidInputError as exc:
+                if exc.field in ("state", "name"):
+                    raise CliError("invalid_state", f"--{exc.field}: {exc.problem}", ExitCode.USAGE) from None
+                raise CliError("invalid_manifest", str(exc), ExitCode.USAGE, field=exc.field) from None
     progress, stopped = running.progress, running.stopped
     if results is not None:
-        await _export(state_path, batch_name, results, only={r.id for r in rows})
+        await _export(state_path, batch_name, results, only=running.row_ids)
     summary = {
         "name": batch_name,
         "state": str(state_path),
@@ -236,6 +255,75 @@ async def _run(
         raise CliError(stopped.reason, stopped.message, ExitCode.ACCOUNT, resumable=True)
     if progress.failed:
         raise CliError("rows_failed", f"{progress.failed} of {progress.total} rows failed", ExitCode.FAILED)
+
+
+class _Counted:
+    """Rows streamed from a manifest, counted as they pass; ``where`` labels them by file and line."""
+
+    def __init__(self, found: Iterator[tuple[str, Row]]) -> None:
+        self._found = found
+        self.rows = self.jobs = 0
+        self._where = ""
+
+    def __iter__(self) -> Iterator[Row]:
+        for where, row in self._found:
+            self._where = where
+            self.rows += 1
+            self.jobs += row.jobs
+            yield row
+
+    def __getitem__(self, index: int) -> str:
+        return self._where
+
+    @property
+    def where(self) -> _Counted:
+        """The labels, as a :class:`~sume_async.batch.Manifest` has them (the current row's, here)."""
+        return self
+
+
+def _in_shard(found: Iterator[tuple[str, Row]], parts: tuple[int, int] | None) -> Iterator[tuple[str, Row]]:
+    return (item for item in found if in_shard(item[1].id, parts))
+
+
+@contextlib.contextmanager
+def _manifest_errors() -> Iterator[None]:
+    try:
+        yield
+    except InvalidInputError as exc:
+        if exc.field == "kind":
+            raise
+        raise CliError("invalid_manifest", str(exc), ExitCode.USAGE, field=exc.field) from None
+
+
+def _check_writable(results: Path | None, download: Path | None) -> None:
+    """``--out`` and ``--download`` can be written (proved by creating a file there), or exit 2 at once."""
+    if results is not None:
+        if results.is_dir():
+            raise CliError("invalid_input", "--out: is a folder", ExitCode.USAGE, option="--out")
+        _probe(results.parent if str(results.parent) else Path("."), "--out")
+    if download is not None:
+        if download.exists() and not download.is_dir():
+            raise CliError("invalid_input", "--download: is not a folder", ExitCode.USAGE, option="--download")
+        try:
+            download.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CliError(
+                "invalid_input", f"--download: cannot be created ({exc.strerror or type(exc).__name__})",
+                ExitCode.USAGE, option="--download",
+            ) from None  # fmt: skip
+        _probe(download, "--download")
+
+
+def _probe(folder: Path, option: str) -> None:
+    try:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".sume-write-check.", suffix=".tmp")
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        raise CliError(
+            "invalid_input", f"{option}: cannot write there ({exc.strerror or type(exc).__name__})", ExitCode.USAGE,
+            option=option,
+        ) from None  # fmt: skip
 
 
 def _engine(
@@ -321,13 +409,14 @@ class _Reporter:
             self.bar.stop()
 
     def update(self, progress: Progress) -> None:
+        self.total = progress.total  # known once the manifest is planned
         done = progress.completed + progress.failed
         detail = (
             f"running {progress.running}  failed {progress.failed}  created {progress.created}"
             f"  downloaded {progress.downloaded}"
         )
         if self.bar is not None:
-            self.bar.update(self.task, completed=done, detail=detail)
+            self.bar.update(self.task, total=self.total, completed=done, detail=detail)
             return
         now = time.monotonic()
         if now - self.last >= 2.0 or done == self.total:
@@ -343,18 +432,19 @@ class _Reporter:
 @runs_async
 async def status(out: Output, manifest: Path | None, state: Path | None) -> None:
     """Rows per status in a batch's journal (MANIFEST's default state, or --state). Sends nothing."""
-    path = _state_of(manifest, state)
-    name = await Journal.read_name(path)
-    async with await Journal.open(path, name=name) as journal:
-        counts = await journal.counts()
-    out.data(
-        {
-            "name": name,
-            "state": str(path),
-            "rows": sum(counts.values()),
-            **{s: counts.get(s, 0) for s in ("pending", "created", "completed", "failed")},
-        }
-    )
+    with _state_errors():
+        path = _state_of(manifest, state)
+        name = await Journal.read_name(path)
+        async with await Journal.open(path, name=name) as journal:
+            counts = await journal.counts()
+        out.data(
+            {
+                "name": name,
+                "state": str(path),
+                "rows": sum(counts.values()),
+                **{s: counts.get(s, 0) for s in ("pending", "created", "completed", "failed")},
+            }
+        )
 
 
 @batch.command("export")
@@ -370,17 +460,35 @@ async def export(out: Output, manifest: Path | None, state: Path | None, results
 
     Printed, media URLs are redacted unless --show-urls; written with --out, they are kept.
     """
-    path = _state_of(manifest, state)
-    name = await Journal.read_name(path)
-    if results is None:
-        async with await Journal.open(path, name=name) as journal:
-            rows = await journal.rows()
-        for row in rows.values():  # on the terminal, media URLs only with --show-urls
-            out.json_line(out.safe(_line(row)))
-        out.stdout.flush()
-        return
-    await _export(path, name, results)
-    out.note(f"wrote {results}")
+    with _state_errors():
+        path = _state_of(manifest, state)
+        name = await Journal.read_name(path)
+        if results is None:
+            damaged = 0
+            async with await Journal.open(path, name=name) as journal:
+                async for row in journal.iter_rows():  # on the terminal, media URLs only with --show-urls
+                    damaged += row.damaged
+                    out.json_line(out.safe(_line(row)))
+            out.stdout.flush()
+        else:
+            await anyio.to_thread.run_sync(_check_writable, results, None)
+            damaged = await _export(path, name, results)
+            out.note(f"wrote {results}")
+        if damaged:
+            out.note(f"{damaged} journal rows are damaged (status 'damaged'); the next run re-plans them")
+
+
+@contextlib.contextmanager
+def _state_errors() -> Iterator[None]:
+    """A state file that cannot be used: exit 2 when it is not a journal, 6 when it fails (disk, lock)."""
+    try:
+        yield
+    except JournalError as exc:
+        raise CliError("state_error", str(exc), ExitCode.UNAVAILABLE, field="--state", resumable=True) from None
+    except InvalidInputError as exc:
+        if exc.field not in ("state", "name"):
+            raise
+        raise CliError("invalid_state", f"--{exc.field}: {exc.problem}", ExitCode.USAGE) from None
 
 
 def _state_of(manifest: Path | None, state: Path | None) -> Path:
@@ -391,7 +499,16 @@ def _state_of(manifest: Path | None, state: Path | None) -> Path:
     return _default_state(manifest, None)
 
 
-def _line(row: Any) -> dict[str, Any]:
+def _line(row: JournalRow) -> dict[str, Any]:
+    if row.damaged:
+        return {
+            "id": row.row_id.encode("utf-8", "replace").decode("utf-8"),
+            "kind": row.kind.encode("utf-8", "replace").decode("utf-8"),
+            "job_ids": list(row.job_ids),
+            "status": "damaged",
+            "outputs": [],
+            "error": {"code": "journal_damaged", "message": "This row of the state file could not be read."},
+        }
     if row.finished:
         return journaled_outcome(row).to_dict()
     return {
@@ -404,19 +521,45 @@ def _line(row: Any) -> dict[str, Any]:
     }
 
 
-async def _export(state: Path, name: str, results: Path, only: set[str] | None = None) -> None:
-    """Write the journal's rows as JSON lines, atomically (temp file, then rename)."""
+async def _export(state: Path, name: str, results: Path, only: Collection[str] | None = None) -> int:
+    """Write the journal's rows as JSON lines, atomically; the number of damaged rows.
+
+    The lines go to a new temporary file of an unguessable name beside ``results`` (created
+    exclusively, readable by its owner only: it holds private media URLs), which then replaces
+    ``results``: a symlink planted there is replaced, never followed.
+    """
+    try:
+        return await _write_export(state, name, results, only)
+    except OSError as exc:  # a full disk, a folder that went away: named, and the journal is intact
+        raise CliError(
+            "write_failed", f"--out: {results.name} cannot be written ({exc.strerror or type(exc).__name__}); "
+            "the batch state is intact: run `sume-async batch export` again", ExitCode.UNAVAILABLE, option="--out",
+        ) from None  # fmt: skip
+
+
+async def _write_export(state: Path, name: str, results: Path, only: Collection[str] | None) -> int:
+    folder = results.parent if str(results.parent) else Path(".")
+    damaged = 0
     async with await Journal.open(state, name=name) as journal:
-        rows = await journal.rows()
-
-    def write() -> None:
-        temp = results.with_name(f".{results.name}.tmp")
-        with temp.open("w", encoding="utf-8") as handle:
-            for row in rows.values():
-                if only is None or row.row_id in only:
-                    handle.write(json.dumps(_line(row), ensure_ascii=False) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, results)
-
-    await anyio.to_thread.run_sync(write)
+        fd, temp = await anyio.to_thread.run_sync(
+            lambda: tempfile.mkstemp(dir=folder, prefix=f".{results.name}.", suffix=".tmp")
+        )
+        try:
+            try:
+                handle = os.fdopen(fd, "w", encoding="utf-8")
+            except BaseException:
+                os.close(fd)
+                raise
+            with handle:
+                async for row in journal.iter_rows():
+                    if only is None or row.row_id in only:
+                        damaged += row.damaged
+                        handle.write(json.dumps(_line(row), ensure_ascii=False) + "\n")
+                handle.flush()
+                await anyio.to_thread.run_sync(os.fsync, handle.fileno())
+            await anyio.to_thread.run_sync(os.replace, temp, results)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+    return damaged

@@ -181,6 +181,54 @@ async def test_a_partial_file_left_by_a_killed_process_is_removed_on_rerun(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
 
 
+async def test_the_sweep_never_deletes_another_live_runs_temporary_file(tmp_path: Path) -> None:
+    """A ``.part`` file its writer holds locked (a download in flight in another run) is left alone."""
+    import fcntl
+    import os
+
+    mock = MockSume(speed=1000)
+    async with serve(mock) as base_url, AsyncSume(DEFAULT_API_KEY, base_url=base_url) as sume:
+        done = await sume.jobs.wait(await sume.images.generate(prompt="mug"), poll_interval=0.01)
+        live = tmp_path / f".{done.id}-0.png.0123456789ab.part"
+        stale = tmp_path / ".job_other-0.png.ba9876543210.part"
+        stale.write_bytes(b"left by a killed run")
+        fd = os.open(live, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # as a live writer holds it
+            [path] = await sume.jobs.download(done, tmp_path)
+            assert live.exists() and not stale.exists() and path.is_file()
+        finally:
+            os.close(fd)
+
+
+async def test_downloads_never_list_the_folder_per_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Completeness is looked up by name: listings of the folder do not grow with the outputs (O(1) each)."""
+    import os
+
+    import sume_async._download as download_module
+
+    listings: list[str] = []
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        listings.append(str(path))
+        return real_scandir(path)
+
+    def glob(self: Path, pattern: str) -> Any:
+        listings.append(f"glob {pattern}")
+        return iter(())
+
+    monkeypatch.setattr(download_module.os, "scandir", scandir)
+    monkeypatch.setattr(Path, "glob", glob)
+    mock = MockSume(speed=1000)
+    async with serve(mock) as base_url, AsyncSume(DEFAULT_API_KEY, base_url=base_url) as sume:
+        jobs = [await sume.images.generate(prompt=f"mug {i}") for i in range(12)]
+        for done in await sume.jobs.wait_all(jobs, poll_interval=0.01):
+            await sume.jobs.download(done, tmp_path)
+            await sume.jobs.download(done, tmp_path)  # complete: found by name, nothing sent
+    assert len(listings) == 1  # one sweep of the folder for this client, whatever the number of outputs
+
+
 # -- one retry decision: downloads take theirs from the send path ------------------------------------
 
 
