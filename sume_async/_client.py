@@ -108,7 +108,7 @@ class AsyncSume:
             raise InvalidInputError("api_key", "must be visible ASCII characters only")
         validation.boolean("allow_insecure_http", allow_insecure_http)
         url = base_url or os.environ.get("SUME_API_BASE_URL") or DEFAULT_BASE_URL
-        self.base_url = _check_base_url(url, allow_insecure_http=allow_insecure_http)
+        self.base_url: str = _check_base_url(url, allow_insecure_http=allow_insecure_http)
         if auth == "bearer":
             auth_headers = {"Authorization": f"Bearer {key}"}
         elif auth == "x-api-key":
