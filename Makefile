@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check-generated update-schema lint typecheck test demo bench clean
+.PHONY: install generate check-generated update-schema lint typecheck test docs demo bench clean
 
 install: $(STAMP)
 
@@ -37,6 +37,11 @@ typecheck: $(STAMP)
 test: check-generated lint typecheck
 	$(PY) -m pytest
 
+# The API reference and guides as a static site in site/ (git-ignored); warnings fail the build.
+# `make test` builds it too (tests/docs/test_api_reference.py).
+docs: $(STAMP)
+	$(PY) -m mkdocs build --strict --site-dir site
+
 demo: $(STAMP)
 	$(PY) examples/batch_pipeline.py
 
@@ -44,4 +49,4 @@ bench: $(STAMP)
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) dist build site .mypy_cache .ruff_cache .pytest_cache

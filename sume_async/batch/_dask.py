@@ -71,7 +71,7 @@ class DaskEngine:
     worker process reads the API key from its own environment (``SUME_API_KEY``); it never
     travels through the scheduler.
 
-    Args:
+    Attributes:
         scheduler: a running scheduler's address (``tcp://host:8786``). ``None`` starts a
             local cluster of worker processes for the run (they inherit this process's
             environment, so its ``SUME_API_KEY``).

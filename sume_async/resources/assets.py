@@ -34,6 +34,8 @@ SORTS = ("relevance", "created_at_desc", "created_at_asc", "duration_desc")
 
 
 class Assets:
+    """The Asset Library: upload videos, search and list their scenes: ``sume.assets``."""
+
     def __init__(self, caller: EndpointCaller, uploads: Uploads) -> None:
         self._caller = caller
         self._uploads = uploads
@@ -49,10 +51,35 @@ class Assets:
         on_progress: ProgressCallback | None = None,
         idempotency_key: str | None = None,
     ) -> Job:
-        """Upload a video and finalize it for ingest; returns the ``asset_ingest`` job.
+        """Upload a video and finalize it for ingest.
 
-        The upload is finalized only after every byte was accepted by storage: a failed
-        or cancelled upload is never finalized. Await the job, then search finds the scenes.
+        The upload is finalized only after every byte was accepted by storage: a failed or
+            cancelled upload is never finalized.
+
+        Spends credits only as the API charges for ingest.
+
+        Args:
+            source: A path, bytes, a binary file object, or an async iterable of bytes; files stream from disk in
+                chunks.
+            title: The asset's title, at most 1,000 characters.
+            filename: The file's name (default: taken from a path).
+            content_type: Its MIME type, at most 255 characters (default: guessed from the file name).
+            size_bytes: Its size, at least 1; needed only for sources that cannot tell it (async iterables,
+                unseekable files).
+            on_progress: ``on_progress(sent, total)`` as bytes go out (from 0 again on a retry).
+            idempotency_key: At most 255 visible ASCII characters. The same key never starts paid work twice; by
+                default each call gets a new key, kept across its retries.
+
+        Returns:
+            The ``asset_ingest`` job: await it, then search finds the scenes.
+
+        Raises:
+            InvalidInputError: A parameter is not allowed, or the source cannot be read.
+            UploadError: Storage refused the bytes or the upload failed past its retries.
+            AuthenticationError: The API key is missing, wrong or revoked (401).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
         """
         title = validation.optional_text("title", title, max_length=1_000)
         uploaded = await self._uploads.upload(
@@ -73,7 +100,28 @@ class Assets:
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Job:
-        """``POST /assets`` for an object uploaded with purpose ``asset_library_video``."""
+        """``POST /assets`` for an object uploaded with purpose ``asset_library_video``.
+
+        Spends credits only as the API charges for ingest.
+
+        Args:
+            object_key: The upload's ``object_key`` (a secret, never logged), at most 4,096 characters.
+            title: The asset's title, at most 1,000 characters.
+            idempotency_key: At most 255 visible ASCII characters. The same key never starts paid work twice; by
+                default each call gets a new key, kept across its retries.
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            The ``asset_ingest`` job.
+
+        Raises:
+            InvalidInputError: A parameter is outside its allowed values (checked before any request).
+            AuthenticationError: The API key is missing, wrong or revoked (401).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
+        """
         body = CreateAssetRequest(
             object_key=validation.text("object_key", object_key, max_length=4_096),
             title=unset(validation.optional_text("title", title, max_length=1_000)),
@@ -89,7 +137,21 @@ class Assets:
         )
 
     def search(self, q: str, **filters: Any) -> AsyncPager[Asset]:
-        """Scenes matching ``q``, best first; takes the same filters as :meth:`list`."""
+        """Scenes matching ``q``, best first.
+
+        Spends no credits.
+
+        Args:
+            q: The search text, 1 to 2,000 characters.
+            **filters: The keyword filters of :meth:`list` (all but ``q``).
+
+        Returns:
+            A lazy :class:`~sume_async.AsyncPager` of matching assets.
+
+        Raises:
+            InvalidInputError: ``q`` or a filter is not allowed (raised at once).
+            SumeError: While iterating, as for :meth:`list`.
+        """
         return self.list(q=validation.text("q", q, max_length=2_000), **filters)
 
     def list(
@@ -113,7 +175,37 @@ class Assets:
         cursor: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncPager[Asset]:
-        """Asset Library scenes, filtered and sorted as the API allows."""
+        """Asset Library scenes, filtered and sorted as the API allows.
+
+        Spends no credits.
+
+        Args:
+            q: Search text, at most 2,000 characters.
+            search_mode: ``"auto"`` or ``"text"``.
+            source_type: Where scenes come from, such as ``generated`` or ``upload`` (at most 100 characters).
+            segment_type: The kind of scene (at most 100 characters).
+            brand: Only scenes of this brand.
+            product: Only scenes showing this product.
+            tag: Only scenes with this tag.
+            keyword: Only scenes with this keyword.
+            cta_present: Only scenes with (``True``) or without (``False``) a call to action.
+            min_duration_seconds: Shortest scene, at least 0.
+            max_duration_seconds: Longest scene, at least 0.
+            created_after: Only assets created after this ``datetime``.
+            created_before: Only assets created before it.
+            sort: ``"relevance"``, ``"created_at_desc"``, ``"created_at_asc"`` or ``"duration_desc"``.
+            limit: Items per page, 1 to 100 (default: the server's).
+            cursor: Start after this cursor (a page's ``next_cursor``, or ``pager.cursor``).
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            A lazy :class:`~sume_async.AsyncPager` of assets.
+
+        Raises:
+            InvalidInputError: A parameter is outside its allowed values (raised at once).
+            SumeError: While iterating: as for any request.
+        """
         for name, value in (("created_after", created_after), ("created_before", created_before)):
             if value is not None and not isinstance(value, datetime.datetime):
                 raise InvalidInputError(name, "must be a datetime")
@@ -158,7 +250,29 @@ class Assets:
         search_score: float | None = None,
         **options: Unpack[RequestOptions],
     ) -> Asset:
-        """One asset; ``q``/``search_mode``/``search_score`` keep the search context."""
+        """One asset; ``q``/``search_mode``/``search_score`` keep the search context that found it.
+
+        Spends no credits.
+
+        Args:
+            asset_id: The asset's id.
+            q: The search text that found it.
+            search_mode: ``"auto"`` or ``"text"``.
+            search_score: The score it had in that search.
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            The asset.
+
+        Raises:
+            InvalidInputError: A parameter is outside its allowed values (checked before any request).
+            NotFoundError: No such asset (404).
+            AuthenticationError: The API key is missing, wrong or revoked (401).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
+        """
         return await self._caller.call(
             get_asset.asyncio_detailed,
             Asset,
