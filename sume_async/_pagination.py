@@ -21,7 +21,13 @@ T = TypeVar("T")
 
 @attrs.frozen
 class Page(Generic[T]):
-    """One page of a list: its items and the cursor of the next page, if any."""
+    """One page of a list: its items and the cursor of the next page, if any.
+
+    Attributes:
+        data: The page's items.
+        has_more: Whether the server says more pages follow.
+        next_cursor: The cursor of the next page (``cursor=`` of a list method), or ``None``.
+    """
 
     data: Sequence[T]
     has_more: bool
@@ -89,7 +95,14 @@ class AsyncPager(Generic[T]):
         return self._exhausted
 
     def starting_at(self, cursor: str | None) -> AsyncPager[T]:
-        """The same list, starting from ``cursor`` (a ``next_cursor`` of an earlier page)."""
+        """The same list, starting from ``cursor`` (a ``next_cursor`` of an earlier page).
+
+        Args:
+            cursor: Where to start; ``None`` starts from the beginning.
+
+        Returns:
+            A new pager (nothing is fetched until it is iterated).
+        """
         return AsyncPager(self._fetch, cursor=cursor)
 
     async def pages(self) -> AsyncGenerator[Page[T]]:
@@ -130,7 +143,17 @@ class AsyncPager(Generic[T]):
         return await self._fetch(self._start)
 
     async def to_list(self, *, max_items: int | None = None) -> list[T]:
-        """Collect items into a list, stopping after ``max_items`` if given."""
+        """Collect items into a list, stopping after ``max_items`` if given.
+
+        Args:
+            max_items: The most items to collect (default: all of them, every page).
+
+        Returns:
+            The items, in the list's order.
+
+        Raises:
+            SumeError: A page could not be fetched (as for any request).
+        """
         items: list[T] = []
         async with aclosing(self.pages()) as pages:
             async for page in pages:

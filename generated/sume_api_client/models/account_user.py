@@ -20,6 +20,8 @@ T = TypeVar("T", bound="AccountUser")
 
 @_attrs_define(repr=False)
 class AccountUser:
+    """The ``AccountUser`` object, as the API returns it."""
+
     id: str
     email: str | None = None
     name: str | None = None

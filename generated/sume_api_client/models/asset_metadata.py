@@ -18,6 +18,8 @@ T = TypeVar("T", bound="AssetMetadata")
 
 @_attrs_define(repr=False)
 class AssetMetadata:
+    """The ``AssetMetadata`` object, as the API returns it."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __repr__(self) -> str:

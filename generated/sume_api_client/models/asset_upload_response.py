@@ -20,6 +20,8 @@ T = TypeVar("T", bound="AssetUploadResponse")
 
 @_attrs_define(repr=False)
 class AssetUploadResponse:
+    """The ``AssetUploadResponse`` object, as the API returns it."""
+
     asset_id: str | None = None
     job: Job | None = None
     """ An asynchronous job. """

@@ -20,6 +20,8 @@ T = TypeVar("T", bound="AvatarCapabilities")
 
 @_attrs_define(repr=False)
 class AvatarCapabilities:
+    """The ``AvatarCapabilities`` object, as the API returns it."""
+
     face_swap: bool | None = None
     talking_head: bool | None = None
     ugc_ad: bool | None = None

@@ -20,6 +20,8 @@ T = TypeVar("T", bound="BrandImage")
 
 @_attrs_define(repr=False)
 class BrandImage:
+    """The ``BrandImage`` object, as the API returns it."""
+
     reference_url: str
     """ Usable as `reference_image_urls`. """
     kind: str | None = None

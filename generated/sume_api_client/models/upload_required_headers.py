@@ -18,6 +18,8 @@ T = TypeVar("T", bound="UploadRequiredHeaders")
 
 @_attrs_define(repr=False)
 class UploadRequiredHeaders:
+    """The ``UploadRequiredHeaders`` object, as the API returns it."""
+
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def __repr__(self) -> str:

@@ -20,6 +20,8 @@ T = TypeVar("T", bound="Workspace")
 
 @_attrs_define(repr=False)
 class Workspace:
+    """The ``Workspace`` object, as the API returns it."""
+
     id: str
     name: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
