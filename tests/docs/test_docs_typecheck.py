@@ -1,4 +1,4 @@
-"""The README's Python blocks and every file of ``examples/`` pass ``mypy --strict``.
+"""The Python blocks of the README and of ``docs/``, and every file of ``examples/``, pass ``mypy --strict``.
 
 One mypy run over a scratch folder holding each block as a module, so the documentation
 cannot drift from the types. A block that is a whole program (the quick start) is checked as
@@ -16,7 +16,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from readme_blocks import is_fragment, python_blocks
+from readme_blocks import all_python_blocks, is_fragment, python_blocks, where
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -44,21 +44,23 @@ def as_module(code: str) -> str:
 
 def test_the_readme_has_whole_programs_and_fragments() -> None:
     blocks = python_blocks(README)
-    assert len(blocks) >= 5
+    assert len(blocks) >= 3
     assert any(not is_fragment(b.code) for b in blocks)  # the quick start is a whole program
     assert any(is_fragment(b.code) for b in blocks)
-    for block in blocks:
-        compile(as_module(block.code), f"README.md:{block.line}", "exec", dont_inherit=True)
+    assert len(all_python_blocks()) >= 15  # the guides' blocks are checked too
+    for block in all_python_blocks():
+        compile(as_module(block.code), where(block), "exec", dont_inherit=True)
 
 
 def test_readme_blocks_and_examples_pass_mypy_strict(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
-    readme_offsets: dict[str, int] = {}  # module file -> README line of its first line
-    for block in python_blocks(README):
-        name = f"readme_line_{block.line}.py"
+    readme_offsets: dict[str, tuple[str, int]] = {}  # module file -> (doc file, line of its first line)
+    for block in all_python_blocks():
+        doc, _ = where(block).rsplit(":", 1)
+        name = f"doc_{doc.replace('/', '_').replace('.', '_').replace('-', '_')}_line_{block.line}.py"
         (folder / name).write_text(as_module(block.code), encoding="utf-8")
-        readme_offsets[name] = block.line - (_CONTEXT_LINES if is_fragment(block.code) else 0)
+        readme_offsets[name] = (doc, block.line - (_CONTEXT_LINES if is_fragment(block.code) else 0))
     examples = sorted((ROOT / "examples").glob("*.py"))
     assert examples
     for path in examples:
@@ -71,11 +73,12 @@ def test_readme_blocks_and_examples_pass_mypy_strict(tmp_path: Path) -> None:
         timeout=300,
     )
 
-    def where(match: re.Match[str]) -> str:  # point at README.md:<line> and examples/<file>:<line>
+    def locate(match: re.Match[str]) -> str:  # point at README.md:<line>, docs/<page>:<line>, examples/<file>
         name, line = Path(match.group(1)).name, int(match.group(2))
         if name in readme_offsets:
-            return f"README.md:{readme_offsets[name] + line - 1}:"
+            doc, first = readme_offsets[name]
+            return f"{doc}:{first + line - 1}:"
         return f"examples/{name}:{line}:"
 
-    report = re.sub(r"^(\S+\.py):(\d+):", where, result.stdout + result.stderr, flags=re.MULTILINE)
+    report = re.sub(r"^(\S+\.py):(\d+):", locate, result.stdout + result.stderr, flags=re.MULTILINE)
     assert result.returncode == 0, report
