@@ -41,7 +41,7 @@ from ._pagination import AsyncPager, Page
 from ._response import RawResponse
 from ._retries import RetryPolicy
 from ._version import __version__
-from ._waiting import PollPolicy
+from ._waiting import JobStream, PollPolicy
 
 if TYPE_CHECKING:
     from sume_api_client.models import Account as Account
@@ -154,6 +154,7 @@ __all__ = [
     "JobOutput",
     "JobResult",
     "JobStatus",
+    "JobStream",
     "JobTimeoutError",
     "JobType",
     "JobWithResult",
