@@ -15,7 +15,7 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -30,7 +30,7 @@ INTERACTIVE = sys.stdout.isatty()
 
 
 @asynccontextmanager
-async def open_client(production: bool) -> AsyncIterator[AsyncSume]:
+async def open_client(production: bool) -> AsyncGenerator[AsyncSume, None]:
     if production:
         if not os.environ.get("SUME_API_KEY"):
             sys.exit("--production needs SUME_API_KEY")

@@ -12,7 +12,7 @@ pydantic comes with FastAPI; the SDK does not need it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated
 
@@ -40,7 +40,7 @@ def create_app(make_client: Callable[[], AsyncSume] = AsyncSume) -> FastAPI:
     """The app; ``make_client`` builds its one shared client (the tests hand in a mock's)."""
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncGenerator[None, None]:
         async with make_client() as sume:
             app.state.sume = sume
             yield

@@ -9,6 +9,8 @@ an ``async def`` that sees everything ``sume_async`` exports and the names of
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -52,7 +54,8 @@ def test_the_readme_has_whole_programs_and_fragments() -> None:
         compile(as_module(block.code), where(block), "exec", dont_inherit=True)
 
 
-def test_readme_blocks_and_examples_pass_mypy_strict(tmp_path: Path) -> None:
+def scratch_folder(tmp_path: Path) -> tuple[Path, dict[str, tuple[str, int]]]:
+    """Every doc block as a module, and every example, in one folder; module file -> (doc file, first line)."""
     folder = tmp_path / "docs"
     folder.mkdir()
     readme_offsets: dict[str, tuple[str, int]] = {}  # module file -> (doc file, line of its first line)
@@ -65,6 +68,24 @@ def test_readme_blocks_and_examples_pass_mypy_strict(tmp_path: Path) -> None:
     assert examples
     for path in examples:
         shutil.copyfile(path, folder / path.name)
+    return folder, readme_offsets
+
+
+def locations(report: str, readme_offsets: dict[str, tuple[str, int]]) -> str:
+    """``report`` pointing at README.md:<line>, docs/<page>:<line> and examples/<file>:<line>."""
+
+    def locate(match: re.Match[str]) -> str:
+        name, line = Path(match.group(1)).name, int(match.group(2))
+        if name in readme_offsets:
+            doc, first = readme_offsets[name]
+            return f"{doc}:{first + line - 1}:"
+        return f"examples/{name}:{line}:"
+
+    return re.sub(r"^\s*(\S+\.py):(\d+):", locate, report, flags=re.MULTILINE)
+
+
+def test_readme_blocks_and_examples_pass_mypy_strict(tmp_path: Path) -> None:
+    folder, readme_offsets = scratch_folder(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--explicit-package-bases", str(folder)],
         cwd=ROOT,
@@ -72,13 +93,42 @@ def test_readme_blocks_and_examples_pass_mypy_strict(tmp_path: Path) -> None:
         text=True,
         timeout=300,
     )
-
-    def locate(match: re.Match[str]) -> str:  # point at README.md:<line>, docs/<page>:<line>, examples/<file>
-        name, line = Path(match.group(1)).name, int(match.group(2))
-        if name in readme_offsets:
-            doc, first = readme_offsets[name]
-            return f"{doc}:{first + line - 1}:"
-        return f"examples/{name}:{line}:"
-
-    report = re.sub(r"^(\S+\.py):(\d+):", locate, result.stdout + result.stderr, flags=re.MULTILINE)
+    report = locations(result.stdout + result.stderr, readme_offsets)
     assert result.returncode == 0, report
+
+
+#: pyright's strict mode, less what only a documentation snippet does on purpose: bind a value to
+#: show what a call returns (``me = await sume.account.me()``), and the harness's star import and
+#: unused wrapper function around a fragment.
+PYRIGHT_CONFIG = {
+    "typeCheckingMode": "strict",
+    "pythonVersion": "3.11",
+    "reportUnusedVariable": "none",
+    "reportUnusedFunction": "none",
+    "reportWildcardImportFromLibrary": "none",
+}
+
+
+def test_readme_blocks_and_examples_pass_pyright_strict(tmp_path: Path) -> None:
+    folder, readme_offsets = scratch_folder(tmp_path)
+    (folder / "pyrightconfig.json").write_text(json.dumps(PYRIGHT_CONFIG), encoding="utf-8")
+    bin_dir = Path(sys.executable).parent
+    exe = shutil.which("basedpyright", path=str(bin_dir)) or shutil.which("basedpyright")
+    assert exe is not None, "basedpyright is missing: it is a dev dependency (make install)"
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run(
+        [exe, "--project", str(folder / "pyrightconfig.json"), "--outputjson", str(folder)],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
+    outcome = json.loads(result.stdout)
+    problems = "\n".join(
+        f"{d['file']}:{d['range']['start']['line'] + 1}: {d['severity']}: {d['message']}"
+        for d in outcome["generalDiagnostics"]
+    )
+    assert outcome["summary"]["filesAnalyzed"] == len(list(folder.glob("*.py")))
+    assert result.returncode == 0 and outcome["summary"]["errorCount"] == 0, locations(problems, readme_offsets)
