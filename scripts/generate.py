@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import json
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "openapi" / "openapi.json"
@@ -49,8 +51,11 @@ def generate(schema: Path, out_dir: Path) -> Path:
         "--custom-template-path", TEMPLATES,
         "--fail-on-warning",
     )  # fmt: skip
-    # Post-step: PEP 561 marker, then deterministic formatting with the pinned ruff.
+    # Post-step: PEP 561 marker, the request rules, then deterministic formatting with the pinned ruff.
     (package_dir / "py.typed").write_text("")
+    document = json.loads(schema.read_text(encoding="utf-8"))
+    (package_dir / "rules.py").write_text(render_rules(document))
+    (package_dir / "literals.py").write_text(render_literals(document))
     # Run from the parent: inside the package its ``types.py`` would shadow the stdlib.
     fix = ["check", "--fix-only", "--select", "F401,I,UP", "-q"]
     _run(sys.executable, "-m", "ruff", *fix, *RUFF_ARGS, PACKAGE, cwd=out_dir)
@@ -58,6 +63,106 @@ def generate(schema: Path, out_dir: Path) -> Path:
     for cache in package_dir.rglob("__pycache__"):
         shutil.rmtree(cache)
     return package_dir
+
+
+RULE_KEYS = frozenset(
+    {
+        "type", "enum", "const", "format", "pattern", "minimum", "maximum", "exclusiveMinimum",
+        "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "items",
+        "properties", "required", "additionalProperties", "default", "description", "examples",
+    }
+)  # fmt: skip
+
+
+def _target(document: dict[str, Any], node: dict[str, Any]) -> Any:
+    """What a ``{"$ref": "#/..."}`` points at (``node`` itself when it is no reference)."""
+    while "$ref" in node:
+        target: Any = document
+        for part in str(node["$ref"]).removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def _resolve(document: dict[str, Any], node: Any) -> Any:
+    """``node`` with every ``$ref`` inlined and only the keys that state a rule kept."""
+    if isinstance(node, list):
+        return [_resolve(document, item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        return _resolve(document, _target(document, node))
+    kept = {key: value for key, value in node.items() if key in RULE_KEYS}
+    for key in ("items", "additionalProperties"):
+        if isinstance(kept.get(key), dict):
+            kept[key] = _resolve(document, kept[key])
+    if "properties" in kept:
+        kept["properties"] = {name: _resolve(document, prop) for name, prop in sorted(kept["properties"].items())}
+    return kept
+
+
+def request_rules(document: dict[str, Any]) -> dict[str, Any]:
+    """Per operationId: its parameters (by name) and its JSON body, as resolved JSON Schema."""
+    rules: dict[str, Any] = {}
+    for path, item in sorted(document.get("paths", {}).items()):
+        for method, operation in sorted(item.items()):
+            if not isinstance(operation, dict) or "operationId" not in operation:
+                continue
+            parameters = {}
+            for raw in [*item.get("parameters", []), *operation.get("parameters", [])]:
+                parameter = _target(document, raw)
+                parameters[parameter["name"]] = {
+                    "in": parameter["in"],
+                    "required": bool(parameter.get("required", False)),
+                    "schema": _resolve(document, parameter.get("schema", {})),
+                }
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            rules[operation["operationId"]] = {
+                "method": method.upper(),
+                "path": path,
+                "parameters": parameters,
+                "body": None if body is None else _resolve(document, body),
+            }
+    return dict(sorted(rules.items()))
+
+
+def render_rules(document: dict[str, Any]) -> str:
+    """The ``rules`` module: the snapshot's request rules as one literal, read by the SDK and its front ends."""
+    literal = json.dumps(request_rules(document), indent=1, sort_keys=True, ensure_ascii=True)
+    literal = literal.replace(": true", ": True").replace(": false", ": False").replace(": null", ": None")
+    return (
+        '"""Every rule the snapshot states about a request, as JSON Schema: per operationId, its\n'
+        "parameters and its JSON body (``$ref`` inlined). Generated from ``openapi/openapi.json`` by\n"
+        '``scripts/generate.py``; the SDK\'s checks, the mock, the CLI and the MCP tools all read it."""\n\n'
+        "from typing import Any\n\n"
+        f"OPERATIONS: dict[str, dict[str, Any]] = {literal}\n"
+    )
+
+
+def render_literals(document: dict[str, Any]) -> str:
+    """``Literal`` aliases of the schema's string enums, so a typo in an allowed value fails type checking."""
+    lines = [
+        '"""The allowed values of each string enum of the schema, as ``Literal`` types (generated)."""',
+        "",
+        "from typing import Literal",
+        "",
+    ]
+    names = []
+    enums = {name: c for name, c in document.get("components", {}).get("schemas", {}).items()}
+    known = [component.get("enum") for component in enums.values() if component.get("enum")]
+    for operation_id, rule in request_rules(document).items():
+        for parameter, spec in rule["parameters"].items():
+            if "enum" in spec["schema"] and spec["schema"]["enum"] not in known:
+                # Named as the generator names the enum class of an inline parameter enum.
+                pascal = "".join(part[:1].upper() + part[1:] for part in parameter.split("_"))
+                enums.setdefault(operation_id[:1].upper() + operation_id[1:] + pascal, spec["schema"])
+    for name, component in sorted(enums.items()):
+        values = component.get("enum") if component.get("type") == "string" else None
+        if values:
+            names.append(f"{name}Value")
+            lines += ["", f"{name}Value = Literal[{', '.join(json.dumps(v) for v in values)}]"]
+    lines += ["", f"__all__ = [{', '.join(json.dumps(n) for n in names)}]", ""]
+    return "\n".join(lines)
 
 
 def diff_trees(expected: Path, actual: Path) -> list[str]:

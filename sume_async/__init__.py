@@ -36,14 +36,19 @@ from ._errors import (
     UnprocessableEntityError,
     UploadError,
 )
-from ._options import RequestOptions
+from ._options import NOT_GIVEN, NotGiven, RequestOptions
 from ._pagination import AsyncPager, Page
 from ._response import RawResponse
 from ._retries import RetryPolicy
 from ._version import __version__
-from ._waiting import JobStream, PollPolicy
+from ._waiting import JobStream, PollPolicy, Timeout
 
 if TYPE_CHECKING:
+    from sume_api_client.literals import AdsVideoStyleValue as AdsVideoStyleValue
+    from sume_api_client.literals import JobStatusValue as JobStatusValue
+    from sume_api_client.literals import JobTypeValue as JobTypeValue
+    from sume_api_client.literals import UploadPurposeValue as UploadPurposeValue
+    from sume_api_client.literals import VideoResolutionValue as VideoResolutionValue
     from sume_api_client.models import Account as Account
     from sume_api_client.models import AccountUser as AccountUser
     from sume_api_client.models import AdsVideoStyle as AdsVideoStyle
@@ -57,6 +62,7 @@ if TYPE_CHECKING:
     from sume_api_client.models import Brand as Brand
     from sume_api_client.models import BrandImage as BrandImage
     from sume_api_client.models import Credits as Credits
+    from sume_api_client.models import GetAssetSearchMode as GetAssetSearchMode
     from sume_api_client.models import Job as Job
     from sume_api_client.models import JobErrorInfo as JobErrorInfo
     from sume_api_client.models import JobOutput as JobOutput
@@ -64,11 +70,14 @@ if TYPE_CHECKING:
     from sume_api_client.models import JobStatus as JobStatus
     from sume_api_client.models import JobType as JobType
     from sume_api_client.models import JobWithResult as JobWithResult
+    from sume_api_client.models import ListAssetsSearchMode as ListAssetsSearchMode
+    from sume_api_client.models import ListAssetsSort as ListAssetsSort
     from sume_api_client.models import Upload as Upload
     from sume_api_client.models import UploadPurpose as UploadPurpose
     from sume_api_client.models import VideoResolution as VideoResolution
     from sume_api_client.models import Workspace as Workspace
 
+    from ._raw_views import AsyncSumeWithRawResponse as AsyncSumeWithRawResponse
     from .resources.uploads import UploadedFile as UploadedFile
 
 #: Exported names loaded on first use (PEP 562): the models, and what pulls in the resources.
@@ -86,6 +95,7 @@ _LAZY = {
     "Brand": "sume_api_client.models",
     "BrandImage": "sume_api_client.models",
     "Credits": "sume_api_client.models",
+    "GetAssetSearchMode": "sume_api_client.models",
     "Job": "sume_api_client.models",
     "JobErrorInfo": "sume_api_client.models",
     "JobOutput": "sume_api_client.models",
@@ -93,11 +103,19 @@ _LAZY = {
     "JobStatus": "sume_api_client.models",
     "JobType": "sume_api_client.models",
     "JobWithResult": "sume_api_client.models",
+    "ListAssetsSearchMode": "sume_api_client.models",
+    "ListAssetsSort": "sume_api_client.models",
     "Upload": "sume_api_client.models",
     "UploadPurpose": "sume_api_client.models",
     "VideoResolution": "sume_api_client.models",
     "Workspace": "sume_api_client.models",
     "UploadedFile": "sume_async.resources.uploads",
+    "AsyncSumeWithRawResponse": "sume_async._raw_views",
+    "AdsVideoStyleValue": "sume_api_client.literals",
+    "JobStatusValue": "sume_api_client.literals",
+    "JobTypeValue": "sume_api_client.literals",
+    "UploadPurposeValue": "sume_api_client.literals",
+    "VideoResolutionValue": "sume_api_client.literals",
 }
 
 
@@ -118,6 +136,7 @@ if not TYPE_CHECKING:  # type checkers see the imports above; a misspelt name st
 
 
 __all__ = [
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIResponseValidationError",
     "APIStatusError",
@@ -125,12 +144,14 @@ __all__ = [
     "Account",
     "AccountUser",
     "AdsVideoStyle",
+    "AdsVideoStyleValue",
     "ApiKeyInfo",
     "Asset",
     "AssetMetadata",
     "AssetSearch",
     "AsyncPager",
     "AsyncSume",
+    "AsyncSumeWithRawResponse",
     "AuthenticationError",
     "Avatar",
     "AvatarCapabilities",
@@ -144,6 +165,7 @@ __all__ = [
     "Credits",
     "DownloadError",
     "EventLoopError",
+    "GetAssetSearchMode",
     "InsufficientCreditsError",
     "InternalServerError",
     "InvalidInputError",
@@ -154,11 +176,16 @@ __all__ = [
     "JobOutput",
     "JobResult",
     "JobStatus",
+    "JobStatusValue",
     "JobStream",
     "JobTimeoutError",
     "JobType",
+    "JobTypeValue",
     "JobWithResult",
+    "ListAssetsSearchMode",
+    "ListAssetsSort",
     "NotFoundError",
+    "NotGiven",
     "Page",
     "PermissionDeniedError",
     "PollPolicy",
@@ -167,12 +194,15 @@ __all__ = [
     "RequestOptions",
     "RetryPolicy",
     "SumeError",
+    "Timeout",
     "UnprocessableEntityError",
     "Upload",
     "UploadError",
     "UploadPurpose",
+    "UploadPurposeValue",
     "UploadedFile",
     "VideoResolution",
+    "VideoResolutionValue",
     "Workspace",
     "__version__",
 ]

@@ -9,9 +9,9 @@ handler (``testing/_handlers/``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 
+import attrs
 from sume_api_client.models import JobType
 
 __all__ = ["IMAGE_TIMEOUT", "JOB_TYPES", "UNKNOWN", "VIDEO_TIMEOUT", "JobTypeInfo", "info"]
@@ -21,38 +21,35 @@ IMAGE_TIMEOUT = 600.0
 VIDEO_TIMEOUT = 1800.0
 
 
-@dataclass(frozen=True)
+@attrs.frozen(kw_only=True)
 class JobTypeInfo:
-    """One job type's properties."""
+    """One job type's properties (what the SDK needs; the mock's simulated timings live in ``testing/``)."""
 
     type: JobType
     #: Finishes in seconds rather than minutes: polled on the short cadence.
     short: bool
     #: How long a wait allows when the caller gives no ``timeout``.
     default_timeout: float
-    #: The workspace feature that gates creating it (the mock's ``forbidden_features``).
+    #: The workspace feature that gates creating it (an API ``403`` names it; the mock's ``forbidden_features``).
     feature: str
-    #: The mock's simulated seconds from creation to a terminal state (the CLI's reference
-    #: timings keep the same order: images fastest, reference analysis slower, videos slowest).
-    mock_seconds: float
-    #: Credits the mock charges when one is created (face swap: per avatar; not refunded).
-    mock_credits: int
 
 
 _ROWS = (
-    JobTypeInfo(JobType.IMAGE_GENERATION, True, IMAGE_TIMEOUT, "image_generation", 6.0, 4),
-    JobTypeInfo(JobType.VIDEO_GENERATION, False, VIDEO_TIMEOUT, "video_generation", 40.0, 40),
-    JobTypeInfo(JobType.ADS_VIDEO, False, VIDEO_TIMEOUT, "ads_video", 60.0, 60),
-    JobTypeInfo(JobType.FACE_SWAP, False, VIDEO_TIMEOUT, "face_swap", 30.0, 30),
-    JobTypeInfo(JobType.REFERENCE_ANALYSIS, False, VIDEO_TIMEOUT, "reference_analysis", 20.0, 10),
-    JobTypeInfo(JobType.ASSET_INGEST, False, VIDEO_TIMEOUT, "asset_library", 8.0, 2),
+    JobTypeInfo(type=JobType.IMAGE_GENERATION, short=True, default_timeout=IMAGE_TIMEOUT, feature="image_generation"),
+    JobTypeInfo(type=JobType.VIDEO_GENERATION, short=False, default_timeout=VIDEO_TIMEOUT, feature="video_generation"),
+    JobTypeInfo(type=JobType.ADS_VIDEO, short=False, default_timeout=VIDEO_TIMEOUT, feature="ads_video"),
+    JobTypeInfo(type=JobType.FACE_SWAP, short=False, default_timeout=VIDEO_TIMEOUT, feature="face_swap"),
+    JobTypeInfo(
+        type=JobType.REFERENCE_ANALYSIS, short=False, default_timeout=VIDEO_TIMEOUT, feature="reference_analysis"
+    ),
+    JobTypeInfo(type=JobType.ASSET_INGEST, short=False, default_timeout=VIDEO_TIMEOUT, feature="asset_library"),
 )
 
 #: Every job type the schema lists, by name, in a stable order (images first).
 JOB_TYPES: Mapping[str, JobTypeInfo] = MappingProxyType({str(row.type): row for row in _ROWS})
 
 #: A type this table does not know (the server added one): treated as long-running.
-UNKNOWN = JobTypeInfo(JobType("unknown"), False, VIDEO_TIMEOUT, "", 0.0, 0)
+UNKNOWN = JobTypeInfo(type=JobType("unknown"), short=False, default_timeout=VIDEO_TIMEOUT, feature="")
 
 
 def info(job_type: str | JobType | None) -> JobTypeInfo:

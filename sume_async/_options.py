@@ -32,7 +32,12 @@ QueryValue = str | int | float | bool
 
 
 class NotGiven:
-    """Marks an option that was not passed, where ``None`` is a meaningful value."""
+    """Marks an argument that was not passed: its default applies. ``None`` is then a value of its own
+    (``timeout=None``: no deadline), so the two never mean the same thing anywhere in the SDK.
+    Compare with ``isinstance(value, NotGiven)``; it pickles back to :data:`NOT_GIVEN`."""
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
 
     def __bool__(self) -> bool:
         return False

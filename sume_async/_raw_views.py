@@ -116,6 +116,10 @@ class AssetsWithRawResponse:
 
 
 class AsyncSumeWithRawResponse:
+    """``sume.with_raw_response``: the client's single-request methods, each returning a
+    :class:`~sume_async.RawResponse` (status, headers, ``request_id``, retries) around what the
+    plain method returns. Built by the client; errors raise as from the plain call."""
+
     def __init__(self, client: _Resources) -> None:
         self.account = AccountWithRawResponse(client.account)
         self.credits = CreditsWithRawResponse(client.credits)

@@ -2,8 +2,9 @@
 
 A bad argument must fail fast with :class:`InvalidInputError`, naming the field,
 instead of costing a round trip (or credits) to learn the same thing from a 422.
-Only constraints that Sume documents or that protect the request itself (path ids,
-header values) are enforced; everything else is left to the server.
+The rules the schema states (ranges, lengths, enums, patterns) are applied by :mod:`._rules`;
+this module holds the ones JSON Schema cannot say: https-only URLs, path ids, header values,
+and the SDK's own options.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -20,12 +20,6 @@ from ._errors import InvalidInputError
 
 T = TypeVar("T")
 
-UPLOAD_PURPOSES = ("asset_library_video", "face_swap_source_video")
-VIDEO_RESOLUTIONS = ("480p", "720p")
-VIDEO_DURATION_RANGE = (4, 15)
-ADS_VIDEO_STYLES = ("talking_head", "ugc")
-MAX_AVATARS_PER_FACE_SWAP = 10
-MAX_LIST_ITEMS = 100
 MAX_TEXT = 100_000
 MAX_ID = 256
 _CONTROL_CHARS = re.compile("[\x00-\x1f\x7f]")
@@ -42,11 +36,6 @@ def text(field: str, value: Any, *, max_length: int = MAX_TEXT) -> str:
     if "\x00" in value:
         raise InvalidInputError(field, "must not contain NUL characters")
     return value
-
-
-def maybe(check: Callable[..., T], field: str, value: Any, *args: Any, **kwargs: Any) -> T | None:
-    """``check(field, value, ...)``, or ``None`` when the caller left the argument out."""
-    return None if value is None else check(field, value, *args, **kwargs)
 
 
 def optional_text(field: str, value: Any, *, max_length: int = MAX_TEXT) -> str | None:
@@ -66,17 +55,6 @@ def resource_id(field: str, value: Any) -> str:
     if _CONTROL_CHARS.search(checked):
         raise InvalidInputError(field, "must not contain control characters")
     return checked
-
-
-def choice(field: str, value: Any, allowed: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        raise InvalidInputError(field, f"must be one of {', '.join(allowed)}")
-    return value
-
-
-def member(field: str, value: Any, enum: Callable[[str], T], allowed: Sequence[str]) -> T:
-    """``choice``, converted to the generated enum type."""
-    return enum(choice(field, value, allowed))
 
 
 def integer(field: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -153,29 +131,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def https_urls(field: str, values: Any, *, max_items: int = MAX_LIST_ITEMS) -> list[str]:
-    items = string_list(field, values, max_items=max_items, min_items=0)
-    return [https_url(f"{field}[{i}]", item) for i, item in enumerate(items)]
-
-
-def string_list(field: str, values: Any, *, min_items: int = 1, max_items: int = MAX_LIST_ITEMS) -> list[str]:
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise InvalidInputError(field, "must be a list of strings")
-    items = list(values)
-    if len(items) < min_items:
-        raise InvalidInputError(field, f"must have at least {min_items} item(s)")
-    if len(items) > max_items:
-        raise InvalidInputError(field, f"must have at most {max_items} items")
-    return [text(f"{field}[{i}]", item) for i, item in enumerate(items)]
-
-
 def idempotency_key(value: Any) -> str:
     """A header-safe key of at most 255 visible ASCII characters."""
     key = text("idempotency_key", value, max_length=255)
     if not all(0x21 <= ord(ch) <= 0x7E for ch in key):
         raise InvalidInputError("idempotency_key", "must be visible ASCII characters only")
     return key
-
-
-def page_limit(value: Any) -> int | None:
-    return None if value is None else integer("limit", value, minimum=1, maximum=100)

@@ -45,19 +45,12 @@ from ._errors import (
     JobTimeoutError,
     SumeError,
 )
+from ._options import NotGiven
 from ._poll_gate import PollGate
 from ._retries import should_retry
 
-
-class _Default:
-    """Marker for "use the timeout that fits the job types"."""
-
-    def __repr__(self) -> str:
-        return "DEFAULT"
-
-
-DEFAULT = _Default()
-Timeout = float | None | _Default
+#: A wait's ``timeout``: seconds, ``None`` for no deadline, or ``NOT_GIVEN`` for the job types' default.
+Timeout = float | None | NotGiven
 
 
 def _positive(field: str) -> Callable[[Any, Any, Any], None]:

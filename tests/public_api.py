@@ -56,7 +56,7 @@ def constructed_by_users(cls: type) -> bool:
 
 
 #: Public classes only the SDK instantiates: their constructors are not part of the documented API.
-BUILT_BY_THE_SDK = frozenset({"AsyncPager", "JobStream", "RawResponse", "UploadedFile"})
+BUILT_BY_THE_SDK = frozenset({"AsyncPager", "AsyncSumeWithRawResponse", "JobStream", "RawResponse", "UploadedFile"})
 
 
 def public_methods(cls: type) -> Iterator[tuple[str, Callable[..., Any]]]:

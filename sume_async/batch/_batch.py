@@ -23,6 +23,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 
 from .._client import AsyncSume
 from .._errors import InvalidInputError, SumeError
+from .._options import NOT_GIVEN, NotGiven
 from . import _journal as journal_states
 from ._journal import Journal, JournalRow
 from ._keys import fingerprint, idempotency_key
@@ -176,7 +177,7 @@ class Engine(Protocol):
         progress: Progress | None = None,
         on_progress: Callable[[Progress], object] | None = None,
         base_dir: Path | None = None,
-        wait_timeout: float | None = None,
+        wait_timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> RunEnd | None: ...
 
 
@@ -209,7 +210,8 @@ class Batch:
     ``state`` is the journal's SQLite file. ``max_in_flight`` bounds unfinished jobs (default:
     the workspace's ``max_concurrent_generations``, else 10). ``download_dir`` downloads every
     finished row's outputs there. ``base_dir`` resolves relative face swap ``source`` paths.
-    ``wait_timeout`` bounds each row's wait (default: per job type, as ``jobs.wait``); a row
+    ``wait_timeout`` bounds each row's wait (not given: per job type, as ``jobs.wait``; ``None``:
+    no limit); a row
     that runs out of it stays journaled and is waited for again by the next run. ``engine``
     runs the items elsewhere (``DaskEngine(...)``: on a Dask cluster); the journal stays here.
     """
@@ -227,7 +229,7 @@ class Batch:
         recreate_changed: bool = False,
         retry_failed: bool = False,
         base_dir: str | Path | None = None,
-        wait_timeout: float | None = None,
+        wait_timeout: float | NotGiven | None = NOT_GIVEN,
         on_progress: Callable[[Progress], object] | None = None,
         engine: Engine | None = None,
     ) -> None:
@@ -239,8 +241,12 @@ class Batch:
             raise InvalidInputError("max_in_flight", "must be a positive integer")
         if not isinstance(download_concurrency, int) or download_concurrency < 1:
             raise InvalidInputError("download_concurrency", "must be a positive integer")
-        if wait_timeout is not None and not (isinstance(wait_timeout, int | float) and wait_timeout > 0):
-            raise InvalidInputError("wait_timeout", "must be a positive number of seconds")
+        if not (wait_timeout is None or isinstance(wait_timeout, NotGiven)) and not (
+            isinstance(wait_timeout, int | float) and not isinstance(wait_timeout, bool) and wait_timeout > 0
+        ):
+            raise InvalidInputError(
+                "wait_timeout", "must be a positive number of seconds, None (no limit) or NOT_GIVEN"
+            )
         self.client = client
         self.name = name
         self.state: Path = Path(state)

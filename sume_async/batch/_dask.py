@@ -33,6 +33,7 @@ from anyio.streams.memory import MemoryObjectSendStream
 
 from .._client import DEFAULT_MAX_POLLS_PER_SECOND, AsyncSume
 from .._errors import APIStatusError, ClusterError, InvalidInputError, SumeError
+from .._options import NOT_GIVEN, NotGiven
 from .._waiting import PollPolicy
 from ._rows import SOURCE_PARAM
 from ._runner import (
@@ -148,7 +149,7 @@ class DaskEngine:
         progress: Progress | None = None,
         on_progress: Callable[[Progress], object] | None = None,
         base_dir: Path | None = None,
-        wait_timeout: float | None = None,
+        wait_timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> RunEnd | None:
         """Run ``items`` on the cluster, reporting to ``reporter`` (the journal) on this side.
 
@@ -306,7 +307,7 @@ class _Session:
         items: list[WorkItem],
         max_in_flight: int,
         download: DownloadOptions | None,
-        wait_timeout: float | None,
+        wait_timeout: float | NotGiven | None,
     ) -> None:
         self.engine = engine
         self.settings = settings

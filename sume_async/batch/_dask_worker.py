@@ -37,6 +37,7 @@ from distributed import WorkerPlugin, get_worker
 from distributed.worker import Worker
 
 from .._client import DEFAULT_MAX_POLLS_PER_SECOND, AsyncSume
+from .._options import NOT_GIVEN, NotGiven
 from .._version import __version__
 from .._waiting import PollPolicy
 from ._pacing import RateLimitGate
@@ -208,7 +209,7 @@ class ChunkSpec:
     max_in_flight: int
     items: Sequence[WorkItem]
     download: DownloadOptions | None = None
-    wait_timeout: float | None = None
+    wait_timeout: float | NotGiven | None = NOT_GIVEN
 
 
 class _EventReporter:

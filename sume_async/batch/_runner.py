@@ -50,7 +50,7 @@ from .._errors import (
     SumeError,
     UploadError,
 )
-from .._waiting import DEFAULT
+from .._options import NOT_GIVEN, NotGiven
 from ._pacing import LocalPacer, Pacer, RateLimitGate
 from ._rows import KINDS, SOURCE_PARAM, Row
 
@@ -217,7 +217,7 @@ class _Run:
         progress: Progress,
         on_progress: Callable[[Progress], object] | None,
         base_dir: Path | None,
-        wait_timeout: float | None,
+        wait_timeout: float | NotGiven | None,
     ) -> None:
         self.client = client
         self.reporter = reporter
@@ -267,7 +267,7 @@ class _Run:
             self.progress.running += running
             self.changed()
             finished = await self.client.jobs.wait_all(
-                list(job_ids), timeout=DEFAULT if self.wait_timeout is None else self.wait_timeout,
+                list(job_ids), timeout=self.wait_timeout,
                 return_exceptions=True,
             )  # fmt: skip
         except _Stop:
@@ -460,7 +460,7 @@ async def run_items(
     progress: Progress | None = None,
     on_progress: Callable[[Progress], object] | None = None,
     base_dir: Path | None = None,
-    wait_timeout: float | None = None,
+    wait_timeout: float | NotGiven | None = NOT_GIVEN,
 ) -> RunEnd | None:
     """Run ``items`` with ``client``, reporting to ``reporter``; the reason it stopped early, or ``None``.
 

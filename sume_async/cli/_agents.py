@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -20,13 +21,15 @@ from ._app import (
 )
 
 
-def _access(allow_write: bool, allow_paid: bool) -> set[str]:
+def _settings(write_root: Path | None, allow_paid: bool, max_credits: int | None) -> Any:
+    from ._tools import Settings
+
     access = {"read"}
-    if allow_write:
+    if write_root is not None:
         access.add("write")
     if allow_paid:
         access.add("paid")
-    return access
+    return Settings(access=frozenset(access), root=write_root, max_credits=max_credits)
 
 
 def _need_mcp() -> None:
@@ -39,11 +42,24 @@ def _need_mcp() -> None:
 
 
 @click.command()
-@click.option("--allow-write", is_flag=True, help="Also serve uploads.asset_video and jobs.download.")
-@click.option("--allow-paid", is_flag=True, help="Also serve the tools that spend credits (*.generate, *.create).")
+@click.option(
+    "--allow-write",
+    "write_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    is_flag=False,
+    flag_value=".",
+    default=None,
+    help="Also serve jobs_download, and let tools read and write files only inside DIR (alone: the current folder).",
+)
+@click.option("--allow-paid", is_flag=True, help="Also serve the tools that spend credits (*_generate, *_create).")
+@click.option(
+    "--max-credits",
+    type=click.IntRange(min=0),
+    help="Refuse paid tool calls once this server has spent this many credits.",
+)
 @json_option
-def mcp(allow_write: bool, allow_paid: bool) -> None:
-    """Serve Sume to an AI agent over stdio (MCP). Read-only unless --allow-write / --allow-paid.
+def mcp(write_root: Path | None, allow_paid: bool, max_credits: int | None) -> None:
+    """Serve Sume to an AI agent over stdio (MCP). Read-only unless --allow-write DIR / --allow-paid.
 
     \b
     Key from SUME_API_KEY, base URL from SUME_API_BASE_URL. Client configuration:
@@ -58,7 +74,7 @@ def mcp(allow_write: bool, allow_paid: bool) -> None:
         anyio.run(client_from_env().close)  # fail fast, before the handshake, on a missing or bad key/URL
         from ._tools import build_server
 
-        server = build_server(_access(allow_write, allow_paid), client=client_from_env)
+        server = build_server(_settings(write_root, allow_paid, max_credits), client=client_from_env)
         server.run("stdio")
     except KeyboardInterrupt:
         return

@@ -11,7 +11,7 @@ code   name         when
                     fix the account and run again (batch: stopped, resumable)
 4      REJECTED     the API refused the request: 400, 404, 409 (job not completed, key reused), 422
 5      TIMEOUT      the ``--timeout`` of a wait passed; the job goes on (``jobs wait ID`` resumes)
-6      UNAVAILABLE  no usable answer: network, timeouts, 429 or 5xx after retries, a malformed
+6      UNAVAILABLE  no usable answer: network, timeouts, 408, 429 or 5xx after retries, a malformed
                     response, the storage host refusing an upload, a download that failed
 70     INTERNAL     a bug in sume-async (please report it)
 130    INTERRUPTED  Ctrl-C or SIGTERM
@@ -36,21 +36,14 @@ from typing import Any
 
 import click
 
+from .._error_kinds import disposition
 from .._errors import (
-    APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    ClientClosedError,
-    DownloadError,
-    InsufficientCreditsError,
     InvalidInputError,
     JobFailedError,
     JobTimeoutError,
-    PermissionDeniedError,
-    RateLimitError,
-    UploadError,
+    SumeError,
 )
 
 __all__ = ["CliError", "ExitCode", "error_object", "exit_code_for"]
@@ -80,30 +73,12 @@ class CliError(Exception):
 
 
 def exit_code_for(exc: BaseException) -> ExitCode:
-    """The documented exit code of an error."""
+    """The documented exit code of an error (the SDK's one mapping, :mod:`sume_async._error_kinds`)."""
     if isinstance(exc, CliError):
         return exc.exit_code
     if isinstance(exc, click.ClickException):
         return ExitCode.USAGE
-    if isinstance(exc, InvalidInputError):
-        return ExitCode.USAGE
-    if isinstance(exc, AuthenticationError | PermissionDeniedError | InsufficientCreditsError):
-        return ExitCode.ACCOUNT
-    if isinstance(exc, RateLimitError):
-        return ExitCode.UNAVAILABLE
-    if isinstance(exc, APIStatusError):
-        return ExitCode.UNAVAILABLE if exc.status_code >= 500 else ExitCode.REJECTED
-    if isinstance(exc, JobFailedError):
-        return ExitCode.FAILED
-    if isinstance(exc, JobTimeoutError):
-        return ExitCode.TIMEOUT
-    if isinstance(
-        exc, APIConnectionError | APIResponseValidationError | UploadError | DownloadError | ClientClosedError
-    ):
-        return ExitCode.UNAVAILABLE
-    if isinstance(exc, KeyboardInterrupt):
-        return ExitCode.INTERRUPTED
-    return ExitCode.INTERNAL
+    return ExitCode(disposition(exc).exit_code)
 
 
 def error_object(exc: BaseException, *, option_for: dict[str, str] | None = None) -> dict[str, Any]:
@@ -128,16 +103,16 @@ def error_object(exc: BaseException, *, option_for: dict[str, str] | None = None
         }
     elif isinstance(exc, APIStatusError):
         out = {
-            "code": exc.code or f"http_{exc.status_code}",
+            "code": disposition(exc).code,
             "message": exc.message,
             "request_id": exc.request_id,
             "status_code": exc.status_code,
         }
     elif isinstance(exc, APIResponseValidationError):
-        out = {"code": "invalid_response", "message": str(exc), "request_id": exc.request_id}
+        out = {"code": disposition(exc).code, "message": str(exc), "request_id": exc.request_id}
     elif isinstance(exc, JobFailedError):
         out = {
-            "code": f"job_{exc.status}" if exc.status in ("failed", "canceled", "expired") else "job_failed",
+            "code": disposition(exc).code,
             "message": str(exc),
             "request_id": None,
             "job_id": exc.job_id,
@@ -145,18 +120,10 @@ def error_object(exc: BaseException, *, option_for: dict[str, str] | None = None
         }
     elif isinstance(exc, JobTimeoutError):
         out = {"code": "job_timeout", "message": str(exc), "request_id": None, "job_id": exc.job_id}
-    elif isinstance(exc, APITimeoutError):
-        out = {"code": "timeout", "message": str(exc), "request_id": None}
-    elif isinstance(exc, APIConnectionError):
-        out = {"code": "connection_error", "message": str(exc), "request_id": None}
-    elif isinstance(exc, UploadError):
-        out = {"code": "upload_failed", "message": str(exc), "request_id": None}
-    elif isinstance(exc, DownloadError):
-        out = {"code": "download_failed", "message": str(exc), "request_id": None}
-    elif isinstance(exc, ClientClosedError):
-        out = {"code": "client_closed", "message": str(exc), "request_id": None}
     elif isinstance(exc, KeyboardInterrupt):
         out = {"code": "interrupted", "message": "Interrupted", "request_id": None}
+    elif isinstance(exc, SumeError):
+        out = {"code": disposition(exc).code, "message": str(exc), "request_id": None}
     else:
         # Not an SDK error: a bug. Its text could hold anything, so only the type is shown.
         out = {"code": "internal_error", "message": f"unexpected {type(exc).__name__}", "request_id": None}

@@ -1,232 +1,237 @@
-"""The paid create commands: ``images generate``, ``videos generate``, ``ads videos create``,
-``face-swap create``, ``reference-analysis create``.
+"""The paid create commands, built from the operations table and the schema's rules.
 
-Each sends one create with an Idempotency-Key (``--idempotency-key`` or a fresh one), checks
-its input before anything is sent (ranges and choices here, the rest in the SDK, reported
-under the option's name), and with ``--wait``/``--download`` sees the job through.
+Each row of :data:`sume_async._operations.OPERATIONS` whose arguments map onto its JSON body
+becomes a command (``images generate``, ``videos generate``, ``ads videos create``,
+``face-swap create``, ``reference-analysis create``). Its options are the body's properties:
+an integer range becomes ``IntRange``, an enum ``Choice``, a list a repeatable option, a boolean
+a ``--x/--no-x`` pair, a long text also takes ``--x-file PATH`` (``-`` for stdin); help texts
+come from the schema's descriptions. Nothing here restates a rule: every argument is checked by
+the SDK's own checker (:meth:`Operation.check`) before the first request, and each output path
+before anything is paid for.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 
-from .. import _validation as validation
+from .. import _rules as rules
+from .._errors import InvalidInputError
+from .._operations import OPERATIONS, Operation
+from ..resources._common import derived_key
 from ._app import CliError, ExitCode, Output, client_from_env, output_options, runs_async
-from ._jobs import finish, idempotency_option, wait_options
+from ._jobs import check_download_dir, finish, idempotency_option, wait_options
+
+__all__ = ["PAID", "build_command", "command_help", "register"]
 
 PAID = "[paid] "
 PAID_NOTE = "\n\nSpends workspace credits. A rerun with the same --idempotency-key (within 24 h) returns the same job."
+#: Text fields at least this long in the schema also take ``--NAME-file``.
+LONG_TEXT = 10_000
+#: Option spellings kept from earlier releases (presentation only: the rule is the schema's).
+ALIASES: Mapping[str, tuple[str, ...]] = {"generate_audio": ("--audio/--no-audio",), "source": ("--video",)}
 
 
-def _paid(text: str) -> str:
-    return PAID + text + PAID_NOTE
+def command_help(operation: Operation) -> tuple[str, str]:
+    """``(help, short_help)`` of a create's command: ``[paid]`` first when it spends credits."""
+    if not operation.spends_credits:
+        return operation.summary, operation.summary
+    return PAID + operation.summary + PAID_NOTE, PAID + operation.summary
 
 
-@click.group()
-def images() -> None:
-    """Image generation."""
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
 
 
-@images.command("generate", help=_paid("Generate images from a prompt."), short_help=PAID + "Generate images.")
-@click.option("--prompt", required=True, help="What to generate.")
-@click.option("--aspect-ratio", help="Width:height, e.g. 1:1, 4:5, 9:16.")
-@click.option("--image-count", type=click.IntRange(1, 10), help="Images to make (1-10).")
-@click.option("--reference-image-url", "reference_image_urls", multiple=True, help="https URL of a reference image.")
-@click.option("--resolution", help="Output resolution.")
-@click.option("--quality", help="Output quality.")
-@wait_options
-@idempotency_option
-@output_options
-@runs_async
-async def images_generate(
-    out: Output,
-    prompt: str,
-    aspect_ratio: str | None,
-    image_count: int | None,
-    reference_image_urls: tuple[str, ...],
-    resolution: str | None,
-    quality: str | None,
-    wait: bool,
-    timeout: float | None,
-    download: Path | None,
-    idempotency_key: str,
-) -> None:
-    async with client_from_env() as sume:
-        job = await sume.images.generate(
-            prompt=prompt,
-            aspect_ratio=aspect_ratio,
-            image_count=image_count,
-            reference_image_urls=list(reference_image_urls) or None,
-            resolution=resolution,
-            quality=quality,
-            idempotency_key=idempotency_key,
+def _singular(name: str) -> str:
+    return name.removesuffix("s") if name.endswith("s") else name
+
+
+def _help(schema: Mapping[str, Any], *, repeat: bool = False, required: bool = False) -> str:
+    description = str(schema.get("description", "")).strip()
+    parts = [description if not description or description.endswith(".") else description + "."]
+    rule = rules.describe(schema.get("items", schema) if repeat else schema)
+    if rule and "enum" not in schema and schema.get("type") not in ("integer", "number"):
+        parts.append(f"({rule})")
+    if repeat:
+        parts.append(f"Repeat for more (at most {schema['maxItems']})." if "maxItems" in schema else "Repeatable.")
+    if required:
+        parts.append("Required.")
+    return " ".join(part for part in parts if part)
+
+
+def _option(name: str, schema: Mapping[str, Any], *, required: bool) -> click.Option:
+    """A click option for one body property: its type and choices read from the rule."""
+    kind = schema.get("type")
+    aliases = ALIASES.get(name, ())
+    if kind == "boolean":
+        return click.Option([f"{_flag(name)}/--no-{_flag(name)[2:]}", *aliases, name], default=None, help=_help(schema))
+    if kind == "array":
+        items = schema.get("items", {})
+        return click.Option(
+            [_flag(_singular(name)), *aliases, name],
+            multiple=True,
+            type=_click_type(items),
+            help=_help(schema, repeat=True),
         )
-        await finish(out, sume, [job], wait=wait, timeout=timeout, download=download)
+    help_text = _help(schema, required=required)
+    return click.Option([_flag(name), *aliases, name], type=_click_type(schema), help=help_text)
 
 
-@click.group()
-def videos() -> None:
-    """Video generation."""
+def _click_type(schema: Mapping[str, Any]) -> click.ParamType[Any]:
+    if "enum" in schema:
+        return click.Choice([str(value) for value in schema["enum"]])
+    if schema.get("type") == "integer":
+        return click.IntRange(schema.get("minimum"), schema.get("maximum"))
+    if schema.get("type") == "number":
+        return click.FloatRange(schema.get("minimum"), schema.get("maximum"))
+    return click.STRING
 
 
-LOW, HIGH = validation.VIDEO_DURATION_RANGE
+def _text_file_option(name: str) -> click.Option:
+    return click.Option(
+        [f"{_flag(name)}-file", f"{name}_file"],
+        type=click.File("rb"),
+        help=f"Read {_flag(name)} from this file (- for stdin; UTF-8).",
+    )
 
 
-@videos.command("generate", help=_paid("Generate a video from a prompt."), short_help=PAID + "Generate a video.")
-@click.option("--prompt", required=True, help="What to generate.")
-@click.option("--aspect-ratio", help="Width:height, e.g. 9:16.")
-@click.option("--duration", type=click.IntRange(LOW, HIGH), help=f"Seconds ({LOW}-{HIGH}).")
-@click.option("--resolution", type=click.Choice(validation.VIDEO_RESOLUTIONS), help="Output resolution.")
-@click.option("--audio/--no-audio", "generate_audio", default=None, help="Generate an audio track.")
-@wait_options
-@idempotency_option
-@output_options
-@runs_async
-async def videos_generate(
-    out: Output,
-    prompt: str,
-    aspect_ratio: str | None,
-    duration: int | None,
-    resolution: str | None,
-    generate_audio: bool | None,
-    wait: bool,
-    timeout: float | None,
-    download: Path | None,
-    idempotency_key: str,
-) -> None:
-    async with client_from_env() as sume:
-        job = await sume.videos.generate(
-            prompt=prompt,
-            aspect_ratio=aspect_ratio,
-            duration=duration,
-            resolution=resolution,
-            generate_audio=generate_audio,
-            idempotency_key=idempotency_key,
+def build_command(operation: Operation) -> click.Command:
+    """The CLI command of one create operation."""
+    properties = operation.parameters()
+    required = operation.required()
+    source = operation.local_source
+    params: list[click.Parameter] = []
+    text_files: list[str] = []
+    for name, schema in properties.items():
+        params.append(_option(name, schema, required=name in required and (source is None or source.field != name)))
+        if schema.get("type") == "string" and schema.get("maxLength", 0) >= LONG_TEXT:
+            params.append(_text_file_option(name))
+            text_files.append(name)
+    if source is not None:
+        params.append(
+            click.Option(
+                [_flag(source.param), *ALIASES.get(source.param, ()), source.param],
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help=f"A local file to upload as {_flag(source.field)} (uploaded once per --idempotency-key).",
+            )
         )
-        await finish(out, sume, [job], wait=wait, timeout=timeout, download=download)
 
+    @wait_options
+    @idempotency_option
+    @output_options
+    @runs_async
+    async def run(out: Output, **values: Any) -> None:
+        wait, timeout, download = values.pop("wait"), values.pop("timeout"), values.pop("download")
+        key, request_timeout = values.pop("idempotency_key"), values.pop("request_timeout")
+        path = values.pop(source.param, None) if source is not None else None
+        arguments = _arguments(operation, values, text_files)
+        # Every argument and output path is checked before anything is sent (nothing paid yet).
+        _refuse_option_values(arguments)
+        check_timeout(timeout, "--timeout")
+        check_timeout(request_timeout, "--request-timeout")
+        if download is not None:
+            check_download_dir(download)
+        if source is not None and path is None and arguments.get(source.field) is None:
+            spelled = " or ".join((_flag(source.param), *ALIASES.get(source.param, ())))
+            raise InvalidInputError(source.field, f"give {spelled} FILE, or {_flag(source.field)} URL")
+        operation.check({**arguments, **({source.param: str(path)} if source and path is not None else {})})
+        options = {} if request_timeout is None else {"timeout": request_timeout}
+        async with client_from_env() as sume:
+            if source is not None and path is not None:
+                with out.status(f"Uploading {path.name}"):
+                    uploaded = await sume.uploads.upload(
+                        path, purpose=source.purpose, idempotency_key=derived_key(key, "upload")
+                    )
+                if not uploaded.media_url:
+                    raise CliError("invalid_response", "the upload returned no media URL", ExitCode.UNAVAILABLE)
+                arguments[source.field] = uploaded.media_url
+            created = await operation.bound(sume)(**arguments, idempotency_key=key, **options)
+            jobs = created if isinstance(created, list) else [created]
+            await finish(out, sume, jobs, wait=wait, timeout=timeout, download=download, many=len(jobs) > 1)
 
-@click.group()
-def ads() -> None:
-    """AI ad videos."""
-
-
-@ads.group("videos")
-def ads_videos() -> None:
-    """Talking-head and UGC ad videos with avatars."""
-
-
-@ads_videos.command(
-    "create", help=_paid("Create a talking-head or UGC ad video with an avatar."), short_help=PAID + "Create an ad."
-)
-@click.option("--avatar-id", required=True, help="The avatar (see `avatars list`).")
-@click.option("--script", required=True, help="What the avatar says.")
-@click.option("--style", type=click.Choice(validation.ADS_VIDEO_STYLES), help="Default talking_head.")
-@click.option("--aspect-ratio", help="Width:height, e.g. 9:16.")
-@click.option("--reference-image-url", "reference_image_urls", multiple=True, help="https URL of a reference image.")
-@click.option("--product-image-url", help="https URL of the product image.")
-@wait_options
-@idempotency_option
-@output_options
-@runs_async
-async def ads_videos_create(
-    out: Output,
-    avatar_id: str,
-    script: str,
-    style: str | None,
-    aspect_ratio: str | None,
-    reference_image_urls: tuple[str, ...],
-    product_image_url: str | None,
-    wait: bool,
-    timeout: float | None,
-    download: Path | None,
-    idempotency_key: str,
-) -> None:
-    async with client_from_env() as sume:
-        job = await sume.ads.videos.create(
-            avatar_id=avatar_id,
-            script=script,
-            style=style,
-            aspect_ratio=aspect_ratio,
-            reference_image_urls=list(reference_image_urls) or None,
-            product_image_url=product_image_url,
-            idempotency_key=idempotency_key,
+    command = click.Command(
+        operation.cli_command[-1] if operation.cli_command else operation.method,
+        callback=run,
+        params=params,
+        help=command_help(operation)[0],
+        short_help=command_help(operation)[1],
+    )
+    command.params.extend(getattr(run, "__click_params__", [])[::-1])
+    command.params.append(
+        click.Option(
+            ["--request-timeout", "request_timeout"],
+            type=float,
+            help="Seconds each HTTP request may take (default: the client's).",
         )
-        await finish(out, sume, [job], wait=wait, timeout=timeout, download=download)
+    )
+    return command
 
 
-@click.group("face-swap")
-def face_swap() -> None:
-    """Face Swap: put avatars' faces on a video."""
+def _arguments(operation: Operation, values: dict[str, Any], text_files: list[str]) -> dict[str, Any]:
+    """The SDK method's keyword arguments from parsed options (``--x-file`` read into ``x``)."""
+    for name in text_files:
+        handle = values.pop(f"{name}_file")
+        if handle is None:
+            continue
+        if values.get(name) is not None:
+            raise InvalidInputError(name, f"give {_flag(name)} or {_flag(name)}-file, not both")
+        data = handle.read()
+        try:
+            values[name] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInputError(f"{name}_file", "is not UTF-8 text") from None
+    arguments: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, tuple):
+            value = list(value) or None
+        arguments[name] = value
+    return arguments
 
 
-@face_swap.command(
-    "create",
-    help=_paid(
-        "Swap each avatar's face onto a video: one job per avatar.\n\n"
-        "Give the video as --video FILE (uploaded first) or as the media URL of an earlier "
-        "`uploads upload FILE --purpose face_swap_source_video --show-urls`."
-    ),
-    short_help=PAID + "Face Swap a video.",
-)
-@click.option("--video", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Local video to upload.")
-@click.option("--media-url", help="Media URL of a video uploaded for face_swap_source_video.")
-@click.option("--avatar-id", "avatar_ids", multiple=True, required=True, help="An avatar; repeat for up to 10.")
-@wait_options
-@idempotency_option
-@output_options
-@runs_async
-async def face_swap_create(
-    out: Output,
-    video: Path | None,
-    media_url: str | None,
-    avatar_ids: tuple[str, ...],
-    wait: bool,
-    timeout: float | None,
-    download: Path | None,
-    idempotency_key: str,
-) -> None:
-    if (video is None) == (media_url is None):
-        raise click.UsageError("give exactly one of --video FILE or --media-url URL")
-    # Checked before the upload, so a typo costs neither the upload nor credits.
-    ids = validation.string_list("avatar_ids", list(avatar_ids), max_items=validation.MAX_AVATARS_PER_FACE_SWAP)
-    for i, avatar in enumerate(ids):
-        validation.resource_id(f"avatar_ids[{i}]", avatar)
-    async with client_from_env() as sume:
-        if video is not None:
-            with out.status(f"Uploading {video.name}"):
-                uploaded = await sume.uploads.upload(video, purpose="face_swap_source_video")
-            if not uploaded.media_url:
-                raise CliError("invalid_response", "the upload returned no media URL", ExitCode.UNAVAILABLE)
-            media_url = uploaded.media_url
-        assert media_url is not None
-        created = await sume.face_swap.create(media_url=media_url, avatar_ids=ids, idempotency_key=idempotency_key)
-        await finish(out, sume, created, wait=wait, timeout=timeout, download=download, many=True)
+def _refuse_option_values(arguments: Mapping[str, Any]) -> None:
+    """``--prompt --wait`` gives the prompt ``--wait``: for a paid command that is a usage error."""
+    ctx = click.get_current_context()
+    names = {opt for param in ctx.command.params for opt in (*param.opts, *param.secondary_opts)} | {"-h"}
+    for name, value in arguments.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item.strip() in names:
+                raise InvalidInputError(name, f"looks like the option {item.strip()}: give a value (quote it if meant)")
 
 
-@click.group("reference-analysis")
-def reference_analysis() -> None:
-    """Reference Analysis of TikTok and Instagram Reels."""
+def check_timeout(value: float | None, option: str) -> None:
+    if value is not None and (not math.isfinite(value) or value <= 0):
+        raise click.BadParameter("must be a positive number of seconds", param_hint=option)
 
 
-@reference_analysis.command(
-    "create", help=_paid("Analyze a public TikTok or Instagram Reel."), short_help=PAID + "Analyze a Reel."
-)
-@click.option("--url", required=True, help="https URL of the public Reel.")
-@wait_options
-@idempotency_option
-@output_options
-@runs_async
-async def reference_analysis_create(
-    out: Output, url: str, wait: bool, timeout: float | None, download: Path | None, idempotency_key: str
-) -> None:
-    async with client_from_env() as sume:
-        job = await sume.reference_analysis.create(url=url, idempotency_key=idempotency_key)
-        await finish(out, sume, [job], wait=wait, timeout=timeout, download=download)
+def _group_for(root: click.Group, words: tuple[str, ...]) -> click.Group:
+    group = root
+    for word in words:
+        found = group.commands.get(word)
+        if not isinstance(found, click.Group):
+            found = click.Group(word, help=_GROUP_HELP.get(word, word.replace("-", " ").capitalize() + "."))
+            group.add_command(found)
+        group = found
+    return group
+
+
+_GROUP_HELP = {
+    "images": "Image generation.",
+    "videos": "Video generation (or, under ads, ad videos).",
+    "ads": "AI ad videos.",
+    "face-swap": "Face Swap: put avatars' faces on a video.",
+    "reference-analysis": "Reference Analysis of TikTok and Instagram Reels.",
+}
 
 
 def register(group: click.Group) -> None:
-    for command in (images, videos, ads, face_swap, reference_analysis):
-        group.add_command(command)
+    """Add a command for every create of the table whose arguments are its body."""
+    for operation in OPERATIONS.values():
+        if operation.cli_command is None or not operation.body_arguments:
+            continue
+        *parents, _ = operation.cli_command
+        _group_for(group, tuple(parents)).add_command(build_command(operation))

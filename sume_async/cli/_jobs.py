@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,7 +11,7 @@ import anyio
 import click
 
 from .. import AsyncSume, InvalidInputError, Job, JobWithResult
-from .._waiting import DEFAULT
+from .._options import NOT_GIVEN
 from ..resources._common import new_idempotency_key
 from ._app import Output, client_from_env, current_output, output_options, runs_async
 from ._paging import list_options, print_page
@@ -32,6 +33,20 @@ download_option = click.option(
 )
 
 
+def check_download_dir(directory: Path) -> None:
+    """Refuse, before anything is paid for, a ``--download`` folder that could not be written."""
+    target = directory.expanduser()
+    probe = target
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise click.BadParameter(f"{probe} is not a directory", param_hint="--download")
+    if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
+        raise click.BadParameter(f"{probe} is not writable", param_hint="--download")
+
+
 def wait_options(fn: F) -> F:
     """``--wait``, ``--timeout``, ``--download DIR`` for the create commands."""
     fn = download_option(fn)
@@ -42,11 +57,6 @@ def wait_options(fn: F) -> F:
 def idempotency_option(fn: F) -> F:
     """``--idempotency-key`` for a create (see :func:`_idempotency`)."""
     return _idempotency(fn, resumable=True)
-
-
-def ingest_idempotency_option(fn: F) -> F:
-    """``--idempotency-key`` for an upload's finalize: not offered for a rerun (a new upload, a new body)."""
-    return _idempotency(fn, resumable=False)
 
 
 def _idempotency(fn: F, *, resumable: bool) -> F:
@@ -100,7 +110,7 @@ async def wait_and_fetch(
     """Wait for every job, fetch its result, save outputs to ``download``: one record per job."""
     label = ", ".join(job.id if isinstance(job, Job) else job for job in jobs)
     with out.status(f"Waiting for {label}"):
-        done = await sume.jobs.wait_all(jobs, timeout=DEFAULT if timeout is None else timeout)
+        done = await sume.jobs.wait_all(jobs, timeout=NOT_GIVEN if timeout is None else timeout)
         records: list[Any] = []
         for job in done:
             result = await sume.jobs.result(job)

@@ -9,17 +9,24 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from sume_api_client.literals import GetAssetSearchModeValue, UploadPurposeValue
 
-from .. import _validation as validation
-from ..resources.assets import SEARCH_MODES, SORTS
+from .. import _rules as rules
+from .._operations import OPERATIONS
 from ._app import Output, client_from_env, output_options, runs_async
-from ._jobs import finish, ingest_idempotency_option, timeout_option
+from ._generate import command_help
+from ._jobs import finish, idempotency_option, timeout_option
 from ._paging import list_options, print_page
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 ASSET_COLUMNS = ["id", "title", "start_time_seconds", "end_time_seconds", "search.score"]
 file_argument = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+
+#: Choices read from the schema's enums.
+PURPOSES = click.Choice(rules.body_schema("createUploadPresign")["properties"]["purpose"]["enum"])
+SEARCH_MODES = click.Choice(rules.parameter_schema("listAssets", "search_mode")["enum"])
+SORTS = click.Choice(rules.parameter_schema("listAssets", "sort")["enum"])
 
 
 @contextlib.contextmanager
@@ -48,11 +55,16 @@ def uploads() -> None:
 
 @uploads.command("upload")
 @file_argument
-@click.option("--purpose", required=True, type=click.Choice(validation.UPLOAD_PURPOSES), help="What the video is for.")
+@click.option(
+    "--purpose",
+    required=True,
+    type=PURPOSES,
+    help="What the video is for.",
+)
 @click.option("--content-type", help="Default: guessed from the file name.")
 @output_options
 @runs_async
-async def uploads_upload(out: Output, file: Path, purpose: str, content_type: str | None) -> None:
+async def uploads_upload(out: Output, file: Path, purpose: UploadPurposeValue, content_type: str | None) -> None:
     """Upload FILE to Sume's storage.
 
     For face_swap_source_video, the printed media_url (shown with --show-urls) feeds
@@ -71,19 +83,21 @@ def assets() -> None:
     """The Asset Library: your videos, cut into searchable scenes."""
 
 
-@assets.command("upload")
+_UPLOAD_HELP, _UPLOAD_SHORT = command_help(OPERATIONS["createAsset"])
+
+
+@assets.command("upload", help=_UPLOAD_HELP, short_help=_UPLOAD_SHORT)
 @file_argument
 @click.option("--title", help="A title for the video.")
 @click.option("--wait", is_flag=True, help="Wait until ingest has finished (then search finds the scenes).")
 @timeout_option
-@ingest_idempotency_option
+@idempotency_option
 @output_options
 @runs_async
 async def assets_upload(
     out: Output, file: Path, title: str | None, wait: bool, timeout: float | None, idempotency_key: str
 ) -> None:
-    """Upload a video into the Asset Library and start its ingest job (ingest may spend credits)."""
-    validation.optional_text("title", title, max_length=1_000)
+    rules.check_field("createAsset", "title", title)
     async with client_from_env() as sume:
         with upload_progress(out, file) as progress:
             job = await sume.assets.upload(file, title=title, on_progress=progress, idempotency_key=idempotency_key)
@@ -93,7 +107,11 @@ async def assets_upload(
 def asset_filters(fn: F) -> F:
     """The documented filters of GET /assets, as options."""
     options = [
-        click.option("--search-mode", type=click.Choice(SEARCH_MODES), help="auto (semantic when available) or text."),
+        click.option(
+            "--search-mode",
+            type=SEARCH_MODES,
+            help="auto (semantic when available) or text.",
+        ),
         click.option("--source-type", help="e.g. generated, upload."),
         click.option("--segment-type", help="Scene segment type."),
         click.option("--brand", help="Brand name."),
@@ -109,7 +127,7 @@ def asset_filters(fn: F) -> F:
         ),
         click.option("--created-after", type=click.DateTime(), help="ISO date or date-time."),
         click.option("--created-before", type=click.DateTime(), help="ISO date or date-time."),
-        click.option("--sort", type=click.Choice(SORTS), help="Order of results."),
+        click.option("--sort", type=SORTS, help="Order of results."),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -154,12 +172,12 @@ async def assets_list(out: Output, limit: int, cursor: str | None, all_pages: bo
 @assets.command("get")
 @click.argument("asset_id")
 @click.option("--q", help="The search query that found it (keeps the search context).")
-@click.option("--search-mode", type=click.Choice(SEARCH_MODES))
+@click.option("--search-mode", type=SEARCH_MODES)
 @click.option("--search-score", type=float)
 @output_options
 @runs_async
 async def assets_get(
-    out: Output, asset_id: str, q: str | None, search_mode: str | None, search_score: float | None
+    out: Output, asset_id: str, q: str | None, search_mode: GetAssetSearchModeValue | None, search_score: float | None
 ) -> None:
     """One scene. Media URLs are redacted unless --show-urls."""
     async with client_from_env() as sume:

@@ -1,129 +1,154 @@
 """The tool catalogue: one tool per SDK capability, served by ``sume-async mcp`` and printed by ``tools``.
 
-Tools are named as in Sume's documentation (``jobs.list``, ``images.generate``...) and come in
-three levels of access: ``read`` (served by default), ``write`` (``--allow-write``: uploads into
-the Asset Library, downloads to the local disk) and ``paid`` (``--allow-paid``: every create
-that spends credits). Input schemas come from the signatures below, so they carry the SDK's
-own constraints (its enums, ranges and https-only URLs, read from ``_validation``); the SDK
-checks again before sending anything.
+Tool names use only ``[A-Za-z0-9_-]`` (``jobs_list``, ``images_generate``), as agent hosts bridge
+them to function-calling APIs that refuse dots. Tools come in three levels of access: ``read``
+(served by default), ``write`` (``--allow-write DIR``: downloads into that folder) and ``paid``
+(``--allow-paid``: everything that spends credits, each marked ``destructiveHint``).
+
+Nothing here restates a rule. Every input schema is built from the snapshot's rules
+(:mod:`sume_async._rules`): the paid tools from the operations table
+(:mod:`sume_async._operations`) and their bodies, the read tools from their operations'
+parameters. The server checks each call's arguments against that schema before anything is
+sent: an unknown or misspelt argument is refused (it would otherwise be dropped, and the job
+created with defaults), and so is a wrong type or a value out of range.
 
 Every call goes through the ``AsyncSume`` the server opened (no second HTTP stack). A result is
-compact JSON without keys, upload URLs or object keys; an error is an MCP tool error whose text is
-``{"code", "message", "request_id"}`` with the API's code and message.
+compact JSON without keys, upload URLs or object keys; every error, argument errors included,
+is a tool error whose text is ``{"code", "message", "request_id"}`` (the SDK's one mapping,
+:mod:`sume_async._error_kinds`), naming the tool's own arguments.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Any
 
 import anyio
 import anyio.to_thread
 import attrs
 from mcp.server.mcpserver import Context, MCPServer
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import Field
+from mcp_types import Tool as MCPTool
 
-from .. import AsyncSume, JobStatus, JobType, SumeError
-from .. import _validation as validation
+from .. import AsyncSume, SumeError
+from .. import _rules as rules
+from .._errors import InvalidInputError
+from .._operations import OPERATIONS, Access, Operation
 from .._pagination import AsyncPager
 from .._version import __version__
-from .._waiting import DEFAULT
-from ..resources.assets import SEARCH_MODES, SORTS
 from ._exit import error_object
 from ._output import to_data
 from ._redact import redact, secret_values
 
-__all__ = ["ACCESS_LEVELS", "CATALOGUE", "ToolSpec", "build_server"]
+__all__ = ["ACCESS_LEVELS", "CATALOGUE", "Settings", "ToolSpec", "build_server", "catalogue"]
 
-Access = Literal["read", "write", "paid"]
 ACCESS_LEVELS: tuple[Access, ...] = ("read", "write", "paid")
 
-#: Seconds between progress notifications of a long ``jobs.wait``.
+#: Seconds between progress notifications of a long ``jobs_wait``.
 PROGRESS_INTERVAL = 1.0
-#: Longest wait one ``jobs.wait`` call may ask for; call again to keep waiting.
+#: Longest wait one ``jobs_wait`` call may ask for; call again to keep waiting.
 MAX_WAIT_SECONDS = 3600.0
+#: The longest local path a tool takes (the kernel's own limit is 4096 bytes).
+MAX_PATH = 4096
 
-# -- argument types: the SDK's constraints, as JSON Schema -------------------------------------
-
-if TYPE_CHECKING:
-    VideoResolution = str
-    AdsStyle = str
-    SearchMode = str
-    Sort = str
-    JobTypeName = str
-    JobStatusName = str
-else:  # Literal enums built from the SDK's own lists, so schema and SDK cannot drift apart
-    VideoResolution = Literal[validation.VIDEO_RESOLUTIONS]
-    AdsStyle = Literal[validation.ADS_VIDEO_STYLES]
-    SearchMode = Literal[SEARCH_MODES]
-    Sort = Literal[SORTS]
-    JobTypeName = Literal[tuple(t.value for t in JobType)]
-    JobStatusName = Literal[tuple(s.value for s in JobStatus)]
-
-_HTTPS = r"^https://[^\s/?#@]+(?:[/?#]\S*)?$"
-HttpsUrl = Annotated[str, Field(pattern=_HTTPS, max_length=8_192, description="An https:// URL.")]
-Id = Annotated[str, Field(min_length=1, max_length=validation.MAX_ID, pattern=r"^\S+$")]
-Text = Annotated[str, Field(min_length=1, max_length=validation.MAX_TEXT)]
-AspectRatio = Annotated[str, Field(pattern=r"^[1-9][0-9]*:[1-9][0-9]*$", description="Width:height, e.g. 9:16.")]
-Limit = Annotated[int, Field(ge=1, le=100, description="Items per page (1-100).")]
-Cursor = Annotated[str, Field(min_length=1, description="next_cursor of an earlier page.")]
-IdempotencyKey = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=255,
-        pattern=r"^[\x21-\x7e]+$",
-        description="Reuse to get the same job back instead of paying twice (24 h).",
-    ),
-]
-LOW, HIGH = validation.VIDEO_DURATION_RANGE
+log = logging.getLogger("sume_async.mcp")
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
+class Settings:
+    """What the person starting the server allowed: the gates, the folder for files, a credit budget."""
+
+    access: frozenset[str] = frozenset({"read"})
+    #: Files are read and written only below this folder (``--allow-write DIR``).
+    root: Path | None = None
+    #: Refuse paid calls once this many credits were spent by this server (``--max-credits``).
+    max_credits: int | None = None
+
+
+@attrs.define
+class _Session:
+    sume: AsyncSume
+    context: Context[AsyncSume, Any] | None
+    settings: Settings
+    budget: _Budget
+
+
+@attrs.define
+class _Budget:
+    """Credits this server has spent, measured from the workspace's remaining credits."""
+
+    start: float | None = None
+    spent: float = 0.0
+
+
+Handler = Callable[[_Session, dict[str, Any]], Awaitable[Any]]
+
+
+@attrs.frozen(kw_only=True)
 class ToolSpec:
     name: str
     access: Access
-    fn: Callable[..., Awaitable[CallToolResult]]
     title: str
+    description: str
+    #: JSON Schema of each argument (from the snapshot's rules).
+    arguments: Mapping[str, Mapping[str, Any]]
+    required: frozenset[str] = frozenset()
+    run: Handler
+    #: Spends credits (destructive for an agent host: real money, not undone).
+    paid: bool = False
+
+    @property
+    def input_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {name: dict(schema) for name, schema in self.arguments.items()},
+            "required": sorted(self.required),
+            "additionalProperties": False,
+        }
 
 
 CATALOGUE: list[ToolSpec] = []
 
 
-def tool(name: str, access: Access, title: str) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Any]]:
-    """Register ``fn(ctx, **args) -> data`` as a tool; SDK errors become tool errors."""
-
-    def register(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
-        @functools.wraps(fn)
-        async def run(*args: Any, **kwargs: Any) -> CallToolResult:
-            try:
-                return _result(await fn(*args, **kwargs))
-            except SumeError as exc:
-                return _result(error_object(exc), is_error=True)
-
-        CATALOGUE.append(ToolSpec(name, access, run, title))
-        return fn
-
-    return register
+def _add(spec: ToolSpec) -> None:
+    CATALOGUE.append(spec)
 
 
-def _result(data: Any, *, is_error: bool = False) -> CallToolResult:
-    # Agents need media URLs to use a result; credentials never leave.
-    safe = redact(to_data(data), show_urls=True, secrets=secret_values())
-    text = json.dumps(safe, ensure_ascii=False, separators=(",", ":"))
-    structured = safe if isinstance(safe, dict) else {"data": safe}
-    return CallToolResult(
-        content=[TextContent(type="text", text=text)], structured_content=structured, is_error=is_error
+# -- argument schemas, read from the snapshot ---------------------------------------------------
+
+
+def _parameter(operation_id: str, name: str, description: str | None = None) -> dict[str, Any]:
+    schema = dict(rules.parameter_schema(operation_id, name))
+    schema.pop("default", None)
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _page_arguments(operation_id: str) -> dict[str, dict[str, Any]]:
+    return {
+        "limit": _parameter(operation_id, "limit", "Items per page."),
+        "cursor": _parameter(operation_id, "cursor", "next_cursor of an earlier page."),
+    }
+
+
+def _idempotency_argument() -> dict[str, Any]:
+    schema = _parameter(
+        "createImageGeneration",
+        "Idempotency-Key",
+        "Reuse to get the same job back instead of paying twice (24 h).",
     )
+    return schema
 
 
-def _sume(ctx: Context[AsyncSume, Any]) -> AsyncSume:
-    return ctx.request_context.lifespan_context
+_PATH = {"type": "string", "minLength": 1, "maxLength": MAX_PATH, "pattern": "\\S"}
+
+
+# -- read --------------------------------------------------------------------------------------
 
 
 async def _page(pager: AsyncPager[Any], cursor: str | None) -> dict[str, Any]:
@@ -131,88 +156,96 @@ async def _page(pager: AsyncPager[Any], cursor: str | None) -> dict[str, Any]:
     return {"data": list(page.data), "next_cursor": page.next_cursor if page.has_more else None}
 
 
-# -- read ------------------------------------------------------------------------------------
+def _read(name: str, title: str, description: str, run: Handler, **arguments: Mapping[str, Any]) -> None:
+    required = frozenset(n for n, s in arguments.items() if s.get("x-required"))
+    clean = {n: {k: v for k, v in s.items() if k != "x-required"} for n, s in arguments.items()}
+    _add(
+        ToolSpec(
+            name=name, access="read", title=title, description=description, arguments=clean, required=required, run=run
+        )
+    )
 
 
-@tool("account.me", "read", "Account")
-async def account_me(ctx: Context[AsyncSume, Any]) -> Any:
-    """The user, workspace and sanitized API key (prefix, scopes) of this server's key."""
-    return await _sume(ctx).account.me()
+def _required(schema: Mapping[str, Any]) -> dict[str, Any]:
+    return {**schema, "x-required": True}
 
 
-@tool("credits.get", "read", "Credits")
-async def credits_get(ctx: Context[AsyncSume, Any]) -> Any:
-    """Plan, remaining credits, and how many generations may run at once."""
-    return await _sume(ctx).credits.get()
+_read(
+    "account_me",
+    "Account",
+    "The user, workspace and sanitized API key (prefix, scopes) of this server's key.",
+    lambda s, a: s.sume.account.me(),
+)
+_read(
+    "credits_get",
+    "Credits",
+    "Plan, remaining credits, and how many generations may run at once.",
+    lambda s, a: s.sume.credits.get(),
+)
+_read(
+    "brand_list",
+    "Brand DNA profiles",
+    "Brand DNA profiles, optionally of one domain. Pass next_cursor back as cursor for more.",
+    lambda s, a: _page(s.sume.brand.list(domain=a.get("domain"), limit=a.get("limit", 20)), a.get("cursor")),
+    domain=_parameter("listBrands", "domain", "Only profiles of this domain."),
+    **_page_arguments("listBrands"),
+)
+_read(
+    "brand_current",
+    "Current brand",
+    "The current brand; its images[].reference_url work as reference_image_urls of images_generate.",
+    lambda s, a: s.sume.brand.current(),
+)
+_read(
+    "avatars_list",
+    "Avatars",
+    "Public and workspace avatars (for ads_videos_create and face_swap_create).",
+    lambda s, a: _page(s.sume.avatars.list(limit=a.get("limit", 20)), a.get("cursor")),
+    **_page_arguments("listAvatars"),
+)
+_read(
+    "avatars_get",
+    "Avatar",
+    "One avatar and its capabilities.",
+    lambda s, a: s.sume.avatars.get(a["avatar_id"]),
+    avatar_id=_required(_parameter("getAvatar", "avatarId", "The avatar's id.")),
+)
+_read(
+    "jobs_list",
+    "Jobs",
+    "Jobs of the workspace, newest first, optionally of one type and/or status.",
+    lambda s, a: _page(
+        s.sume.jobs.list(type=a.get("type"), status=a.get("status"), limit=a.get("limit", 20)), a.get("cursor")
+    ),
+    type=_parameter("listJobs", "type", "Only jobs of this type."),
+    status=_parameter("listJobs", "status", "Only jobs in this status."),
+    **_page_arguments("listJobs"),
+)
+_read(
+    "jobs_get",
+    "Job status",
+    "A job's current status (queued, processing, completed, failed, ...).",
+    lambda s, a: s.sume.jobs.get(a["job_id"]),
+    job_id=_required(_parameter("getJob", "jobId", "The job's id.")),
+)
+_read(
+    "jobs_result",
+    "Job result",
+    "A finished job with its result (outputs with URLs); error job_not_completed while it runs.",
+    lambda s, a: s.sume.jobs.result(a["job_id"]),
+    job_id=_required(_parameter("getJobResult", "jobId", "The job's id.")),
+)
 
 
-@tool("brand.list", "read", "Brand DNA profiles")
-async def brand_list(
-    ctx: Context[AsyncSume, Any], domain: Text | None = None, limit: Limit = 20, cursor: Cursor | None = None
-) -> Any:
-    """Brand DNA profiles, optionally of one domain. Pass next_cursor back as cursor for more."""
-    return await _page(_sume(ctx).brand.list(domain=domain, limit=limit), cursor)
-
-
-@tool("brand.current", "read", "Current brand")
-async def brand_current(ctx: Context[AsyncSume, Any]) -> Any:
-    """The current brand; its images[].reference_url work as reference_image_urls of images.generate."""
-    return await _sume(ctx).brand.current()
-
-
-@tool("avatars.list", "read", "Avatars")
-async def avatars_list(ctx: Context[AsyncSume, Any], limit: Limit = 20, cursor: Cursor | None = None) -> Any:
-    """Public and workspace avatars (for ads.videos.create and face-swap.create)."""
-    return await _page(_sume(ctx).avatars.list(limit=limit), cursor)
-
-
-@tool("avatars.get", "read", "Avatar")
-async def avatars_get(ctx: Context[AsyncSume, Any], avatar_id: Id) -> Any:
-    """One avatar and its capabilities."""
-    return await _sume(ctx).avatars.get(avatar_id)
-
-
-@tool("jobs.list", "read", "Jobs")
-async def jobs_list(
-    ctx: Context[AsyncSume, Any],
-    type: JobTypeName | None = None,
-    status: JobStatusName | None = None,
-    limit: Limit = 20,
-    cursor: Cursor | None = None,
-) -> Any:
-    """Jobs of the workspace, newest first, optionally of one type and/or status."""
-    return await _page(_sume(ctx).jobs.list(type=type, status=status, limit=limit), cursor)
-
-
-@tool("jobs.get", "read", "Job status")
-async def jobs_get(ctx: Context[AsyncSume, Any], job_id: Id) -> Any:
-    """A job's current status (queued, processing, completed, failed, ...)."""
-    return await _sume(ctx).jobs.get(job_id)
-
-
-@tool("jobs.result", "read", "Job result")
-async def jobs_result(ctx: Context[AsyncSume, Any], job_id: Id) -> Any:
-    """A finished job with its result (outputs with URLs); error job_not_completed while it runs."""
-    return await _sume(ctx).jobs.result(job_id)
-
-
-@tool("jobs.wait", "read", "Wait for a job")
-async def jobs_wait(
-    ctx: Context[AsyncSume, Any],
-    job_id: Id,
-    timeout_seconds: Annotated[float, Field(gt=0, le=MAX_WAIT_SECONDS)] | None = None,
-) -> Any:
-    """Wait until a job finishes, then return it with its result. Reports progress; cancel to stop waiting.
-
-    Errors job_failed/job_canceled/job_expired when it ends badly, job_timeout when timeout_seconds
-    (default 600 for images, 1800 otherwise, at most 3600) pass first: call again to keep waiting.
-    """
-    sume = _sume(ctx)
-    timeout = DEFAULT if timeout_seconds is None else timeout_seconds
+async def _jobs_wait(session: _Session, arguments: dict[str, Any]) -> Any:
+    sume, job_id = session.sume, arguments["job_id"]
+    seconds = arguments.get("timeout_seconds")
     async with anyio.create_task_group() as tg:
-        tg.start_soon(_report_progress, ctx, job_id, timeout_seconds)
+        if session.context is not None:
+            tg.start_soon(_report_progress, session.context, job_id, seconds)
         try:
-            job = await sume.jobs.wait(job_id, timeout=timeout)
+            # Not given: the SDK's per-type default (as everywhere: NOT_GIVEN, never None).
+            job = await (sume.jobs.wait(job_id) if seconds is None else sume.jobs.wait(job_id, timeout=seconds))
         finally:
             tg.cancel_scope.cancel()
     return await sume.jobs.result(job)
@@ -226,210 +259,325 @@ async def _report_progress(ctx: Context[AsyncSume, Any], job_id: str, total: flo
         await ctx.report_progress(elapsed, total, f"waiting for {job_id}: {elapsed:.0f} s")
 
 
-_ASSET_FILTERS = (
-    "Filters: search_mode (auto|text), source_type, segment_type, brand, product, tag, keyword, cta_present, "
-    "min/max_duration_seconds, sort."
+_read(
+    "jobs_wait",
+    "Wait for a job",
+    "Wait until a job finishes, then return it with its result. Reports progress; cancel to stop waiting. "
+    "Errors job_failed/job_canceled/job_expired when it ends badly, job_timeout when timeout_seconds "
+    f"(default: the job type's, at most {MAX_WAIT_SECONDS:.0f}) pass first: call again to keep waiting.",
+    _jobs_wait,
+    job_id=_required(_parameter("getJob", "jobId", "The job's id.")),
+    timeout_seconds={
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": MAX_WAIT_SECONDS,
+        "description": "Seconds to wait at most.",
+    },
+)
+
+_SEARCH_FILTERS = (
+    "search_mode",
+    "source_type",
+    "segment_type",
+    "brand",
+    "product",
+    "tag",
+    "keyword",
+    "cta_present",
+    "min_duration_seconds",
+    "max_duration_seconds",
+    "created_after",
+    "created_before",
+    "sort",
 )
 
 
-@tool("assets.search", "read", "Search the Asset Library")
-async def assets_search(
-    ctx: Context[AsyncSume, Any],
-    q: Annotated[str, Field(min_length=1, max_length=2_000)],
-    search_mode: SearchMode | None = None,
-    source_type: Text | None = None,
-    segment_type: Text | None = None,
-    brand: Text | None = None,
-    product: Text | None = None,
-    tag: Text | None = None,
-    keyword: Text | None = None,
-    cta_present: bool | None = None,
-    min_duration_seconds: Annotated[float, Field(ge=0)] | None = None,
-    max_duration_seconds: Annotated[float, Field(ge=0)] | None = None,
-    sort: Sort | None = None,
-    limit: Limit = 20,
-    cursor: Cursor | None = None,
-) -> Any:
-    """Asset Library scenes matching q, best first."""
-    pager = _sume(ctx).assets.search(
-        q,
-        search_mode=search_mode,
-        source_type=source_type,
-        segment_type=segment_type,
-        brand=brand,
-        product=product,
-        tag=tag,
-        keyword=keyword,
-        cta_present=cta_present,
-        min_duration_seconds=min_duration_seconds,
-        max_duration_seconds=max_duration_seconds,
-        sort=sort,
-        limit=limit,
-    )
-    return await _page(pager, cursor)
+def _assets_search(session: _Session, a: dict[str, Any]) -> Awaitable[Any]:
+    filters = {name: a[name] for name in _SEARCH_FILTERS if a.get(name) is not None}
+    return _page(session.sume.assets.search(a["q"], limit=a.get("limit", 20), **filters), a.get("cursor"))
 
 
-@tool("assets.get", "read", "Asset")
-async def assets_get(
-    ctx: Context[AsyncSume, Any],
-    asset_id: Id,
-    q: Annotated[str, Field(min_length=1, max_length=2_000)] | None = None,
-    search_mode: SearchMode | None = None,
-    search_score: float | None = None,
-) -> Any:
-    """One Asset Library scene; q/search_mode/search_score keep the context of the search that found it."""
-    return await _sume(ctx).assets.get(asset_id, q=q, search_mode=search_mode, search_score=search_score)
+_read(
+    "assets_search",
+    "Search the Asset Library",
+    "Asset Library scenes matching q, best first, with optional filters.",
+    _assets_search,
+    q=_required(_parameter("listAssets", "q", "What to look for.")),
+    **{name: _parameter("listAssets", name) for name in _SEARCH_FILTERS},
+    **_page_arguments("listAssets"),
+)
+_read(
+    "assets_get",
+    "Asset",
+    "One Asset Library scene; q/search_mode/search_score keep the context of the search that found it.",
+    lambda s, a: s.sume.assets.get(
+        a["asset_id"], q=a.get("q"), search_mode=a.get("search_mode"), search_score=a.get("search_score")
+    ),
+    asset_id=_required(_parameter("getAsset", "assetId", "The asset's id.")),
+    q=_parameter("getAsset", "q"),
+    search_mode=_parameter("getAsset", "search_mode"),
+    search_score=_parameter("getAsset", "search_score"),
+)
+
+# -- files: only below the folder the user named -----------------------------------------------
 
 
-# -- write -----------------------------------------------------------------------------------
+def _inside_root(session: _Session, argument: str, value: str) -> Path:
+    """``value`` resolved below the ``--allow-write`` folder, or ``InvalidInputError`` naming ``argument``."""
+    root = session.settings.root
+    if root is None:
+        raise InvalidInputError(argument, "file access needs the server started with --allow-write DIR")
+    try:
+        candidate = Path(value).expanduser()
+        resolved = (candidate if candidate.is_absolute() else root / candidate).resolve()
+        base = root.resolve()
+    except (OSError, ValueError, RuntimeError):
+        raise InvalidInputError(argument, "is not a usable path") from None
+    if resolved != base and base not in resolved.parents:
+        raise InvalidInputError(argument, f"must be inside the folder the server allows ({base})")
+    if any(len(part.encode("utf-8", "surrogateescape")) > 255 for part in resolved.parts):
+        raise InvalidInputError(argument, "has a path component longer than 255 bytes")
+    return resolved
 
 
-@tool("uploads.asset_video", "write", "Upload a video to the Asset Library")
-async def uploads_asset_video(
-    ctx: Context[AsyncSume, Any],
-    path: Annotated[str, Field(min_length=1, description="A local video file on the server's machine.")],
-    title: Annotated[str, Field(min_length=1, max_length=1_000)] | None = None,
-    idempotency_key: IdempotencyKey | None = None,
-) -> Any:
-    """Upload a local video into the Asset Library and start its ingest job (wait with jobs.wait)."""
-    file = await anyio.to_thread.run_sync(_local_path, path)
-    if not await anyio.to_thread.run_sync(file.is_file):
-        from .._errors import InvalidInputError
-
-        raise InvalidInputError("path", "is not a readable regular file")
-    return await _sume(ctx).assets.upload(file, title=title, idempotency_key=idempotency_key)
-
-
-@tool("jobs.download", "write", "Download a job's outputs")
-async def jobs_download(
-    ctx: Context[AsyncSume, Any],
-    job_id: Id,
-    directory: Annotated[str, Field(min_length=1, description="Local directory to save into.")],
-) -> Any:
-    """Save a finished job's outputs into a local directory; returns the paths and sizes."""
+async def _jobs_download(session: _Session, a: dict[str, Any]) -> Any:
     from ._jobs import save_outputs
 
-    sume = _sume(ctx)
-    result = await sume.jobs.result(job_id)
-    target = await anyio.to_thread.run_sync(_local_path, directory)
-    return {"job_id": job_id, "files": await save_outputs(sume, result, target)}
+    target = await anyio.to_thread.run_sync(_inside_root, session, "directory", a["directory"])
+    result = await session.sume.jobs.result(a["job_id"])
+    return {"job_id": a["job_id"], "files": await save_outputs(session.sume, result, target)}
 
 
-def _local_path(path: str) -> Path:
-    return Path(path).expanduser()
+_add(
+    ToolSpec(
+        name="jobs_download",
+        access="write",
+        title="Download a job's outputs",
+        description="Save a finished job's outputs into a folder (inside the one the server allows); "
+        "returns the paths and sizes.",
+        arguments={
+            "job_id": _parameter("getJobResult", "jobId", "The job's id."),
+            "directory": {**_PATH, "description": "Folder to save into (relative: inside the allowed folder)."},
+        },
+        required=frozenset({"job_id", "directory"}),
+        run=_jobs_download,
+    )
+)
+
+# -- paid: every create of the operations table ------------------------------------------------
+
+_PAID_NOTE = " Spends credits. Returns the job at once: follow it with jobs_wait."
 
 
-# -- paid ------------------------------------------------------------------------------------
+def _create_tool(operation: Operation) -> ToolSpec:
+    arguments: dict[str, Mapping[str, Any]] = dict(operation.parameters())
+    arguments["idempotency_key"] = _idempotency_argument()
 
-_PAID = " Spends credits. Returns the job at once: follow it with jobs.wait."
+    async def run(session: _Session, a: dict[str, Any]) -> Any:
+        key = a.pop("idempotency_key", None)
+        operation.check(a)  # the SDK checks again; this names a bad argument before the budget is touched
+        created = await _spend(session, lambda: operation.bound(session.sume)(**a, idempotency_key=key))
+        return {"jobs": created} if isinstance(created, list) else created
 
-
-@tool("images.generate", "paid", "Generate images (paid)")
-async def images_generate(
-    ctx: Context[AsyncSume, Any],
-    prompt: Text,
-    aspect_ratio: AspectRatio | None = None,
-    image_count: Annotated[int, Field(ge=1, le=10)] | None = None,
-    reference_image_urls: Annotated[list[HttpsUrl], Field(max_length=validation.MAX_LIST_ITEMS)] | None = None,
-    resolution: Annotated[str, Field(min_length=1, max_length=20)] | None = None,
-    quality: Annotated[str, Field(min_length=1, max_length=20)] | None = None,
-    idempotency_key: IdempotencyKey | None = None,
-) -> Any:
-    return await _sume(ctx).images.generate(
-        prompt=prompt,
-        aspect_ratio=aspect_ratio,
-        image_count=image_count,
-        reference_image_urls=reference_image_urls,
-        resolution=resolution,
-        quality=quality,
-        idempotency_key=idempotency_key,
+    assert operation.mcp_tool is not None
+    return ToolSpec(
+        name=operation.mcp_tool,
+        access=operation.gate,
+        title=operation.summary.rstrip("."),
+        description=operation.summary + _PAID_NOTE,
+        arguments=arguments,
+        required=operation.required(),
+        run=run,
+        paid=operation.spends_credits,
     )
 
 
-@tool("videos.generate", "paid", "Generate a video (paid)")
-async def videos_generate(
-    ctx: Context[AsyncSume, Any],
-    prompt: Text,
-    aspect_ratio: AspectRatio | None = None,
-    duration: Annotated[int, Field(ge=LOW, le=HIGH, description=f"Seconds, {LOW}-{HIGH}.")] | None = None,
-    resolution: VideoResolution | None = None,
-    generate_audio: bool | None = None,
-    idempotency_key: IdempotencyKey | None = None,
-) -> Any:
-    return await _sume(ctx).videos.generate(
-        prompt=prompt,
-        aspect_ratio=aspect_ratio,
-        duration=duration,
-        resolution=resolution,
-        generate_audio=generate_audio,
-        idempotency_key=idempotency_key,
+async def _assets_upload(session: _Session, a: dict[str, Any]) -> Any:
+    path = await anyio.to_thread.run_sync(_inside_root, session, "path", a["path"])
+    if not await anyio.to_thread.run_sync(path.is_file):
+        raise InvalidInputError("path", "is not a readable regular file")
+    return await _spend(
+        session,
+        lambda: session.sume.assets.upload(path, title=a.get("title"), idempotency_key=a.get("idempotency_key")),
     )
 
 
-@tool("ads.videos.create", "paid", "Create an ad video (paid)")
-async def ads_videos_create(
-    ctx: Context[AsyncSume, Any],
-    avatar_id: Id,
-    script: Text,
-    style: AdsStyle | None = None,
-    aspect_ratio: AspectRatio | None = None,
-    reference_image_urls: Annotated[list[HttpsUrl], Field(max_length=validation.MAX_LIST_ITEMS)] | None = None,
-    product_image_url: HttpsUrl | None = None,
-    idempotency_key: IdempotencyKey | None = None,
-) -> Any:
-    return await _sume(ctx).ads.videos.create(
-        avatar_id=avatar_id,
-        script=script,
-        style=style,
-        aspect_ratio=aspect_ratio,
-        reference_image_urls=reference_image_urls,
-        product_image_url=product_image_url,
-        idempotency_key=idempotency_key,
+for _operation in OPERATIONS.values():
+    if _operation.mcp_tool is None:
+        continue
+    if _operation.body_arguments:
+        _add(_create_tool(_operation))
+    else:  # assets_upload: a local file (inside the allowed folder) instead of a body
+        _add(
+            ToolSpec(
+                name=_operation.mcp_tool,
+                access=_operation.gate,
+                title="Upload a video to the Asset Library",
+                description=_operation.summary + " The file must be inside the folder the server allows." + _PAID_NOTE,
+                arguments={
+                    "path": {**_PATH, "description": "A local video file (relative: inside the allowed folder)."},
+                    "title": dict(rules.body_schema(_operation.operation_id)["properties"]["title"]),
+                    "idempotency_key": _idempotency_argument(),
+                },
+                required=frozenset({"path"}),
+                run=_assets_upload,
+                paid=_operation.spends_credits,
+            )
+        )
+
+
+async def _spend(session: _Session, create: Callable[[], Awaitable[Any]]) -> Any:
+    """Run a paid call within the server's ``--max-credits`` budget (measured on the workspace's credits)."""
+    limit = session.settings.max_credits
+    if limit is None:
+        return await create()
+    budget = session.budget
+    if budget.start is None:
+        budget.start = await _remaining(session)
+    if budget.spent >= limit:
+        raise _BudgetSpent(f"this server's budget of {limit} credits is spent ({budget.spent:g} used)")
+    created = await create()
+    now = await _remaining(session)
+    if budget.start is not None and now is not None:
+        budget.spent = max(budget.spent, budget.start - now)
+    return created
+
+
+async def _remaining(session: _Session) -> float | None:
+    credits = await session.sume.credits.get()
+    value = getattr(credits, "remaining_credits", None)
+    return float(value) if isinstance(value, int | float) else None
+
+
+class _BudgetSpent(SumeError):
+    """A paid call refused by the server's ``--max-credits`` budget."""
+
+
+# -- arguments and errors -----------------------------------------------------------------------
+
+
+def check_arguments(spec: ToolSpec, arguments: Any) -> dict[str, Any]:
+    """The call's arguments checked against the tool's schema: unknown, missing, mistyped, out of range."""
+    if not isinstance(arguments, Mapping):
+        raise InvalidInputError("arguments", "must be an object")
+    for name in arguments:
+        if name not in spec.arguments:
+            known = ", ".join(sorted(spec.arguments)) or "none"
+            raise InvalidInputError(str(name), f"is not an argument of {spec.name} (known: {known})")
+    checked: dict[str, Any] = {}
+    for name, value in arguments.items():
+        if value is None:  # null is "not given", as everywhere in the SDK
+            continue
+        schema = spec.arguments[name]
+        for field, problem in rules.problems(name, value, schema, from_json=True):
+            raise InvalidInputError(field, problem)
+        if schema.get("type") == "integer" and isinstance(value, float):
+            value = int(value)
+        checked[name] = value
+    for name in sorted(spec.required):
+        if name not in checked:
+            raise InvalidInputError(name, "is required")
+    return checked
+
+
+def _first_sume_error(exc: BaseException) -> BaseException:
+    """The ``SumeError`` inside an exception group (a wait's task group), else ``exc`` itself."""
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            found = _first_sume_error(inner)
+            if isinstance(found, SumeError):
+                return found
+    return exc
+
+
+def tool_error(exc: BaseException) -> dict[str, Any]:
+    """The ``{code, message, request_id}`` of a failed call, naming the tool's own arguments."""
+    exc = _first_sume_error(exc)
+    if isinstance(exc, _BudgetSpent):
+        return {"code": "budget_exceeded", "message": str(exc), "request_id": None}
+    if isinstance(exc, InvalidInputError):
+        return {
+            "code": "invalid_input",
+            "message": f"{exc.field}: {exc.problem}",
+            "request_id": None,
+            "field": exc.field,
+        }
+    if not isinstance(exc, SumeError):
+        # A bug: its text could hold anything, so only its type is shown, and logged without a traceback.
+        log.error("tool call failed: unexpected %s", type(exc).__name__)
+    return error_object(exc)
+
+
+def _result(data: Any, *, is_error: bool = False) -> CallToolResult:
+    # Agents need media URLs to use a result; credentials never leave.
+    safe = redact(to_data(data), show_urls=True, secrets=secret_values())
+    text = json.dumps(safe, ensure_ascii=False, separators=(",", ":"))
+    structured = safe if isinstance(safe, dict) else {"data": safe}
+    return CallToolResult(
+        content=[TextContent(type="text", text=text)], structured_content=structured, is_error=is_error
     )
 
 
-@tool("face-swap.create", "paid", "Face Swap (paid)")
-async def face_swap_create(
-    ctx: Context[AsyncSume, Any],
-    media_url: HttpsUrl,
-    avatar_ids: Annotated[list[Id], Field(min_length=1, max_length=validation.MAX_AVATARS_PER_FACE_SWAP)],
-    idempotency_key: IdempotencyKey | None = None,
-) -> Any:
-    jobs = await _sume(ctx).face_swap.create(
-        media_url=media_url, avatar_ids=avatar_ids, idempotency_key=idempotency_key
-    )
-    return {"jobs": jobs}
+# -- the server ----------------------------------------------------------------------------------
 
 
-@tool("reference-analysis.create", "paid", "Analyze a Reel (paid)")
-async def reference_analysis_create(
-    ctx: Context[AsyncSume, Any], url: HttpsUrl, idempotency_key: IdempotencyKey | None = None
-) -> Any:
-    return await _sume(ctx).reference_analysis.create(url=url, idempotency_key=idempotency_key)
-
-
-_DESCRIPTIONS = {
-    "images.generate": "Start an image generation job from a prompt (reference_image_urls: https only)." + _PAID,
-    "videos.generate": f"Start a video generation job ({LOW}-{HIGH} s, 480p or 720p)." + _PAID,
-    "ads.videos.create": "Start a talking-head or UGC ad video with an avatar (see avatars.list)." + _PAID,
-    "face-swap.create": "Swap avatars' faces onto an uploaded video (its media URL): one job per avatar." + _PAID,
-    "reference-analysis.create": "Analyze a public TikTok or Instagram Reel (https URL)." + _PAID,
-    "assets.search": "Asset Library scenes matching q, best first. " + _ASSET_FILTERS,
-}
-
-
-def _description(spec: ToolSpec) -> str:
-    doc = _DESCRIPTIONS.get(spec.name) or (spec.fn.__doc__ or "").strip()
-    return " ".join(doc.split())
-
-
-def tools_for(access: set[str]) -> list[ToolSpec]:
+def tools_for(access: set[str] | frozenset[str]) -> list[ToolSpec]:
     """The catalogue's tools whose access level is allowed, in catalogue order."""
     return [spec for spec in CATALOGUE if spec.access in access]
 
 
-def build_server(access: set[str], *, client: Callable[[], AsyncSume] | None = None) -> MCPServer[AsyncSume]:
-    """An ``MCPServer`` serving the allowed tools; ``client()`` makes the AsyncSume (opened per server)."""
+class SumeServer(MCPServer[AsyncSume]):
+    """An ``MCPServer`` whose tools are the catalogue's, listed and called by their own schemas."""
+
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sume_settings = settings
+        self._specs = {spec.name: spec for spec in tools_for(settings.access)}
+        self._budget = _Budget()
+
+    async def list_tools(self) -> list[MCPTool]:
+        return [
+            MCPTool(
+                name=spec.name,
+                title=spec.title,
+                description=spec.description,
+                input_schema=spec.input_schema,
+                annotations=ToolAnnotations(
+                    title=spec.title,
+                    read_only_hint=spec.access == "read",
+                    destructive_hint=spec.paid,
+                    idempotent_hint=spec.access == "read",
+                    open_world_hint=True,
+                ),
+                _meta={"sume/access": spec.access},
+            )
+            for spec in self._specs.values()
+        ]
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[AsyncSume, Any] | None = None
+    ) -> CallToolResult:
+        spec = self._specs.get(name)
+        if spec is None:
+            known = ", ".join(self._specs)
+            message = f"no tool named {name[:100]!r} is served (known: {known})"
+            return _result({"code": "unknown_tool", "message": message, "request_id": None}, is_error=True)
+        try:
+            checked = check_arguments(spec, arguments)
+            if context is None:
+                raise InvalidInputError("context", "a tool call needs the server's session")
+            sume: AsyncSume = context.request_context.lifespan_context
+            session = _Session(sume=sume, context=context, settings=self.sume_settings, budget=self._budget)
+            return _result(await spec.run(session, checked))
+        except Exception as exc:
+            return _result(tool_error(exc), is_error=True)
+
+
+def build_server(
+    access: set[str] | frozenset[str] | Settings, *, client: Callable[[], AsyncSume] | None = None
+) -> SumeServer:
+    """A server for the allowed tools; ``client()`` makes the AsyncSume (opened per server)."""
+    settings = access if isinstance(access, Settings) else Settings(access=frozenset(access))
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[AsyncSume]) -> AsyncIterator[AsyncSume]:
@@ -438,34 +586,18 @@ def build_server(access: set[str], *, client: Callable[[], AsyncSume] | None = N
         async with client() as sume:
             yield sume
 
-    server: MCPServer[AsyncSume] = MCPServer(
+    return SumeServer(
+        settings,
         name="sume",
         title="Sume",
         version=__version__,
         instructions=(
             "Sume: AI images, videos, ad videos and Face Swaps as asynchronous jobs, plus Brand DNA, avatars and "
-            "an Asset Library. Paid tools return a job at once; call jobs.wait, then use the result's outputs."
+            "an Asset Library. Paid tools return a job at once; call jobs_wait, then use the result's outputs."
         ),
         lifespan=lifespan,
         log_level="WARNING",
     )
-    for spec in tools_for(access):
-        server.add_tool(
-            spec.fn,
-            name=spec.name,
-            title=spec.title,
-            description=_description(spec),
-            annotations=ToolAnnotations(
-                title=spec.title,
-                read_only_hint=spec.access == "read",
-                destructive_hint=False,
-                idempotent_hint=spec.access == "read",
-                open_world_hint=True,
-            ),
-            meta={"sume/access": spec.access},
-            structured_output=False,
-        )
-    return server
 
 
 async def catalogue(access: set[str]) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
@@ -9,6 +10,7 @@ from typing import Any, Protocol, TypeVar
 from sume_api_client.models import Job, JobStatus, JobType
 from sume_api_client.types import UNSET, Unset
 
+from .. import _rules as rules
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
 from .._errors import APIResponseValidationError
@@ -16,6 +18,10 @@ from .._options import RequestOptions, context_for
 from .._pagination import AsyncPager, Page
 
 V = TypeVar("V")
+
+#: Every list operation shares the schema's ``Limit`` and ``Cursor`` parameters.
+LIMIT_RULE = rules.parameter_schema("listJobs", "limit")
+CURSOR_RULE = rules.parameter_schema("listJobs", "cursor")
 
 
 def unset(value: V | None) -> V | Unset:
@@ -26,6 +32,15 @@ def unset(value: V | None) -> V | Unset:
 def new_idempotency_key(given: str | None) -> str:
     """The caller's key, or a fresh one. It is reused on every retry of the same call."""
     return validation.idempotency_key(given) if given is not None else f"sume-async-{uuid.uuid4()}"
+
+
+def derived_key(key: str, step: str) -> str:
+    """The Idempotency-Key of a request made on the way to a create keyed ``key`` (its upload, say).
+
+    The same create key always derives the same step key, so a rerun replays that request too
+    (the same upload, hence the same body, hence the same job), instead of making a new one.
+    """
+    return f"sume-async-{step}-{hashlib.sha256(key.encode()).hexdigest()[:48]}"
 
 
 async def create(
@@ -108,8 +123,8 @@ def pager(
     ``cursor`` resumes a list where an earlier pager stopped (its ``pager.cursor``).
     ``options`` apply to every page's request (checked here, before the first one).
     """
-    page_size = validation.page_limit(limit)
-    start = validation.optional_text("cursor", cursor, max_length=2_000)
+    page_size = rules.check("limit", limit, LIMIT_RULE) if limit is not None else None
+    start = rules.check("cursor", cursor, CURSOR_RULE) if cursor is not None else None
     if options:
         context_for(options)
     params = {key: value for key, value in filters.items() if value is not None}

@@ -7,6 +7,7 @@ from typing import Any, Unpack
 
 from sume_api_client.api.assets import get_asset, list_assets
 from sume_api_client.api.uploads import create_asset
+from sume_api_client.literals import GetAssetSearchModeValue, ListAssetsSearchModeValue, ListAssetsSortValue
 from sume_api_client.models import (
     Asset,
     AssetList,
@@ -19,6 +20,7 @@ from sume_api_client.models import (
     ListAssetsSort,
 )
 
+from .. import _rules as rules
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
 from .._errors import InvalidInputError
@@ -26,11 +28,12 @@ from .._options import RequestOptions
 from .._pagination import AsyncPager
 from .._storage import ProgressCallback
 from .._upload_source import Source
-from ._common import create_job, pager, unset
+from ._common import create_job, derived_key, pager, unset
 from .uploads import Uploads
 
-SEARCH_MODES = ("auto", "text")
-SORTS = ("relevance", "created_at_desc", "created_at_asc", "duration_desc")
+
+def _mode(value: str | None) -> GetAssetSearchMode | None:
+    return None if value is None else GetAssetSearchMode(value)
 
 
 class Assets:
@@ -81,7 +84,7 @@ class Assets:
                 ``RateLimitError``, ...).
             APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
         """
-        title = validation.optional_text("title", title, max_length=1_000)
+        title = rules.check_field("createAsset", "title", title)
         uploaded = await self._uploads.upload(
             source,
             purpose="asset_library_video",
@@ -89,6 +92,7 @@ class Assets:
             content_type=content_type,
             size_bytes=size_bytes,
             on_progress=on_progress,
+            idempotency_key=None if idempotency_key is None else derived_key(idempotency_key, "upload"),
         )
         return await self.finalize(uploaded.object_key, title=title, idempotency_key=idempotency_key)
 
@@ -122,10 +126,7 @@ class Assets:
                 ``RateLimitError``, ...).
             APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
         """
-        body = CreateAssetRequest(
-            object_key=validation.text("object_key", object_key, max_length=4_096),
-            title=unset(validation.optional_text("title", title, max_length=1_000)),
-        )
+        body = CreateAssetRequest.from_dict(rules.check_body("createAsset", {"object_key": object_key, "title": title}))
         return await create_job(
             self._caller,
             create_asset.asyncio_detailed,
@@ -136,29 +137,11 @@ class Assets:
             options,
         )
 
-    def search(self, q: str, **filters: Any) -> AsyncPager[Asset]:
-        """Scenes matching ``q``, best first.
-
-        Spends no credits.
-
-        Args:
-            q: The search text, 1 to 2,000 characters.
-            **filters: The keyword filters of :meth:`list` (all but ``q``).
-
-        Returns:
-            A lazy :class:`~sume_async.AsyncPager` of matching assets.
-
-        Raises:
-            InvalidInputError: ``q`` or a filter is not allowed (raised at once).
-            SumeError: While iterating, as for :meth:`list`.
-        """
-        return self.list(q=validation.text("q", q, max_length=2_000), **filters)
-
-    def list(
+    def search(
         self,
+        q: str,
         *,
-        q: str | None = None,
-        search_mode: str | None = None,
+        search_mode: ListAssetsSearchMode | ListAssetsSearchModeValue | None = None,
         source_type: str | None = None,
         segment_type: str | None = None,
         brand: str | None = None,
@@ -170,7 +153,81 @@ class Assets:
         max_duration_seconds: float | None = None,
         created_after: datetime.datetime | None = None,
         created_before: datetime.datetime | None = None,
-        sort: str | None = None,
+        sort: ListAssetsSort | ListAssetsSortValue | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPager[Asset]:
+        """Scenes matching ``q``, best first; the filters are those of :meth:`list`.
+
+        Spends no credits.
+
+        Args:
+            q: The search text, 1 to 2,000 characters.
+            search_mode: ``"auto"`` or ``"text"``.
+            source_type: Where scenes come from, such as ``generated`` or ``upload`` (at most 100 characters).
+            segment_type: The kind of scene (at most 100 characters).
+            brand: Only scenes of this brand.
+            product: Only scenes showing this product.
+            tag: Only scenes with this tag.
+            keyword: Only scenes with this keyword.
+            cta_present: Only scenes with (``True``) or without (``False``) a call to action.
+            min_duration_seconds: Shortest scene, at least 0.
+            max_duration_seconds: Longest scene, at least 0.
+            created_after: Only assets created after this ``datetime``.
+            created_before: Only assets created before it.
+            sort: ``"relevance"``, ``"created_at_desc"``, ``"created_at_asc"`` or ``"duration_desc"``.
+            limit: Items per page, 1 to 100 (default: the server's).
+            cursor: Start after this cursor (a page's ``next_cursor``, or ``pager.cursor``).
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            A lazy :class:`~sume_async.AsyncPager` of matching assets.
+
+        Raises:
+            InvalidInputError: ``q`` or a filter is not allowed (raised at once).
+            SumeError: While iterating, as for :meth:`list`.
+        """
+        if q is None:
+            raise InvalidInputError("q", "is required")
+        return self.list(
+            q=q,
+            search_mode=search_mode,
+            source_type=source_type,
+            segment_type=segment_type,
+            brand=brand,
+            product=product,
+            tag=tag,
+            keyword=keyword,
+            cta_present=cta_present,
+            min_duration_seconds=min_duration_seconds,
+            max_duration_seconds=max_duration_seconds,
+            created_after=created_after,
+            created_before=created_before,
+            sort=sort,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        q: str | None = None,
+        search_mode: ListAssetsSearchMode | ListAssetsSearchModeValue | None = None,
+        source_type: str | None = None,
+        segment_type: str | None = None,
+        brand: str | None = None,
+        product: str | None = None,
+        tag: str | None = None,
+        keyword: str | None = None,
+        cta_present: bool | None = None,
+        min_duration_seconds: float | None = None,
+        max_duration_seconds: float | None = None,
+        created_after: datetime.datetime | None = None,
+        created_before: datetime.datetime | None = None,
+        sort: ListAssetsSort | ListAssetsSortValue | None = None,
         limit: int | None = None,
         cursor: str | None = None,
         **options: Unpack[RequestOptions],
@@ -209,27 +266,29 @@ class Assets:
         for name, value in (("created_after", created_after), ("created_before", created_before)):
             if value is not None and not isinstance(value, datetime.datetime):
                 raise InvalidInputError(name, "must be a datetime")
+        checked = {
+            name: rules.check_parameter("listAssets", name, value)
+            for name, value in (
+                ("q", q),
+                ("source_type", source_type),
+                ("segment_type", segment_type),
+                ("brand", brand),
+                ("product", product),
+                ("tag", tag),
+                ("keyword", keyword),
+                ("cta_present", cta_present),
+                ("min_duration_seconds", min_duration_seconds),
+                ("max_duration_seconds", max_duration_seconds),
+            )
+        }
+        mode = rules.check_parameter("listAssets", "search_mode", search_mode)
+        order = rules.check_parameter("listAssets", "sort", sort)
         filters: dict[str, Any] = {
-            "q": validation.optional_text("q", q, max_length=2_000),
-            "search_mode": validation.maybe(
-                validation.member, "search_mode", search_mode, ListAssetsSearchMode, SEARCH_MODES
-            ),
-            "source_type": validation.optional_text("source_type", source_type, max_length=100),
-            "segment_type": validation.optional_text("segment_type", segment_type, max_length=100),
-            "brand": validation.optional_text("brand", brand, max_length=1_000),
-            "product": validation.optional_text("product", product, max_length=1_000),
-            "tag": validation.optional_text("tag", tag, max_length=1_000),
-            "keyword": validation.optional_text("keyword", keyword, max_length=1_000),
-            "cta_present": validation.maybe(validation.boolean, "cta_present", cta_present),
-            "min_duration_seconds": validation.maybe(
-                validation.number, "min_duration_seconds", min_duration_seconds, minimum=0
-            ),
-            "max_duration_seconds": validation.maybe(
-                validation.number, "max_duration_seconds", max_duration_seconds, minimum=0
-            ),
+            **checked,
+            "search_mode": None if mode is None else ListAssetsSearchMode(mode),
             "created_after": created_after,
             "created_before": created_before,
-            "sort": validation.maybe(validation.member, "sort", sort, ListAssetsSort, SORTS),
+            "sort": None if order is None else ListAssetsSort(order),
         }
         return pager(
             self._caller,
@@ -246,7 +305,7 @@ class Assets:
         asset_id: str,
         *,
         q: str | None = None,
-        search_mode: str | None = None,
+        search_mode: GetAssetSearchMode | GetAssetSearchModeValue | None = None,
         search_score: float | None = None,
         **options: Unpack[RequestOptions],
     ) -> Asset:
@@ -277,10 +336,8 @@ class Assets:
             get_asset.asyncio_detailed,
             Asset,
             asset_id=validation.resource_id("asset_id", asset_id),
-            q=unset(validation.optional_text("q", q, max_length=2_000)),
-            search_mode=unset(
-                validation.maybe(validation.member, "search_mode", search_mode, GetAssetSearchMode, SEARCH_MODES)
-            ),
-            search_score=unset(validation.maybe(validation.number, "search_score", search_score)),
+            q=unset(rules.check_parameter("getAsset", "q", q)),
+            search_mode=unset(_mode(rules.check_parameter("getAsset", "search_mode", search_mode))),
+            search_score=unset(rules.check_parameter("getAsset", "search_score", search_score)),
             options=options,
         )

@@ -8,7 +8,7 @@ from sume_api_client.api.brand import get_current_brand, list_brands
 from sume_api_client.models import Brand as BrandModel
 from sume_api_client.models import BrandList
 
-from .. import _validation as validation
+from .. import _rules as rules
 from .._endpoint_caller import EndpointCaller
 from .._options import RequestOptions
 from .._pagination import AsyncPager
@@ -47,7 +47,7 @@ class Brand:
             InvalidInputError: A parameter is not allowed (raised at once).
             SumeError: While iterating: as for any request.
         """
-        domain = validation.optional_text("domain", domain, max_length=1_000)
+        domain = rules.check_parameter("listBrands", "domain", domain)
         return pager(
             self._caller,
             list_brands.asyncio_detailed,

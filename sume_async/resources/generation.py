@@ -18,6 +18,7 @@ from sume_api_client.api.generation import (
     create_reference_analysis,
     create_video_generation,
 )
+from sume_api_client.literals import AdsVideoStyleValue, VideoResolutionValue
 from sume_api_client.models import (
     AdsVideoRequest,
     AdsVideoResponse,
@@ -36,20 +37,11 @@ from sume_api_client.models import (
     VideoResolution,
 )
 
-from .. import _validation as validation
+from .. import _rules as rules
 from .._endpoint_caller import EndpointCaller
-from .._errors import APIResponseValidationError, InvalidInputError
+from .._errors import APIResponseValidationError
 from .._options import RequestOptions
-from ._common import create, create_job, server_id, server_ids, unset
-
-
-def _aspect_ratio(value: str | None) -> str | None:
-    ratio = validation.optional_text("aspect_ratio", value, max_length=20)
-    if ratio is not None:
-        width, sep, height = ratio.partition(":")
-        if not (sep and width.isdigit() and height.isdigit() and int(width) > 0 and int(height) > 0):
-            raise InvalidInputError("aspect_ratio", "must look like 9:16")
-    return ratio
+from ._common import create, create_job, server_id, server_ids
 
 
 class Images:
@@ -100,15 +92,18 @@ class Images:
                 ``RateLimitError``, ...).
             APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
         """
-        body = ImageGenerationRequest(
-            prompt=validation.text("prompt", prompt),
-            aspect_ratio=unset(_aspect_ratio(aspect_ratio)),
-            image_count=unset(validation.maybe(validation.integer, "image_count", image_count, minimum=1, maximum=10)),
-            reference_image_urls=unset(
-                validation.maybe(validation.https_urls, "reference_image_urls", reference_image_urls)
-            ),
-            resolution=unset(validation.optional_text("resolution", resolution, max_length=20)),
-            quality=unset(validation.optional_text("quality", quality, max_length=20)),
+        body = ImageGenerationRequest.from_dict(
+            rules.check_body(
+                "createImageGeneration",
+                {
+                    "prompt": prompt,
+                    "aspect_ratio": aspect_ratio,
+                    "image_count": image_count,
+                    "reference_image_urls": reference_image_urls,
+                    "resolution": resolution,
+                    "quality": quality,
+                },
+            )
         )
         return await create_job(
             self._caller,
@@ -133,7 +128,7 @@ class Videos:
         prompt: str,
         aspect_ratio: str | None = None,
         duration: int | None = None,
-        resolution: str | None = None,
+        resolution: VideoResolution | VideoResolutionValue | None = None,
         generate_audio: bool | None = None,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
@@ -165,17 +160,17 @@ class Videos:
                 ``RateLimitError``, ...).
             APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
         """
-        low, high = validation.VIDEO_DURATION_RANGE
-        body = VideoGenerationRequest(
-            prompt=validation.text("prompt", prompt),
-            aspect_ratio=unset(_aspect_ratio(aspect_ratio)),
-            duration=unset(validation.maybe(validation.integer, "duration", duration, minimum=low, maximum=high)),
-            resolution=unset(
-                validation.maybe(
-                    validation.member, "resolution", resolution, VideoResolution, validation.VIDEO_RESOLUTIONS
-                )
-            ),
-            generate_audio=unset(validation.maybe(validation.boolean, "generate_audio", generate_audio)),
+        body = VideoGenerationRequest.from_dict(
+            rules.check_body(
+                "createVideoGeneration",
+                {
+                    "prompt": prompt,
+                    "aspect_ratio": aspect_ratio,
+                    "duration": duration,
+                    "resolution": resolution,
+                    "generate_audio": generate_audio,
+                },
+            )
         )
         return await create_job(
             self._caller,
@@ -199,7 +194,7 @@ class AdsVideos:
         *,
         avatar_id: str,
         script: str,
-        style: str | None = None,
+        style: AdsVideoStyle | AdsVideoStyleValue | None = None,
         aspect_ratio: str | None = None,
         reference_image_urls: Sequence[str] | None = None,
         product_image_url: str | None = None,
@@ -235,17 +230,18 @@ class AdsVideos:
                 ``RateLimitError``, ...).
             APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
         """
-        body = AdsVideoRequest(
-            avatar_id=validation.resource_id("avatar_id", avatar_id),
-            script=validation.text("script", script),
-            style=unset(
-                validation.maybe(validation.member, "style", style, AdsVideoStyle, validation.ADS_VIDEO_STYLES)
-            ),
-            aspect_ratio=unset(_aspect_ratio(aspect_ratio)),
-            reference_image_urls=unset(
-                validation.maybe(validation.https_urls, "reference_image_urls", reference_image_urls)
-            ),
-            product_image_url=unset(validation.maybe(validation.https_url, "product_image_url", product_image_url)),
+        body = AdsVideoRequest.from_dict(
+            rules.check_body(
+                "createAdsVideo",
+                {
+                    "avatar_id": avatar_id,
+                    "script": script,
+                    "style": style,
+                    "aspect_ratio": aspect_ratio,
+                    "reference_image_urls": reference_image_urls,
+                    "product_image_url": product_image_url,
+                },
+            )
         )
         return await create_job(
             self._caller,
@@ -303,15 +299,18 @@ class FaceSwap:
                 ``RateLimitError``, ...).
             APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
         """
-        ids = validation.string_list("avatar_ids", avatar_ids, max_items=validation.MAX_AVATARS_PER_FACE_SWAP)
-        body = FaceSwapRequest(
-            media_url=validation.text("media_url", media_url, max_length=8_192),
-            avatar_ids=[validation.resource_id(f"avatar_ids[{i}]", a) for i, a in enumerate(ids)],
+        body = FaceSwapRequest.from_dict(
+            rules.check_body("createFaceSwap", {"media_url": media_url, "avatar_ids": _listed(avatar_ids)})
         )
         response = await create(
             self._caller, create_face_swap.asyncio_detailed, FaceSwapResponse, body, idempotency_key, options
         )
         return _face_swap_jobs(response)
+
+
+def _listed(values: Sequence[str] | None) -> list[str] | Sequence[str] | None:
+    """A sequence other than a string as a list (a string is not a list of its characters)."""
+    return list(values) if isinstance(values, Sequence) and not isinstance(values, str | bytes) else values
 
 
 def _face_swap_jobs(response: FaceSwapResponse) -> list[Job]:
@@ -364,7 +363,7 @@ class ReferenceAnalysis:
                 ``RateLimitError``, ...).
             APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
         """
-        body = ReferenceAnalysisRequest(url=validation.https_url("url", url))
+        body = ReferenceAnalysisRequest.from_dict(rules.check_body("createReferenceAnalysis", {"url": url}))
         return await create_job(
             self._caller,
             create_reference_analysis.asyncio_detailed,

@@ -17,10 +17,10 @@ from .. import _validation as validation
 from .._download import DownloadProgress, download_outputs, outputs_of
 from .._endpoint_caller import EndpointCaller
 from .._errors import InvalidInputError, JobFailedError, SumeError
-from .._options import RequestOptions
+from .._options import NOT_GIVEN, NotGiven, RequestOptions
 from .._pagination import AsyncPager
 from .._poll_gate import PollGate
-from .._waiting import DEFAULT, JobStream, JobWatch, PollPolicy, Timeout, default_timeout
+from .._waiting import JobStream, JobWatch, PollPolicy, Timeout, default_timeout
 from ._common import pager
 
 JobRef = Job | str
@@ -183,7 +183,7 @@ class Jobs:
             on_progress=on_progress,
         )
 
-    async def wait(self, job: JobRef, *, timeout: Timeout = DEFAULT, poll_interval: float | None = None) -> Job:
+    async def wait(self, job: JobRef, *, timeout: Timeout = NOT_GIVEN, poll_interval: float | None = None) -> Job:
         """Poll until the job is terminal and return it when ``completed``.
 
         A status the SDK does not know is treated as still running.
@@ -231,7 +231,7 @@ class Jobs:
         self,
         jobs: Iterable[JobRef],
         *,
-        timeout: Timeout = DEFAULT,
+        timeout: Timeout = NOT_GIVEN,
         poll_interval: float | None = None,
         return_exceptions: bool = False,
     ) -> JobStream[Job] | JobStream[Job | SumeError]:
@@ -284,7 +284,7 @@ class Jobs:
         self,
         jobs: Iterable[JobRef],
         *,
-        timeout: Timeout = DEFAULT,
+        timeout: Timeout = NOT_GIVEN,
         poll_interval: float | None = None,
         return_exceptions: bool = False,
     ) -> builtins.list[Job] | builtins.list[Job | SumeError]:
@@ -323,7 +323,7 @@ class Jobs:
             limit: float | None = validation.number("timeout", timeout, minimum=0)
         elif timeout is None:
             limit = None
-        elif timeout is DEFAULT:
+        elif isinstance(timeout, NotGiven):
             limit = default_timeout(refs)
         else:
             raise InvalidInputError("timeout", "must be a number of seconds or None")

@@ -6,11 +6,12 @@ from typing import Unpack
 
 import attrs
 from sume_api_client.api.uploads import create_upload_presign
+from sume_api_client.literals import UploadPurposeValue
 from sume_api_client.models import Upload, UploadPresignRequest, UploadPurpose
 
-from .. import _validation as validation
+from .. import _rules as rules
 from .._endpoint_caller import EndpointCaller
-from .._errors import APIResponseValidationError, InvalidInputError
+from .._errors import APIResponseValidationError, InvalidInputError, UploadError
 from .._options import RequestOptions
 from .._storage import ProgressCallback, put_object
 from .._upload_source import Source, open_source
@@ -44,7 +45,7 @@ class Uploads:
         filename: str,
         content_type: str,
         size_bytes: int,
-        purpose: str,
+        purpose: UploadPurpose | UploadPurposeValue,
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Upload:
@@ -73,11 +74,11 @@ class Uploads:
                 ``RateLimitError``, ...).
             APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
         """
-        body = UploadPresignRequest(
-            filename=validation.text("filename", filename, max_length=1_000),
-            content_type=validation.text("content_type", content_type, max_length=255),
-            size_bytes=validation.integer("size_bytes", size_bytes, minimum=1),
-            purpose=UploadPurpose(validation.choice("purpose", purpose, validation.UPLOAD_PURPOSES)),
+        body = UploadPresignRequest.from_dict(
+            rules.check_body(
+                "createUploadPresign",
+                {"filename": filename, "content_type": content_type, "size_bytes": size_bytes, "purpose": purpose},
+            )
         )
         return await create(
             self._caller, create_upload_presign.asyncio_detailed, Upload, body, idempotency_key, options
@@ -87,11 +88,12 @@ class Uploads:
         self,
         source: Source,
         *,
-        purpose: str,
+        purpose: UploadPurpose | UploadPurposeValue,
         filename: str | None = None,
         content_type: str | None = None,
         size_bytes: int | None = None,
         on_progress: ProgressCallback | None = None,
+        idempotency_key: str | None = None,
     ) -> UploadedFile:
         """Presign and PUT ``source`` to storage.
 
@@ -106,6 +108,8 @@ class Uploads:
             size_bytes: Its size, at least 1; needed only for sources that cannot tell it (async iterables,
                 unseekable files).
             on_progress: ``on_progress(sent, total)`` as bytes go out (from 0 again on a retry).
+            idempotency_key: At most 255 visible ASCII characters. The same key never starts paid work twice; by
+                default each call gets a new key, kept across its retries.
 
         Returns:
             The finished upload: ``object_key`` finalizes it (:meth:`Assets.finalize`), ``media_url`` feeds Face
@@ -119,7 +123,9 @@ class Uploads:
                 ``RateLimitError``, ...).
             APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
         """
-        purpose = validation.choice("purpose", purpose, validation.UPLOAD_PURPOSES)
+        purpose = rules.check_field("createUploadPresign", "purpose", purpose)
+        if purpose is None:
+            raise InvalidInputError("purpose", "is required")
         if on_progress is not None and not callable(on_progress):
             raise InvalidInputError("on_progress", "must be a callable (sent_bytes, total_bytes)")
         resolved = await open_source(source, filename=filename, content_type=content_type, size_bytes=size_bytes)
@@ -128,16 +134,24 @@ class Uploads:
             content_type=resolved.content_type,
             size_bytes=resolved.size,
             purpose=purpose,
+            idempotency_key=idempotency_key,
         )
         if not target.object_key.strip():
             raise APIResponseValidationError("Sume returned an upload target without a usable `object_key`")
-        await put_object(
-            self._caller.requester,
-            upload_url=target.upload_url,
-            required_headers=getattr(target.required_headers, "additional_properties", target.required_headers),
-            source=resolved,
-            on_progress=on_progress,
-        )
+        try:
+            await put_object(
+                self._caller.requester,
+                upload_url=target.upload_url,
+                required_headers=getattr(target.required_headers, "additional_properties", target.required_headers),
+                source=resolved,
+                on_progress=on_progress,
+            )
+        except UploadError as exc:
+            # A rerun under the same key got the first run's target back, and storage answers 409: that
+            # object was received and finalized already. Its URL and key are still the right ones (the
+            # finalize that follows replays the first answer); without a key a 409 is a plain failure.
+            if idempotency_key is None or exc.status_code != 409:
+                raise
         return UploadedFile(
             object_key=target.object_key,
             media_url=target.media_url,

@@ -35,11 +35,27 @@ JOB_TYPES: tuple[str, ...] = tuple(job_types.JOB_TYPES)
 JOB_STATUSES: tuple[str, ...] = ("queued", "running", "processing", "completed", "failed", "canceled", "expired")
 TERMINAL_STATUSES = frozenset({"completed", "failed", "canceled", "expired"})
 
-#: Simulated seconds from creation to a terminal state, per job type.
-DEFAULT_DURATIONS: dict[str, float] = {name: row.mock_seconds for name, row in job_types.JOB_TYPES.items()}
+#: Simulated seconds from creation to a terminal state, per job type (images fastest, reference
+#: analysis slower, videos slowest, as the CLI's reference timings have it). A test fails when a
+#: job type of the schema has no entry.
+DEFAULT_DURATIONS: dict[str, float] = {
+    "image_generation": 6.0,
+    "video_generation": 40.0,
+    "ads_video": 60.0,
+    "face_swap": 30.0,
+    "reference_analysis": 20.0,
+    "asset_ingest": 8.0,
+}
 
 #: Credits charged when a job is created (face swap: per avatar). Not refunded on failure.
-DEFAULT_COSTS: dict[str, int] = {name: row.mock_credits for name, row in job_types.JOB_TYPES.items()}
+DEFAULT_COSTS: dict[str, int] = {
+    "image_generation": 4,
+    "video_generation": 40,
+    "ads_video": 60,
+    "face_swap": 30,
+    "reference_analysis": 10,
+    "asset_ingest": 2,
+}
 
 #: The first tenth of a job's duration is spent ``queued``, the rest ``processing``.
 QUEUED_FRACTION = 0.1

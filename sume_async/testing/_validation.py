@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from starlette.datastructures import QueryParams
 
+from .. import _rules as rules
 from ._errors import validation_error
 from ._pagination import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -71,6 +72,19 @@ class BodyReader:
             raise validation_error({"body": "must be a JSON object"})
         self.body: dict[str, Any] = body
         self.errors: dict[str, str] = {}
+
+    @classmethod
+    def by_schema(cls, operation_id: str, body: Any) -> BodyReader:
+        """A reader that has already applied every rule the schema states for ``operation_id``'s body
+        (the SDK's own checker, :mod:`sume_async._rules`); handlers add only semantic rules."""
+        reader = cls(body)
+        reader.errors.update(rules.body_problems(operation_id, body))
+        return reader
+
+    def value(self, name: str, default: Any = None) -> Any:
+        """A field that passed the schema's rules, else ``default``."""
+        value = self.body.get(name)
+        return default if value is None or name in self.errors else value
 
     def fail(self, name: str, message: str) -> None:
         self.errors.setdefault(name, message)

@@ -60,10 +60,8 @@ def test_verifytypes_score_is_at_least_95_percent() -> None:
     assert score >= MIN_SCORE, f"type completeness {score:.1%} < {MIN_SCORE:.0%}:\n" + "\n".join(problems)
 
 
-#: SDK types still private in public signatures, each with the change that makes it public:
-#: issue 18's one public ``NOT_GIVEN`` sentinel replaces both (``with_options(timeout=)`` and the
-#: waits' ``timeout=`` default). Remove a name here when it is exported.
-PENDING = frozenset({"sume_async._options.NotGiven", "sume_async._waiting._Default"})
+#: SDK types still private in public signatures, each with the change that makes it public (none).
+PENDING: frozenset[str] = frozenset()
 
 
 def _leaves(annotation: object, found: set[object]) -> None:

@@ -20,21 +20,28 @@ from sume_async.cli._tools import CATALOGUE
 pytestmark = pytest.mark.anyio
 
 READ = {
-    "account.me",
-    "credits.get",
-    "brand.list",
-    "brand.current",
-    "avatars.list",
-    "avatars.get",
-    "jobs.list",
-    "jobs.get",
-    "jobs.result",
-    "jobs.wait",
-    "assets.search",
-    "assets.get",
+    "account_me",
+    "credits_get",
+    "brand_list",
+    "brand_current",
+    "avatars_list",
+    "avatars_get",
+    "jobs_list",
+    "jobs_get",
+    "jobs_result",
+    "jobs_wait",
+    "assets_search",
+    "assets_get",
 }
-WRITE = {"uploads.asset_video", "jobs.download"}
-PAID = {"images.generate", "videos.generate", "ads.videos.create", "face-swap.create", "reference-analysis.create"}
+WRITE = {"jobs_download"}
+PAID = {
+    "images_generate",
+    "videos_generate",
+    "ads_videos_create",
+    "face_swap_create",
+    "reference_analysis_create",
+    "assets_upload",
+}
 
 
 @asynccontextmanager
@@ -71,76 +78,77 @@ async def test_read_only_by_default_over_stdio(cli: Cli) -> None:
         tools = (await client.list_tools()).tools
         assert {t.name for t in tools} == READ
         by_name = {t.name: t for t in tools}
-        limit = by_name["jobs.list"].input_schema["properties"]["limit"]
+        limit = by_name["jobs_list"].input_schema["properties"]["limit"]
         assert (limit["minimum"], limit["maximum"]) == (1, 100)
         # A paid tool is refused without --allow-paid, even when called by name; nothing is created.
         before = len(cli.mock.jobs)
-        refused = await client.call_tool("images.generate", {"prompt": "x"})
+        refused = await client.call_tool("images_generate", {"prompt": "x"})
         assert refused.is_error and len(cli.mock.jobs) == before
-        listed = payload(await client.call_tool("jobs.list", {"limit": 5}))
+        listed = payload(await client.call_tool("jobs_list", {"limit": 5}))
         assert set(listed) == {"data", "next_cursor"}
 
 
 async def test_paid_flow_errors_and_a_cancelled_wait(cli: Cli, tmp_path: Path, anyio_backend: str) -> None:
     before = len(cli.mock.jobs)
-    async with session(cli, "--allow-paid", "--allow-write") as client:
+    async with session(cli, "--allow-paid", f"--allow-write={tmp_path}") as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
         assert set(tools) == READ | WRITE | PAID
         # The schemas carry the SDK's constraints: enums, ranges, https-only URLs.
-        props = tools["videos.generate"].input_schema["properties"]
-        assert {"480p", "720p"} == set(props["resolution"]["anyOf"][0]["enum"])
-        assert (props["duration"]["anyOf"][0]["minimum"], props["duration"]["anyOf"][0]["maximum"]) == (4, 15)
-        assert tools["reference-analysis.create"].input_schema["properties"]["url"]["pattern"].startswith("^https://")
+        props = tools["videos_generate"].input_schema["properties"]
+        assert {"480p", "720p"} == set(props["resolution"]["enum"])
+        assert (props["duration"]["minimum"], props["duration"]["maximum"]) == (4, 15)
+        assert tools["videos_generate"].input_schema["additionalProperties"] is False
+        assert tools["reference_analysis_create"].input_schema["properties"]["url"]["pattern"].startswith("^https://")
 
-        job = payload(await client.call_tool("images.generate", {"prompt": "a red bicycle", "aspect_ratio": "1:1"}))
+        job = payload(await client.call_tool("images_generate", {"prompt": "a red bicycle", "aspect_ratio": "1:1"}))
         assert job["status"] == "queued" and len(cli.mock.jobs) == before + 1
         progress: list[float] = []
 
         async def on_progress(value: float, total: float | None, message: str | None) -> None:
             progress.append(value)
 
-        done = await client.call_tool("jobs.wait", {"job_id": job["id"]}, progress_callback=on_progress)
+        done = await client.call_tool("jobs_wait", {"job_id": job["id"]}, progress_callback=on_progress)
         assert not done.is_error
         result = payload(done)
         assert result["status"] == "completed" and result["result"]["outputs"][0]["url"].startswith("http")
 
         # Invalid arguments: tool errors, nothing created.
-        bad = await client.call_tool("videos.generate", {"prompt": "x", "duration": 99})
+        bad = await client.call_tool("videos_generate", {"prompt": "x", "duration": 99})
         assert bad.is_error and "duration" in bad.content[0].text
-        bad_url = await client.call_tool("reference-analysis.create", {"url": "http://insecure.example/reel"})
+        bad_url = await client.call_tool("reference_analysis_create", {"url": "http://insecure.example/reel"})
         assert bad_url.is_error
-        api_error = await client.call_tool("jobs.get", {"job_id": "job_missing"})
+        api_error = await client.call_tool("jobs_get", {"job_id": "job_missing"})
         assert api_error.is_error and payload(api_error)["code"] == "not_found"
         assert payload(api_error)["request_id"]
         assert len(cli.mock.jobs) == before + 1
 
         # A wait that would take forever, cancelled by the client: the server stops polling and lives on.
-        slow = payload(await client.call_tool("videos.generate", {"prompt": "slow", "duration": 4}))
+        slow = payload(await client.call_tool("videos_generate", {"prompt": "slow", "duration": 4}))
         cli.mock.set_job_duration(slow["id"], 1e6)
         progress.clear()
         with anyio.move_on_after(1.8):
-            await client.call_tool("jobs.wait", {"job_id": slow["id"]}, progress_callback=on_progress)
+            await client.call_tool("jobs_wait", {"job_id": slow["id"]}, progress_callback=on_progress)
             pytest.fail("the wait should have been cancelled")
         assert progress, "a long wait reports progress"
         polls = cli.mock.route_counts
         await anyio.sleep(1.0)
         assert cli.mock.route_counts["GET /jobs/{jobId}"] == polls["GET /jobs/{jobId}"], "still polling"
-        me = payload(await client.call_tool("account.me", {}))
+        me = payload(await client.call_tool("account_me", {}))
         assert me["workspace"]["id"]
 
-        # --allow-write: jobs.download saves the outputs where the agent says.
+        # --allow-write DIR: jobs_download saves the outputs where the agent says.
         target = tmp_path / f"dl-{anyio_backend}"
-        saved = payload(await client.call_tool("jobs.download", {"job_id": job["id"], "directory": str(target)}))
+        saved = payload(await client.call_tool("jobs_download", {"job_id": job["id"], "directory": str(target)}))
         media = cli.mock.media(job["id"])
         assert [f["bytes"] for f in saved["files"]] == [m.size for m in media]
         assert all(Path(f["path"]).parent == target for f in saved["files"])
 
-        # uploads.asset_video: the ingest job comes back, never the upload's URL or object key.
+        # assets_upload: the ingest job comes back, never the upload's URL or object key.
         video = tmp_path / f"scene-{anyio_backend}.mp4"
         video.write_bytes(b"\x03" * 2048)
-        uploaded = await client.call_tool("uploads.asset_video", {"path": str(video), "title": "From an agent"})
+        uploaded = await client.call_tool("assets_upload", {"path": str(video), "title": "From an agent"})
         text = uploaded.content[0].text
         assert not uploaded.is_error and json.loads(text)["type"] == "asset_ingest"
         assert not any(u.object_key in text for u in cli.mock.uploads.values())
-        missing = await client.call_tool("uploads.asset_video", {"path": str(tmp_path / "nope.mp4")})
+        missing = await client.call_tool("assets_upload", {"path": str(tmp_path / "nope.mp4")})
         assert missing.is_error and payload(missing)["code"] == "invalid_input"

@@ -19,13 +19,16 @@ def test_the_table_has_a_row_for_every_job_type_in_the_schema_and_no_other() -> 
     assert sorted(job_types.JOB_TYPES) == sorted(enum) == sorted(str(t) for t in JobType)
     for name, row in job_types.JOB_TYPES.items():
         assert str(row.type) == name
-        assert row.default_timeout > 0 and row.mock_seconds > 0 and row.mock_credits > 0 and row.feature
+        assert row.default_timeout > 0 and row.feature
 
 
 def test_the_mock_defaults_come_from_the_table() -> None:
+    from sume_async.testing._lifecycle import DEFAULT_COSTS, DEFAULT_DURATIONS
+
     mock = MockSume()
-    assert mock.durations == {name: row.mock_seconds for name, row in job_types.JOB_TYPES.items()}
-    assert mock.job_costs == {name: row.mock_credits for name, row in job_types.JOB_TYPES.items()}
+    assert set(mock.durations) == set(mock.job_costs) == set(job_types.JOB_TYPES)
+    assert mock.durations == DEFAULT_DURATIONS and mock.job_costs == DEFAULT_COSTS
+    assert all(seconds > 0 for seconds in DEFAULT_DURATIONS.values()) and all(DEFAULT_COSTS.values())
     assert set(FEATURES) == {row.feature for row in job_types.JOB_TYPES.values()}
     mock.close()
 

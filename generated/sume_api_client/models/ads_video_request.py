@@ -17,9 +17,13 @@ class AdsVideoRequest:
     """The JSON body of a request (``AdsVideoRequest``)."""
 
     avatar_id: str
+    """ An avatar id (see `listAvatars`). """
     script: str
+    """ What the avatar says. """
     aspect_ratio: str | Unset = UNSET
+    """ Width:height, e.g. 9:16. """
     product_image_url: str | Unset = UNSET
+    """ An HTTPS URL of the product image. """
     reference_image_urls: list[str] | Unset = UNSET
     """ HTTPS URLs. """
     style: AdsVideoStyle | Unset = UNSET

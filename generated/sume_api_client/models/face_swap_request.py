@@ -16,6 +16,7 @@ class FaceSwapRequest:
     """The JSON body of a request (``FaceSwapRequest``)."""
 
     avatar_ids: list[str]
+    """ Avatar ids, one job each. """
     media_url: str
     """ The `media_url` of a `face_swap_source_video` upload. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

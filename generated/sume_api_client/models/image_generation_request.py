@@ -16,12 +16,17 @@ class ImageGenerationRequest:
     """The JSON body of a request (``ImageGenerationRequest``)."""
 
     prompt: str
+    """ What to generate. """
     aspect_ratio: str | Unset = UNSET
+    """ Width:height, e.g. 9:16. """
     image_count: int | Unset = UNSET
+    """ Images to make. """
     quality: str | Unset = UNSET
+    """ Output quality. """
     reference_image_urls: list[str] | Unset = UNSET
     """ HTTPS URLs. """
     resolution: str | Unset = UNSET
+    """ Output resolution. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __repr__(self) -> str:

@@ -16,6 +16,7 @@ class ReferenceAnalysisRequest:
     """A public TikTok or Instagram Reel URL."""
 
     url: str
+    """ A public TikTok or Instagram Reel URL. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def __repr__(self) -> str:

@@ -17,10 +17,13 @@ class VideoGenerationRequest:
     """The JSON body of a request (``VideoGenerationRequest``)."""
 
     prompt: str
+    """ What to generate. """
     aspect_ratio: str | Unset = UNSET
+    """ Width:height, e.g. 9:16. """
     duration: int | Unset = UNSET
     """ Seconds. """
     generate_audio: bool | Unset = UNSET
+    """ Generate an audio track. """
     resolution: VideoResolution | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

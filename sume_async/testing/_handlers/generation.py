@@ -6,7 +6,6 @@ eventual result (deterministic media URLs and sizes) is fixed at creation.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,11 +23,6 @@ __all__ = [
     "create_video_generation",
 ]
 
-_ASPECT_RE = re.compile(r"^[1-9]\d{0,2}:[1-9]\d{0,2}$")
-_ASPECT_HINT = "must look like 9:16"
-MAX_PROMPT = 4000
-MAX_IMAGES = 4
-FACE_SWAP_MAX_AVATARS = 10
 FACE_SWAP_OUTPUT_SECONDS = 12.0
 
 
@@ -56,13 +50,9 @@ def _video_output(job_id: str, name: str, size: tuple[int, int], seconds: float)
 
 def create_image_generation(call: Call) -> Reply:
     call.require_access("image_generation")
-    body = BodyReader(call.body)
-    body.string("prompt", required=True, max_length=MAX_PROMPT)
-    aspect = body.pattern("aspect_ratio", _ASPECT_RE, _ASPECT_HINT) or "1:1"
-    count = body.integer("image_count", minimum=1, maximum=MAX_IMAGES) or 1
-    body.https_url_list("reference_image_urls")
-    body.string("resolution", max_length=32)
-    body.string("quality", max_length=32)
+    body = BodyReader.by_schema("createImageGeneration", call.body)
+    aspect = body.value("aspect_ratio", "1:1")
+    count = int(body.value("image_count", 1))
     body.done()
     call.charge(call.cost("image_generation"))
     width, height = _frame(aspect, 1024)
@@ -86,12 +76,10 @@ def create_image_generation(call: Call) -> Reply:
 
 def create_video_generation(call: Call) -> Reply:
     call.require_access("video_generation")
-    body = BodyReader(call.body)
-    body.string("prompt", required=True, max_length=MAX_PROMPT)
-    aspect = body.pattern("aspect_ratio", _ASPECT_RE, _ASPECT_HINT) or "9:16"
-    seconds = body.integer("duration", minimum=4, maximum=15) or 5
-    resolution = body.choice("resolution", ("480p", "720p")) or "720p"
-    body.boolean("generate_audio")
+    body = BodyReader.by_schema("createVideoGeneration", call.body)
+    aspect = body.value("aspect_ratio", "9:16")
+    seconds = int(body.value("duration", 5))
+    resolution = body.value("resolution", "720p")
     body.done()
     call.charge(call.cost("video_generation"))
     size = _frame(aspect, 480 if resolution == "480p" else 720)
@@ -106,13 +94,11 @@ def create_video_generation(call: Call) -> Reply:
 
 def create_ads_video(call: Call) -> Reply:
     call.require_access("ads_video")
-    body = BodyReader(call.body)
-    avatar_id = body.string("avatar_id", required=True, max_length=200)
-    script = body.string("script", required=True, max_length=5000)
-    style = body.choice("style", ("talking_head", "ugc")) or "talking_head"
-    aspect = body.pattern("aspect_ratio", _ASPECT_RE, _ASPECT_HINT) or "9:16"
-    body.https_url_list("reference_image_urls")
-    body.https_url("product_image_url")
+    body = BodyReader.by_schema("createAdsVideo", call.body)
+    avatar_id = body.value("avatar_id")
+    script = body.value("script")
+    style = body.value("style", "talking_head")
+    aspect = body.value("aspect_ratio", "9:16")
     if avatar_id is not None:
         avatar = avatar_by_id(avatar_id)
         capability = "talking_head" if style == "talking_head" else "ugc_ad"
@@ -136,11 +122,9 @@ def create_ads_video(call: Call) -> Reply:
 def create_face_swap(call: Call) -> Reply:
     """One job per avatar; the first is the primary ``job_id``. Charged per avatar, all or nothing."""
     call.require_access("face_swap")
-    body = BodyReader(call.body)
-    media_url = body.string("media_url", required=True, max_length=2048)
-    avatar_ids = body.string_list("avatar_ids", required=True, min_items=1, max_items=FACE_SWAP_MAX_AVATARS)
-    if len(set(avatar_ids)) != len(avatar_ids):
-        body.fail("avatar_ids", "must not repeat an avatar")
+    body = BodyReader.by_schema("createFaceSwap", call.body)
+    media_url = body.value("media_url")
+    avatar_ids: list[str] = body.value("avatar_ids", [])
     for avatar_id in avatar_ids:
         avatar = avatar_by_id(avatar_id)
         if avatar is None or not avatar["capabilities"]["face_swap"]:
@@ -192,8 +176,8 @@ def _platform(url: str) -> str | None:
 
 def create_reference_analysis(call: Call) -> Reply:
     call.require_access("reference_analysis")
-    body = BodyReader(call.body)
-    url = body.https_url("url", required=True)
+    body = BodyReader.by_schema("createReferenceAnalysis", call.body)
+    url = body.value("url")
     if url is not None and _platform(url) is None:
         body.fail("url", "must be a public TikTok video or Instagram Reel URL")
     body.done()

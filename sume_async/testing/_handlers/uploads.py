@@ -33,11 +33,13 @@ def _safe_name(filename: str) -> str:
 
 
 def create_upload_presign(call: Call) -> Reply:
-    body = BodyReader(call.body)
-    filename = body.string("filename", required=True, max_length=255)
-    content_type = body.string("content_type", required=True, max_length=120)
-    size = body.integer("size_bytes", required=True, minimum=1, maximum=MAX_UPLOAD_BYTES)
-    purpose = body.choice("purpose", UPLOAD_PURPOSES, required=True)
+    body = BodyReader.by_schema("createUploadPresign", call.body)
+    filename = body.value("filename")
+    content_type = body.value("content_type")
+    size = body.value("size_bytes")
+    purpose = body.value("purpose")
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        body.fail("size_bytes", f"must be at most {MAX_UPLOAD_BYTES}")
     if content_type is not None and not _CONTENT_TYPE_RE.match(content_type):
         body.fail("content_type", "must be a video content type such as video/mp4")
     body.done()
@@ -83,9 +85,9 @@ def create_asset(call: Call) -> Reply:
     ``GET /assets`` and search once the ingest job completes.
     """
     call.require_access("asset_ingest")
-    body = BodyReader(call.body)
-    object_key = body.string("object_key", required=True, max_length=1024)
-    title = body.string("title", max_length=200)
+    body = BodyReader.by_schema("createAsset", call.body)
+    object_key = body.value("object_key")
+    title = body.value("title")
     upload: UploadRecord | None = None
     if object_key is not None:
         upload_id = call.runtime.store.upload_by_key.get(object_key)
