@@ -105,7 +105,7 @@ async def main(args: argparse.Namespace) -> None:
             else:
                 print(f"  completed {outcome.id} ({outcome.type_})", flush=True)
         print(("\n" if INTERACTIVE else "") + f"  done in {anyio.current_time() - started:.1f}s", end="")
-        print(f": {len(completed)} completed, {len(failures)} failed{simulated if failures else ''}")
+        print(f": {len(completed)} completed, {len(failures)} failed{simulated if failures else ''}, {len(jobs)} total")
         if INTERACTIVE:
             for failure in failures:
                 print(f"  ! {type(failure).__name__}{simulated}: {failure}")
