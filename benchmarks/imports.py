@@ -23,7 +23,7 @@ TARGET_ADDED_MS = 50.0
 STATEMENTS = {
     "python (no import)": "pass",
     "import httpx": "import httpx",
-    "import sume_api_client": "import sume_api_client",
+    "import sume_async._generated": "import sume_async._generated",
     "import sume_async": "import sume_async",
 }
 #: Bytecode caches must be writable, or every run would time the compiler rather than the import.
@@ -70,12 +70,12 @@ def _importtime(statement: str) -> list[tuple[str, int, int, int]]:
 
 
 def _group(module: str) -> str:
-    if module.startswith("sume_api_client.models"):
-        return "sume_api_client.models"
-    if module.startswith("sume_api_client.api"):
-        return "sume_api_client.api (endpoint modules)"
-    if module.startswith("sume_api_client"):
-        return "sume_api_client (client, types, errors)"
+    if module.startswith("sume_async._generated.models"):
+        return "sume_async._generated.models"
+    if module.startswith("sume_async._generated.api"):
+        return "sume_async._generated.api (endpoint modules)"
+    if module.startswith("sume_async._generated"):
+        return "sume_async._generated (client, types, errors)"
     if module.startswith("sume_async.resources"):
         return "sume_async.resources"
     if module.startswith("sume_async"):
@@ -99,7 +99,7 @@ def _added_by_sume_async() -> tuple[float, dict[str, float], dict[str, float]]:
     groups: dict[str, float] = defaultdict(float)
     for module, self_us, _, _ in extra:
         groups[_group(module)] += self_us / 1000
-    modules = {m: cum / 1000 for m, _, cum, _ in extra if m.startswith(("sume_async", "sume_api_client"))}
+    modules = {m: cum / 1000 for m, _, cum, _ in extra if m.startswith("sume_async")}
     return total, dict(groups), modules
 
 
@@ -154,7 +154,7 @@ def run(*, quick: bool = False, runs: int | None = None) -> dict[str, Any]:
     )
     # Heaviest SDK modules by cumulative time (their children included).
     heavy = sorted(((name, median(v)) for name, v in modules.items()), key=lambda r: -r[1])[:12]
-    table("Heaviest sume_async / sume_api_client modules (cumulative ms, median)", ["module", "ms"], heavy)
+    table("Heaviest sume_async modules (cumulative ms, median)", ["module", "ms"], heavy)
     return clean(
         {
             "runs": n,

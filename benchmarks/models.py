@@ -60,7 +60,7 @@ def sample_page(size: int = PAGE_SIZE) -> dict[str, Any]:
 
 def stock_models(scratch: Path) -> ModuleType:
     """The models package generated from the same schema and config by the stock templates."""
-    package = scratch / "stock_sume_api_client"
+    package = scratch / "stock_generated"
     subprocess.run(
         [
             sys.executable, "-m", "openapi_python_client", "generate",
@@ -75,7 +75,7 @@ def stock_models(scratch: Path) -> ModuleType:
     )  # fmt: skip
     sys.path.insert(0, str(scratch))
     try:
-        return importlib.import_module("stock_sume_api_client.models")
+        return importlib.import_module("stock_generated.models")
     finally:
         sys.path.remove(str(scratch))
 
@@ -90,7 +90,7 @@ def per_call_us(fn: Callable[[], object], number: int) -> float:
 
 
 def run(*, quick: bool = False, runs: int | None = None) -> dict[str, Any]:
-    from sume_api_client import models as ours
+    from sume_async._generated import models as ours
 
     rounds = runs or (3 if quick else 9)
     job_calls = 2_000 if quick else 20_000

@@ -66,11 +66,10 @@ class CannedJobTransport(httpx.AsyncBaseTransport):
 
 
 async def _variants(transport: httpx.AsyncBaseTransport) -> tuple[dict[str, Any], list[Any]]:
-    from sume_api_client.api.jobs import get_job
-    from sume_api_client.client import Client
-    from sume_api_client.models import Job
-
     from sume_async import AsyncSume
+    from sume_async._generated.api.jobs import get_job
+    from sume_async._generated.client import Client
+    from sume_async._generated.models import Job
 
     auth = {"Authorization": f"Bearer {API_KEY}"}
     # The SDK-owned httpx client (given only the transport), and a caller's own http_client.

@@ -85,9 +85,8 @@ async def _first_job(mock: Any) -> None:
 
 
 async def _measure(total: int, page: int, rounds: int, live_rounds: int) -> dict[str, Any]:
-    from sume_api_client.models import Job
-
     from sume_async import AsyncSume
+    from sume_async._generated.models import Job
     from sume_async.testing import DEFAULT_API_KEY, ManualClock, MockSume
 
     mock = MockSume(clock=ManualClock(), credits=10**9)

@@ -1,6 +1,6 @@
 """Rebuild the generated low-level client from the schema snapshot.
 
-    python scripts/generate.py            # rewrite generated/sume_api_client
+    python scripts/generate.py            # rewrite generated/_generated
     python scripts/generate.py --check    # fail, naming the files, if it is stale
 
 The generator writes into a scratch folder; a scripted post-step then adds what
@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "openapi" / "openapi.json"
 CONFIG = ROOT / "openapi" / "config.yaml"
 TEMPLATES = ROOT / "openapi" / "templates"
-PACKAGE = "sume_api_client"
+#: The folder the generator writes; the wheel ships it as the private ``sume_async._generated``.
+PACKAGE = "_generated"
 TARGET = ROOT / "generated" / PACKAGE
 
 RUFF_ARGS = ["--isolated", "--line-length", "120", "--target-version", "py311"]

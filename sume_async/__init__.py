@@ -44,78 +44,79 @@ from ._version import __version__
 from ._waiting import JobStream, PollPolicy, Timeout
 
 if TYPE_CHECKING:
-    from sume_api_client.literals import AdsVideoStyleValue as AdsVideoStyleValue
-    from sume_api_client.literals import JobStatusValue as JobStatusValue
-    from sume_api_client.literals import JobTypeValue as JobTypeValue
-    from sume_api_client.literals import UploadPurposeValue as UploadPurposeValue
-    from sume_api_client.literals import VideoResolutionValue as VideoResolutionValue
-    from sume_api_client.models import Account as Account
-    from sume_api_client.models import AccountUser as AccountUser
-    from sume_api_client.models import AdsVideoStyle as AdsVideoStyle
-    from sume_api_client.models import ApiKeyInfo as ApiKeyInfo
-    from sume_api_client.models import Asset as Asset
-    from sume_api_client.models import AssetMetadata as AssetMetadata
-    from sume_api_client.models import AssetSearch as AssetSearch
-    from sume_api_client.models import Avatar as Avatar
-    from sume_api_client.models import AvatarCapabilities as AvatarCapabilities
-    from sume_api_client.models import AvatarVisibility as AvatarVisibility
-    from sume_api_client.models import Brand as Brand
-    from sume_api_client.models import BrandImage as BrandImage
-    from sume_api_client.models import Credits as Credits
-    from sume_api_client.models import GetAssetSearchMode as GetAssetSearchMode
-    from sume_api_client.models import Job as Job
-    from sume_api_client.models import JobErrorInfo as JobErrorInfo
-    from sume_api_client.models import JobOutput as JobOutput
-    from sume_api_client.models import JobResult as JobResult
-    from sume_api_client.models import JobStatus as JobStatus
-    from sume_api_client.models import JobType as JobType
-    from sume_api_client.models import JobWithResult as JobWithResult
-    from sume_api_client.models import ListAssetsSearchMode as ListAssetsSearchMode
-    from sume_api_client.models import ListAssetsSort as ListAssetsSort
-    from sume_api_client.models import Upload as Upload
-    from sume_api_client.models import UploadPurpose as UploadPurpose
-    from sume_api_client.models import VideoResolution as VideoResolution
-    from sume_api_client.models import Workspace as Workspace
-
+    from ._doctor import DoctorReport as DoctorReport
+    from ._doctor import doctor as doctor
+    from ._generated.literals import AdsVideoStyleValue as AdsVideoStyleValue
+    from ._generated.literals import JobStatusValue as JobStatusValue
+    from ._generated.literals import JobTypeValue as JobTypeValue
+    from ._generated.literals import UploadPurposeValue as UploadPurposeValue
+    from ._generated.literals import VideoResolutionValue as VideoResolutionValue
+    from ._generated.models import Account as Account
+    from ._generated.models import AccountUser as AccountUser
+    from ._generated.models import AdsVideoStyle as AdsVideoStyle
+    from ._generated.models import ApiKeyInfo as ApiKeyInfo
+    from ._generated.models import Asset as Asset
+    from ._generated.models import AssetMetadata as AssetMetadata
+    from ._generated.models import AssetSearch as AssetSearch
+    from ._generated.models import Avatar as Avatar
+    from ._generated.models import AvatarCapabilities as AvatarCapabilities
+    from ._generated.models import AvatarVisibility as AvatarVisibility
+    from ._generated.models import Brand as Brand
+    from ._generated.models import BrandImage as BrandImage
+    from ._generated.models import Credits as Credits
+    from ._generated.models import GetAssetSearchMode as GetAssetSearchMode
+    from ._generated.models import Job as Job
+    from ._generated.models import JobErrorInfo as JobErrorInfo
+    from ._generated.models import JobOutput as JobOutput
+    from ._generated.models import JobResult as JobResult
+    from ._generated.models import JobStatus as JobStatus
+    from ._generated.models import JobType as JobType
+    from ._generated.models import JobWithResult as JobWithResult
+    from ._generated.models import Upload as Upload
+    from ._generated.models import UploadPurpose as UploadPurpose
+    from ._generated.models import VideoResolution as VideoResolution
+    from ._generated.models import Workspace as Workspace
     from ._raw_views import AsyncSumeWithRawResponse as AsyncSumeWithRawResponse
+    from .resources.assets import AssetFilters as AssetFilters
     from .resources.uploads import UploadedFile as UploadedFile
 
 #: Exported names loaded on first use (PEP 562): the models, and what pulls in the resources.
 _LAZY = {
-    "Account": "sume_api_client.models",
-    "AccountUser": "sume_api_client.models",
-    "AdsVideoStyle": "sume_api_client.models",
-    "ApiKeyInfo": "sume_api_client.models",
-    "Asset": "sume_api_client.models",
-    "AssetMetadata": "sume_api_client.models",
-    "AssetSearch": "sume_api_client.models",
-    "Avatar": "sume_api_client.models",
-    "AvatarCapabilities": "sume_api_client.models",
-    "AvatarVisibility": "sume_api_client.models",
-    "Brand": "sume_api_client.models",
-    "BrandImage": "sume_api_client.models",
-    "Credits": "sume_api_client.models",
-    "GetAssetSearchMode": "sume_api_client.models",
-    "Job": "sume_api_client.models",
-    "JobErrorInfo": "sume_api_client.models",
-    "JobOutput": "sume_api_client.models",
-    "JobResult": "sume_api_client.models",
-    "JobStatus": "sume_api_client.models",
-    "JobType": "sume_api_client.models",
-    "JobWithResult": "sume_api_client.models",
-    "ListAssetsSearchMode": "sume_api_client.models",
-    "ListAssetsSort": "sume_api_client.models",
-    "Upload": "sume_api_client.models",
-    "UploadPurpose": "sume_api_client.models",
-    "VideoResolution": "sume_api_client.models",
-    "Workspace": "sume_api_client.models",
+    "Account": "sume_async._generated.models",
+    "AccountUser": "sume_async._generated.models",
+    "AdsVideoStyle": "sume_async._generated.models",
+    "ApiKeyInfo": "sume_async._generated.models",
+    "Asset": "sume_async._generated.models",
+    "AssetMetadata": "sume_async._generated.models",
+    "AssetSearch": "sume_async._generated.models",
+    "Avatar": "sume_async._generated.models",
+    "AvatarCapabilities": "sume_async._generated.models",
+    "AvatarVisibility": "sume_async._generated.models",
+    "Brand": "sume_async._generated.models",
+    "BrandImage": "sume_async._generated.models",
+    "Credits": "sume_async._generated.models",
+    "GetAssetSearchMode": "sume_async._generated.models",
+    "Job": "sume_async._generated.models",
+    "JobErrorInfo": "sume_async._generated.models",
+    "JobOutput": "sume_async._generated.models",
+    "JobResult": "sume_async._generated.models",
+    "JobStatus": "sume_async._generated.models",
+    "JobType": "sume_async._generated.models",
+    "JobWithResult": "sume_async._generated.models",
+    "Upload": "sume_async._generated.models",
+    "UploadPurpose": "sume_async._generated.models",
+    "VideoResolution": "sume_async._generated.models",
+    "Workspace": "sume_async._generated.models",
     "UploadedFile": "sume_async.resources.uploads",
+    "AssetFilters": "sume_async.resources.assets",
+    "DoctorReport": "sume_async._doctor",
+    "doctor": "sume_async._doctor",
     "AsyncSumeWithRawResponse": "sume_async._raw_views",
-    "AdsVideoStyleValue": "sume_api_client.literals",
-    "JobStatusValue": "sume_api_client.literals",
-    "JobTypeValue": "sume_api_client.literals",
-    "UploadPurposeValue": "sume_api_client.literals",
-    "VideoResolutionValue": "sume_api_client.literals",
+    "AdsVideoStyleValue": "sume_async._generated.literals",
+    "JobStatusValue": "sume_async._generated.literals",
+    "JobTypeValue": "sume_async._generated.literals",
+    "UploadPurposeValue": "sume_async._generated.literals",
+    "VideoResolutionValue": "sume_async._generated.literals",
 }
 
 
@@ -147,6 +148,7 @@ __all__ = [
     "AdsVideoStyleValue",
     "ApiKeyInfo",
     "Asset",
+    "AssetFilters",
     "AssetMetadata",
     "AssetSearch",
     "AsyncPager",
@@ -163,6 +165,7 @@ __all__ = [
     "ClusterError",
     "ConflictError",
     "Credits",
+    "DoctorReport",
     "DownloadError",
     "EventLoopError",
     "GetAssetSearchMode",
@@ -182,8 +185,6 @@ __all__ = [
     "JobType",
     "JobTypeValue",
     "JobWithResult",
-    "ListAssetsSearchMode",
-    "ListAssetsSort",
     "NotFoundError",
     "NotGiven",
     "Page",
@@ -205,4 +206,5 @@ __all__ = [
     "VideoResolutionValue",
     "Workspace",
     "__version__",
+    "doctor",
 ]

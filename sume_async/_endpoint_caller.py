@@ -13,10 +13,9 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar, cast
 
-from sume_api_client.client import Client
-from sume_api_client.types import Response
-
 from ._errors import APIResponseValidationError, SumeError
+from ._generated.client import Client
+from ._generated.types import Response
 from ._options import RequestOptions, context_for, current_call
 from ._transport import Requester, response_received
 

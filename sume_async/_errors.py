@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sume_api_client.models import Job
+    from ._generated.models import Job
 
 __all__ = [
     "APIConnectionError",

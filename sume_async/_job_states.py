@@ -6,9 +6,8 @@ still running: a wait keeps polling instead of returning early or crashing.
 
 from __future__ import annotations
 
-from sume_api_client.models import Job, JobType
-
 from . import _job_types as job_types
+from ._generated.models import Job, JobType
 
 SUCCEEDED = frozenset({"completed"})
 FAILED = frozenset({"failed", "canceled", "expired"})

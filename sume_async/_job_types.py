@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 import attrs
-from sume_api_client.models import JobType
+
+from ._generated.models import JobType
 
 __all__ = ["IMAGE_TIMEOUT", "JOB_TYPES", "UNKNOWN", "VIDEO_TIMEOUT", "JobTypeInfo", "info"]
 

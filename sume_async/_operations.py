@@ -19,11 +19,11 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 import attrs
-from sume_api_client.literals import UploadPurposeValue
-from sume_api_client.models import JobType
 
 from . import _rules as rules
 from ._errors import InvalidInputError
+from ._generated.literals import UploadPurposeValue
+from ._generated.models import JobType
 
 __all__ = ["OPERATIONS", "Access", "LocalSource", "Operation", "for_batch_kind", "for_mcp_tool"]
 
@@ -68,10 +68,9 @@ class Operation:
     summary: str
     #: The batch row ``kind``; ``None``: not offered in batches.
     batch_kind: str | None
-    #: The CLI command's words (``("images", "generate")``); ``None``: no CLI command.
-    cli_command: tuple[str, ...] | None
-    #: The MCP tool name (``[A-Za-z0-9_-]`` only); ``None``: no tool.
-    mcp_tool: str | None
+    #: Offered as a CLI command / an MCP tool (named after the call: :attr:`cli_command`, :attr:`mcp_tool`).
+    in_cli: bool = True
+    in_mcp: bool = True
     #: How many jobs one call creates, from its arguments (Face Swap: one per avatar).
     jobs_per_create: Callable[[Mapping[str, Any]], int] = _one
     #: A local file a front end may give instead of a URL field (Face Swap's source video).
@@ -83,6 +82,16 @@ class Operation:
     def name(self) -> str:
         """``images.generate``: the SDK call, as users write it."""
         return ".".join((*self.client_path, self.method))
+
+    @property
+    def cli_command(self) -> tuple[str, ...] | None:
+        """The CLI command's words: the call's, kebab-cased (``("face-swap", "create")``); ``None``: none."""
+        return tuple(part.replace("_", "-") for part in (*self.client_path, self.method)) if self.in_cli else None
+
+    @property
+    def mcp_tool(self) -> str | None:
+        """The MCP tool's name: the call's, joined by ``_`` (``ads_videos_create``); ``None``: none."""
+        return "_".join((*self.client_path, self.method)) if self.in_mcp else None
 
     def body_schema(self) -> Mapping[str, Any]:
         return rules.body_schema(self.operation_id)
@@ -132,8 +141,6 @@ _ROWS = (
         gate="paid",
         summary="Generate images from a prompt.",
         batch_kind="image",
-        cli_command=("images", "generate"),
-        mcp_tool="images_generate",
     ),
     Operation(
         operation_id="createVideoGeneration",
@@ -144,8 +151,6 @@ _ROWS = (
         gate="paid",
         summary="Generate a video from a prompt.",
         batch_kind="video",
-        cli_command=("videos", "generate"),
-        mcp_tool="videos_generate",
     ),
     Operation(
         operation_id="createAdsVideo",
@@ -156,8 +161,6 @@ _ROWS = (
         gate="paid",
         summary="Create a talking-head or UGC ad video with an avatar.",
         batch_kind="ads_video",
-        cli_command=("ads", "videos", "create"),
-        mcp_tool="ads_videos_create",
     ),
     Operation(
         operation_id="createFaceSwap",
@@ -168,8 +171,6 @@ _ROWS = (
         gate="paid",
         summary="Swap avatars' faces onto an uploaded video: one job per avatar.",
         batch_kind="face_swap",
-        cli_command=("face-swap", "create"),
-        mcp_tool="face_swap_create",
         jobs_per_create=_per_avatar,
         local_source=LocalSource(param="source", field="media_url", purpose="face_swap_source_video"),
     ),
@@ -182,8 +183,6 @@ _ROWS = (
         gate="paid",
         summary="Analyze a public TikTok or Instagram Reel.",
         batch_kind="reference_analysis",
-        cli_command=("reference-analysis", "create"),
-        mcp_tool="reference_analysis_create",
     ),
     Operation(
         operation_id="createAsset",
@@ -195,8 +194,6 @@ _ROWS = (
         gate="paid",
         summary="Upload a video into the Asset Library and start its ingest job.",
         batch_kind=None,
-        cli_command=("assets", "upload"),
-        mcp_tool="assets_upload",
         body_arguments=False,
     ),
 )

@@ -20,10 +20,9 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from sume_api_client.rules import OPERATIONS
-
 from . import _validation as validation
 from ._errors import InvalidInputError
+from ._generated.rules import OPERATIONS
 
 __all__ = [
     "OPERATIONS",

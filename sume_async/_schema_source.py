@@ -91,6 +91,9 @@ def check_openapi3(doc: Any, *, strict: bool = True) -> None:
         raise SchemaError("not an OpenAPI 3.x document: `info` is missing")
     if not isinstance(doc.get("paths"), dict) or not doc["paths"]:
         raise SchemaError("the schema has no `paths`: refusing to replace the snapshot with it")
+    problem = _shape_problem(doc)
+    if problem is not None:
+        raise SchemaError(f"not a well-formed OpenAPI document: {problem}")
     if strict:
         from openapi_spec_validator import validate
 
@@ -101,6 +104,34 @@ def check_openapi3(doc: Any, *, strict: bool = True) -> None:
             text = getattr(exc, "message", None) or (f"cannot resolve {exc.ref}" if hasattr(exc, "ref") else exc)
             message = _shorten(str(text))
             raise SchemaError(f"invalid OpenAPI {version} at {where}: {message}") from exc
+
+
+_OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _shape_problem(doc: dict[str, Any]) -> str | None:
+    """Where ``doc`` has the wrong JSON type for what a comparison walks, if anywhere (one line)."""
+    for template, item in doc["paths"].items():
+        if not isinstance(item, dict):
+            return f"paths/{template} is a JSON {type(item).__name__}, not an object"
+        if not isinstance(item.get("parameters", []), list):
+            return f"paths/{template}/parameters is not a list"
+        for method in _OPERATIONS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            if not isinstance(operation, dict):
+                return f"paths/{template}/{method} is not an object"
+            for key, kind in (("parameters", list), ("responses", dict), ("requestBody", dict), ("tags", list)):
+                if key in operation and not isinstance(operation[key], kind):
+                    return f"paths/{template}/{method}/{key} is not {'a list' if kind is list else 'an object'}"
+    components = doc.get("components", {})
+    if not isinstance(components, dict):
+        return "components is not an object"
+    for section, entries in components.items():
+        if not isinstance(entries, dict):
+            return f"components/{section} is not an object"
+    return None
 
 
 def _shorten(text: str, limit: int = 200) -> str:

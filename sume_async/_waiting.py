@@ -33,7 +33,6 @@ from typing import Any, Generic, Self, TypeVar, cast
 import anyio
 import attrs
 from anyio.abc import TaskGroup
-from sume_api_client.models import Job
 
 from . import _job_states as job_states
 from . import _job_types as job_types
@@ -45,6 +44,7 @@ from ._errors import (
     JobTimeoutError,
     SumeError,
 )
+from ._generated.models import Job
 from ._options import NotGiven
 from ._poll_gate import PollGate
 from ._retries import should_retry

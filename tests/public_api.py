@@ -14,7 +14,7 @@ from sume_async import AsyncSume
 PUBLIC_MODULES = (sume_async, sume_async.batch, sume_async.testing)
 #: Generated from the schema: their fields are documented by its descriptions (rendered from the
 #: attrs fields), their methods by the template.
-MODELS_MODULE = "sume_api_client"
+MODELS_MODULE = "sume_async._generated"
 
 
 def public_names() -> list[tuple[str, Any]]:
@@ -56,7 +56,9 @@ def constructed_by_users(cls: type) -> bool:
 
 
 #: Public classes only the SDK instantiates: their constructors are not part of the documented API.
-BUILT_BY_THE_SDK = frozenset({"AsyncPager", "AsyncSumeWithRawResponse", "JobStream", "RawResponse", "UploadedFile"})
+BUILT_BY_THE_SDK = frozenset(
+    {"AsyncPager", "AsyncSumeWithRawResponse", "DoctorReport", "JobStream", "RawResponse", "UploadedFile"}
+)
 
 
 def public_methods(cls: type) -> Iterator[tuple[str, Callable[..., Any]]]:

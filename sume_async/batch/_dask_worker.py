@@ -16,6 +16,13 @@ ids already journaled) and returns plain data (one outcome per row, and why it s
   new charge), and the driver de-duplicates.
 - **The workspace's limit holds across the cluster**: :class:`DaskPacer` takes one lease of a
   ``distributed.Semaphore`` per job in flight.
+- **Every worker proves its workspace, on every run.** Before its first create of a run, a worker
+  asks Sume which workspace its key belongs to (``GET /me``) and compares an HMAC of that
+  workspace id, keyed by the id and salted with the run's nonce, with the driver's (the id and
+  the key never travel through the scheduler). A worker whose key is missing, refused or another
+  workspace's, whose ``sume-async`` differs from the driver's, or that cannot reach Sume, raises
+  :class:`WorkerRefused`: the driver stops sending that run's chunks to it and sends the chunk
+  elsewhere; no row is lost or paid there.
 - Private media URLs (outputs, uploaded sources) travel only in task results and arguments,
   never in events (the scheduler keeps events in memory for anyone to read); the reprs of
   work items hide them, as Dask logs a failed task's arguments.
@@ -25,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -32,18 +40,30 @@ from typing import Any
 
 import anyio
 import attrs
+import dask
 import distributed
 from distributed import WorkerPlugin, get_worker
 from distributed.worker import Worker
 
 from .._client import DEFAULT_MAX_POLLS_PER_SECOND, AsyncSume
+from .._errors import APIStatusError, SumeError
 from .._options import NOT_GIVEN, NotGiven
 from .._version import __version__
 from .._waiting import PollPolicy
 from ._pacing import RateLimitGate
 from ._runner import DownloadOptions, RowOutcome, WorkItem, run_items
 
-__all__ = ["ChunkSpec", "ClientSettings", "DaskPacer", "SumeWorkerPlugin", "run_chunk"]
+__all__ = [
+    "ChunkSpec",
+    "ClientSettings",
+    "DaskPacer",
+    "SumeWorkerPlugin",
+    "WorkerRefused",
+    "check_worker",
+    "lease_config",
+    "run_chunk",
+    "workspace_digest",
+]
 
 #: ``distributed``'s coordination primitives are untyped: one ``Any`` handle keeps that in one place.
 _dask: Any = distributed
@@ -53,6 +73,46 @@ LEASE_POLL = 1.0
 
 #: Event kinds a chunk sends to the driver while it runs.
 CREATED, FINISHED = "created", "finished"
+
+#: Runs whose verdicts a worker remembers (a run checks each worker once, not once per chunk).
+_VERDICTS_KEPT = 32
+
+
+def workspace_digest(workspace_id: str, nonce: str) -> str:
+    """The run's proof of a workspace: HMAC-SHA256 of the run's nonce, keyed by the workspace id.
+
+    The driver and each worker compute it on their own (each asks Sume for its key's workspace);
+    only the nonce and the digest travel through the scheduler.
+    """
+    message = f"sume-async workspace check:{nonce}".encode()
+    return hmac.new(workspace_id.encode(), message, hashlib.sha256).hexdigest()
+
+
+def lease_config(lease_timeout: float) -> dict[str, str]:
+    """The one lease setting, for the driver (which registers the semaphore, so the scheduler's
+    timeout) and for the workers (how often they refresh: a fifth of it)."""
+    return {"distributed.scheduler.locks.lease-timeout": f"{lease_timeout:g}s"}
+
+
+class WorkerRefused(Exception):
+    """This worker may not run the run's chunks (named, with why); the driver sends them elsewhere.
+
+    ``worker`` is its address, ``label`` how messages name it (the address, and its name if it has one).
+    """
+
+    def __init__(self, worker: str, reason: str, label: str | None = None) -> None:
+        self.worker = worker
+        self.reason = reason
+        self.label = label or worker
+        super().__init__(f"worker {self.label}: {reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (WorkerRefused, (self.worker, self.reason, self.label))
+
+
+def _label(worker: Worker) -> str:
+    name = str(worker.name)
+    return worker.address if not name or name == worker.address else f"{worker.address} ({name})"
 
 
 @attrs.frozen
@@ -82,7 +142,7 @@ class ClientSettings:
     def build(self) -> AsyncSume:
         key = os.environ.get(self.api_key_env)
         if not key:
-            raise RuntimeError(f"{self.api_key_env} is not set in this Dask worker's environment")
+            raise _NoKey(f"{self.api_key_env} is not set in this Dask worker's environment")
         return AsyncSume(
             api_key=key,
             base_url=self.base_url,
@@ -94,6 +154,10 @@ class ClientSettings:
             max_polls_per_second=self.max_polls_per_second,
             poll_policy=self.poll_policy,
         )
+
+
+class _NoKey(Exception):
+    pass
 
 
 class DaskPacer:
@@ -138,8 +202,9 @@ class SumeWorkerPlugin(WorkerPlugin):
     """Gives a worker process one ``AsyncSume``, opened at setup and closed at teardown.
 
     The driver registers it (the pickled plugin carries :class:`ClientSettings` and the SDK
-    version, never a key); workers that join or restart later get it too. Setup fails, and
-    the driver's registration with it, when the key is missing or the versions differ.
+    version, never a key); workers that join or restart later get it too. Setup never fails:
+    a missing key is remembered, and every run's chunks check the worker again
+    (:meth:`verdict`), since an idempotent plugin is set up once for every later run.
     """
 
     idempotent = True  # another batch with the same settings reuses the worker's client
@@ -149,7 +214,10 @@ class SumeWorkerPlugin(WorkerPlugin):
         self.name = settings.plugin_name
         self.version = __version__
         self.client: AsyncSume | None = None
+        self.problem: str | None = None
         self.runs: dict[str, _RunOnWorker] = {}
+        self.verdicts: dict[str, str | None] = {}
+        self._checking: anyio.Lock | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {"settings": self.settings, "version": self.version}
@@ -159,9 +227,12 @@ class SumeWorkerPlugin(WorkerPlugin):
         self.version = state["version"]
 
     async def setup(self, worker: Worker) -> None:
-        if self.version != __version__:
-            raise RuntimeError(f"the driver runs sume-async {self.version}, this worker {__version__}")
-        self.client = self.settings.build()
+        try:
+            self.client = self.settings.build()
+        except _NoKey as exc:
+            self.problem = str(exc)
+        except Exception as exc:  # one worker's bad setup refuses that worker, never fails the run
+            self.problem = f"its Sume client could not be set up ({type(exc).__name__})"
 
     async def teardown(self, worker: Worker) -> None:
         for run in self.runs.values():
@@ -171,6 +242,43 @@ class SumeWorkerPlugin(WorkerPlugin):
         if client is not None:
             await client.close()
 
+    async def verdict(self, spec: ChunkSpec) -> str | None:
+        """Why this worker may not run ``spec``'s run (``None``: it may), decided once per run.
+
+        The SDK versions must match, the key must be there, and Sume must say the key belongs
+        to the driver's workspace (compared as :func:`workspace_digest`).
+        """
+        if spec.run_id in self.verdicts:
+            return self.verdicts[spec.run_id]
+        if self._checking is None:
+            self._checking = anyio.Lock()
+        async with self._checking:
+            if spec.run_id not in self.verdicts:
+                verdict = await self._check(spec)
+                while len(self.verdicts) >= _VERDICTS_KEPT:
+                    del self.verdicts[next(iter(self.verdicts))]
+                self.verdicts[spec.run_id] = verdict
+        return self.verdicts[spec.run_id]
+
+    async def _check(self, spec: ChunkSpec) -> str | None:
+        if spec.sdk_version != __version__:
+            return f"it runs sume-async {__version__}, the driver {spec.sdk_version}: install the same version"
+        if self.problem is not None or self.client is None:
+            return self.problem or "it has no Sume client"
+        try:
+            me = await self.client.account.me()
+        except APIStatusError as exc:
+            if exc.status_code in (401, 403):
+                return f"Sume refused its key ({exc.status_code})"
+            return f"it cannot reach the Sume API (HTTP {exc.status_code})"
+        except SumeError as exc:
+            return f"it cannot reach the Sume API ({type(exc).__name__})"
+        if me.workspace is None or not me.workspace.id:
+            return "Sume named no workspace for its key"
+        if not hmac.compare_digest(workspace_digest(me.workspace.id, spec.workspace_nonce), spec.workspace_digest):
+            return f"its {self.settings.api_key_env} belongs to another workspace than the driver's key"
+        return None
+
     @contextlib.contextmanager
     def run(self, spec: ChunkSpec) -> Iterator[_RunOnWorker]:
         """What the chunks of one run share on this worker: the pacer on the run's cluster-wide
@@ -178,7 +286,8 @@ class SumeWorkerPlugin(WorkerPlugin):
         429 pause. Dropped when the worker's last chunk of the run ends (no lease is held then)."""
         run = self.runs.get(spec.semaphore)
         if run is None:
-            semaphore = _dask.Semaphore(max_leases=spec.max_in_flight, name=spec.semaphore)
+            with dask.config.set(lease_config(spec.lease_timeout)):  # refresh at the driver's pace
+                semaphore = _dask.Semaphore(max_leases=spec.max_in_flight, name=spec.semaphore)
             run = self.runs[spec.semaphore] = _RunOnWorker(DaskPacer(semaphore, spec.max_in_flight), RateLimitGate())
         run.chunks += 1
         try:
@@ -208,6 +317,10 @@ class ChunkSpec:
     semaphore: str
     max_in_flight: int
     items: Sequence[WorkItem]
+    sdk_version: str
+    workspace_nonce: str
+    workspace_digest: str = attrs.field(repr=False)
+    lease_timeout: float = 30.0
     download: DownloadOptions | None = None
     wait_timeout: float | NotGiven | None = NOT_GIVEN
 
@@ -272,6 +385,15 @@ class Abandoned(Exception):
     """The chunk's driver is gone (or cancelled it): stop creating."""
 
 
+async def check_worker(spec: ChunkSpec, dask_worker: Worker) -> tuple[str | None, str]:
+    """Run by the driver on each worker as it first sees it (``client.run``): the worker's verdict
+    for the run (why it is refused, or ``None``) and how to name it, before any chunk lands there."""
+    plugin = dask_worker.plugins.get(spec.plugin)
+    if not isinstance(plugin, SumeWorkerPlugin):
+        return "it has no Sume client (the driver's worker plugin is not set up there)", _label(dask_worker)
+    return await plugin.verdict(spec), _label(dask_worker)
+
+
 async def run_chunk(spec: ChunkSpec) -> dict[str, Any]:
     """The Dask task: run the chunk's items with the batch runner on this worker's client.
 
@@ -279,8 +401,12 @@ async def run_chunk(spec: ChunkSpec) -> dict[str, Any]:
     """
     worker = get_worker()
     plugin = worker.plugins.get(spec.plugin)
-    if not isinstance(plugin, SumeWorkerPlugin) or plugin.client is None:
-        raise RuntimeError("this Dask worker has no Sume client (see the worker's log for the plugin's setup error)")
+    if not isinstance(plugin, SumeWorkerPlugin):
+        reason = "it has no Sume client (the driver's worker plugin is not set up there)"
+        raise WorkerRefused(worker.address, reason, _label(worker))
+    refused = await plugin.verdict(spec)
+    if refused is not None or plugin.client is None:
+        raise WorkerRefused(worker.address, refused or "it has no Sume client", _label(worker))
     reporter = _EventReporter(worker, spec)
     stopped = None
     with plugin.run(spec) as shared:
@@ -299,7 +425,9 @@ async def run_chunk(spec: ChunkSpec) -> dict[str, Any]:
             pass
     outcomes = [entry["outcome"] for entry in reporter.outcomes if "outcome" in entry]
     uploaded = [entry["uploaded"] for entry in reporter.outcomes if "uploaded" in entry]
-    end = None if stopped is None else {"reason": stopped.reason, "message": stopped.message}
+    end = None
+    if stopped is not None:
+        end = {"reason": stopped.reason, "message": f"{stopped.message} (worker {_label(worker)})"}
     if pacer.abandoned and end is None:
         end = {"reason": "abandoned", "message": "The driver went away; nothing more was created."}
     return {"outcomes": outcomes, "uploaded": uploaded, "stopped": end}

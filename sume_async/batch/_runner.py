@@ -29,7 +29,6 @@ from typing import Any, Protocol
 import anyio
 import anyio.to_thread
 import attrs
-from sume_api_client.models import Job, JobWithResult
 
 from .._client import AsyncSume
 from .._download import outputs_of
@@ -50,6 +49,7 @@ from .._errors import (
     SumeError,
     UploadError,
 )
+from .._generated.models import Job, JobWithResult
 from .._options import NOT_GIVEN, NotGiven
 from ._pacing import LocalPacer, Pacer, RateLimitGate
 from ._rows import KINDS, SOURCE_PARAM, Row

@@ -8,6 +8,7 @@ from typing import Any
 import anyio
 import click
 
+from .._extras import MissingExtraError, require_extra
 from ._app import (
     CliError,
     ExitCode,
@@ -34,11 +35,9 @@ def _settings(write_root: Path | None, allow_paid: bool, max_credits: int | None
 
 def _need_mcp() -> None:
     try:
-        import mcp  # noqa: F401
-    except ImportError:
-        raise CliError(
-            "missing_extra", "the MCP server needs the mcp extra: pip install 'sume-async[mcp]'", ExitCode.USAGE
-        ) from None
+        require_extra("mcp", "the MCP server")
+    except MissingExtraError as exc:
+        raise CliError("missing_extra", str(exc), ExitCode.USAGE) from None
 
 
 @click.command()
@@ -128,11 +127,8 @@ async def tools_schema(out: Output, name: str | None) -> None:
 
 
 def _print_json(out: Output, value: Any) -> None:
-    import json
-
     # A schema is data for programs: JSON in both modes (indented for people).
-    indent = None if out.json else 2
-    out.stdout.write(json.dumps(out.safe(value), indent=indent, ensure_ascii=False) + "\n")
+    out.json_line(out.safe(value), indent=None if out.json else 2)
 
 
 def register(group: click.Group) -> None:

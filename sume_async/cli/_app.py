@@ -33,7 +33,7 @@ import click
 
 from .._client import AsyncSume
 from .._errors import InvalidInputError
-from ._exit import CliError, ExitCode
+from ._exit import CliError, ExitCode, exit_code_for, is_closed_output
 from ._output import Output
 
 __all__ = [
@@ -43,11 +43,13 @@ __all__ = [
     "SumeGroup",
     "client_from_env",
     "current_output",
+    "env_names_in_errors",
     "exit_with",
     "json_option",
     "output_options",
     "quiet_library_logs",
     "runs_async",
+    "settings_from_env",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,16 +64,27 @@ def client_from_env(**options: Any) -> AsyncSume:
     A missing or malformed setting is a ``CliError`` (exit 2) naming the variable, not the
     SDK's argument. ``options`` go to ``AsyncSume`` (``timeout``, ``max_retries``, ...).
     """
+    with env_names_in_errors():
+        return AsyncSume(**settings_from_env(), **options)
+
+
+def settings_from_env() -> dict[str, Any]:
+    """``api_key`` and ``base_url`` for ``AsyncSume`` (or ``doctor``) from the environment.
+
+    No ``SUME_API_KEY`` is a ``CliError`` (exit 2) naming the variable.
+    """
     if not os.environ.get("SUME_API_KEY", "").strip():
         raise CliError(
             "missing_api_key", "SUME_API_KEY is not set: export your workspace key (sume_live_...)", ExitCode.USAGE
         )
+    return {"api_key": os.environ["SUME_API_KEY"].strip(), "base_url": os.environ.get("SUME_API_BASE_URL") or None}
+
+
+@contextlib.contextmanager
+def env_names_in_errors() -> Iterator[None]:
+    """An invalid ``api_key``/``base_url`` is reported as the variable it came from (exit 2)."""
     try:
-        return AsyncSume(
-            api_key=os.environ["SUME_API_KEY"].strip(),
-            base_url=os.environ.get("SUME_API_BASE_URL") or None,
-            **options,
-        )
+        yield
     except InvalidInputError as exc:
         name = _ENV_NAMES.get(exc.field, exc.field)
         raise CliError("invalid_config", f"{name}: {exc.problem}", ExitCode.USAGE, field=name) from None
@@ -135,10 +148,43 @@ def output_options(fn: F) -> F:
 
 
 def exit_with(out: Output, exc: BaseException) -> NoReturn:
-    """Report ``exc`` through ``out`` and exit with its documented code."""
+    """Report ``exc`` through ``out`` and exit with its documented code.
+
+    A closed stdout (``| head -1``) ends the command quietly, as SIGPIPE ends a Unix tool: no
+    report, exit 141, unless the command created jobs (then stderr names them). A stderr that
+    cannot take the report does not turn into another error.
+    """
+    if is_closed_output(exc):
+        _end_on_closed_output(out)
     ctx = click.get_current_context(silent=True)
-    code = out.error(exc, option_for=_option_names(ctx))
+    try:
+        code = out.error(exc, option_for=_option_names(ctx))
+    except (OSError, ValueError):  # stderr closed too: the exit code is all that is left
+        _quiet(sys.stderr)
+        code = exit_code_for(exc)
     sys.exit(int(code))
+
+
+def _end_on_closed_output(out: Output) -> NoReturn:
+    _quiet(out.stdout)
+    if out.created or out.idempotency_key is not None:
+        try:
+            out.error(CliError("output_closed", "stdout was closed before the output was printed", ExitCode.CLOSED))
+        except (OSError, ValueError):
+            _quiet(sys.stderr)
+    sys.exit(int(ExitCode.CLOSED))
+
+
+def _quiet(stream: Any) -> None:
+    """Point ``stream``'s file descriptor at /dev/null: what is still buffered goes nowhere, without an error."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
 
 
 def runs_async(fn: Callable[..., Awaitable[Any]]) -> Callable[..., None]:
@@ -255,7 +301,25 @@ _SDK_FIELDS = {"dest_dir": "download", "jobs": "job_ids", "source": "file", "q":
 
 
 class SumeGroup(click.Group):
-    """The root group: with ``--json`` anywhere on the command line, usage errors are JSON too."""
+    """The root group: with ``--json`` anywhere on the command line, usage errors are JSON too.
+
+    An output error of a command that does not run through :func:`runs_async` (a closed pipe,
+    a full disk) is reported as :func:`exit_with` reports it: never click's exit 1.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            exit_with(current_output(), exc)
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        try:  # --help and --version print while the command line is parsed
+            return super().make_context(info_name, args, parent, **extra)
+        except OSError as exc:
+            exit_with(current_output(), exc)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         given = args[0] if args else kwargs.get("args")

@@ -8,10 +8,13 @@ consistent: run again to resume).
 
 from __future__ import annotations
 
-import importlib.util
+import contextlib
+import importlib
 import json
+import logging
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,7 @@ import anyio.to_thread
 import click
 
 from .._errors import ClusterError, InvalidInputError
+from .._extras import MissingExtraError, require_extra
 from ..batch import Batch, DaskEngine, Engine, Journal, JournalError, Progress, check_rows, in_shard, load_manifest
 from ..batch._batch import journaled_outcome
 from ._app import CliError, ExitCode, Output, client_from_env, output_options, runs_async
@@ -55,6 +59,7 @@ def _default_state(manifest: Path, shard: tuple[int, int] | None) -> Path:
 
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
+_PEM = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 def _run_options(fn: Any) -> Any:
@@ -92,14 +97,28 @@ def _run_options(fn: Any) -> Any:
         click.option(
             "--scheduler",
             metavar="ADDRESS",
-            help="With --engine dask: a running scheduler, e.g. tcp://10.0.0.5:8786 (workers read SUME_API_KEY "
-            "from their own environment). Default: a local cluster for this run.",
+            help="With --engine dask: a running scheduler, e.g. tls://10.0.0.5:8786 with --tls-* (anyone who "
+            "reaches a tcp:// one can read its workers' keys). Workers read SUME_API_KEY from their own "
+            "environment. Default: a local cluster for this run.",
         ),
         click.option(
             "--local-workers",
             type=click.IntRange(min=1, max=256),
             help="With --engine dask and no --scheduler: worker processes of the local cluster (default: CPUs, max 4).",
         ),
+        click.option(
+            "--no-workers-timeout",
+            type=click.FloatRange(min=0, min_open=True, max=3600),
+            help="With --engine dask: seconds without a usable worker (or the scheduler) before the run stops "
+            "resumable (default 60).",
+        ),
+        click.option(
+            "--tls-ca-file",
+            type=_PEM,
+            help="With --engine dask: the CA certificate(s) of a tls:// scheduler (PEM), as `dask worker` takes.",
+        ),
+        click.option("--tls-cert", type=_PEM, help="With --engine dask: this driver's TLS certificate (PEM)."),
+        click.option("--tls-key", type=_PEM, help="With --engine dask: the private key of --tls-cert (PEM)."),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -145,9 +164,19 @@ async def _run(
     engine: str,
     scheduler: str | None,
     local_workers: int | None,
+    no_workers_timeout: float | None,
+    tls_ca_file: Path | None,
+    tls_cert: Path | None,
+    tls_key: Path | None,
 ) -> None:
     parts = _shard(shard)
-    runner = _engine(engine, scheduler, local_workers)
+    runner = _engine(
+        engine,
+        scheduler,
+        local_workers,
+        no_workers_timeout=no_workers_timeout,
+        tls=(tls_ca_file, tls_cert, tls_key),
+    )
     base_dir = Path(await anyio.Path(manifest).absolute()).parent
     try:
         loaded = await anyio.to_thread.run_sync(lambda: load_manifest(manifest, kind=kind))
@@ -177,7 +206,7 @@ async def _run(
             on_progress=reporter.update,
             engine=runner,
         )
-        with reporter:
+        with reporter, _engine_warnings(out):
             try:
                 async with job.run(rows) as running:
                     async for _ in running:
@@ -209,21 +238,59 @@ async def _run(
         raise CliError("rows_failed", f"{progress.failed} of {progress.total} rows failed", ExitCode.FAILED)
 
 
-def _engine(name: str, scheduler: str | None, local_workers: int | None) -> Engine | None:
+def _engine(
+    name: str,
+    scheduler: str | None,
+    local_workers: int | None,
+    *,
+    no_workers_timeout: float | None = None,
+    tls: tuple[Path | None, Path | None, Path | None] = (None, None, None),
+) -> Engine | None:
     """The engine of ``--engine``; ``None`` runs the rows in this process."""
     if name != "dask":
-        if scheduler is not None or local_workers is not None:
-            raise CliError("invalid_input", "--scheduler and --local-workers need --engine dask", ExitCode.USAGE)
+        if scheduler is not None or local_workers is not None or no_workers_timeout is not None or any(tls):
+            raise CliError(
+                "invalid_input",
+                "--scheduler, --local-workers, --no-workers-timeout and --tls-* need --engine dask",
+                ExitCode.USAGE,
+            )
         return None
-    if importlib.util.find_spec("distributed") is None:
-        raise CliError(
-            "missing_extra", "--engine dask needs the dask extra: pip install 'sume-async[dask]'", ExitCode.USAGE
-        )
     try:
-        return DaskEngine(scheduler=scheduler, local_workers=local_workers)
+        require_extra("dask", "--engine dask")
+    except MissingExtraError as exc:
+        raise CliError("missing_extra", str(exc), ExitCode.USAGE) from None
+    security = None
+    if any(tls):
+        if not all(tls):
+            message = "--tls-ca-file, --tls-cert and --tls-key go together"
+            raise CliError("invalid_input", message, ExitCode.USAGE, option="--tls-cert")
+        Security: Any = importlib.import_module("distributed.security").Security
+        ca, cert, key = (str(path) for path in tls)
+        security = Security(tls_ca_file=ca, tls_client_cert=cert, tls_client_key=key, require_encryption=True)
+    extra: dict[str, Any] = {} if no_workers_timeout is None else {"no_workers_timeout": no_workers_timeout}
+    try:
+        return DaskEngine(scheduler=scheduler, local_workers=local_workers, security=security, **extra)
     except InvalidInputError as exc:
         option = "--" + exc.field.replace("_", "-")
         raise CliError("invalid_input", f"{option}: {exc.problem}", ExitCode.USAGE, option=option) from None
+
+
+@contextlib.contextmanager
+def _engine_warnings(out: Output) -> Iterator[None]:
+    """Show the engine's warnings (a Dask worker refused, a chunk failed) as notes while the batch runs:
+    the library's logs are otherwise kept off stderr."""
+
+    class Notes(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            out.note(f"warning: {record.getMessage()}")
+
+    handler = Notes(logging.WARNING)
+    engine_logger = logging.getLogger("sume_async.batch")
+    engine_logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        engine_logger.removeHandler(handler)
 
 
 class _Reporter:
@@ -309,7 +376,7 @@ async def export(out: Output, manifest: Path | None, state: Path | None, results
         async with await Journal.open(path, name=name) as journal:
             rows = await journal.rows()
         for row in rows.values():  # on the terminal, media URLs only with --show-urls
-            out.stdout.write(json.dumps(out.safe(_line(row)), ensure_ascii=False) + "\n")
+            out.json_line(out.safe(_line(row)))
         out.stdout.flush()
         return
     await _export(path, name, results)

@@ -14,7 +14,10 @@ code   name         when
 6      UNAVAILABLE  no usable answer: network, timeouts, 408, 429 or 5xx after retries, a malformed
                     response, the storage host refusing an upload, a download that failed
 70     INTERNAL     a bug in sume-async (please report it)
+74     IO_ERROR     a file or stream could not be written or read (a full disk, a read-only place)
 130    INTERRUPTED  Ctrl-C or SIGTERM
+141    CLOSED       stdout was closed by its reader (``| head -1``): nothing more is printed, as a Unix
+                    tool killed by SIGPIPE (created jobs are still named on stderr)
 =====  ===========  ==================================================================
 
 With ``--json`` the error goes to stderr as one JSON object on one line::
@@ -24,13 +27,14 @@ With ``--json`` the error goes to stderr as one JSON object on one line::
 ``code`` is the API's error code when it gave one, otherwise one of the SDK's own
 (``invalid_input``, ``usage_error``, ``job_failed``, ``job_canceled``, ``job_expired``,
 ``job_timeout``, ``connection_error``, ``timeout``, ``invalid_response``,
-``upload_failed``, ``download_failed``, ``interrupted``, ``internal_error``); ``request_id`` is null when
+``upload_failed``, ``download_failed``, ``io_error``, ``interrupted``, ``internal_error``); ``request_id`` is null when
 there was no API response. Some errors add keys: ``field`` and ``option`` (invalid input),
 ``job_id`` and ``job_error`` (jobs), ``status_code`` (HTTP).
 """
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 from typing import Any
 
@@ -46,7 +50,7 @@ from .._errors import (
     SumeError,
 )
 
-__all__ = ["CliError", "ExitCode", "error_object", "exit_code_for"]
+__all__ = ["CliError", "ExitCode", "error_object", "exit_code_for", "is_closed_output"]
 
 
 class ExitCode(IntEnum):
@@ -58,7 +62,9 @@ class ExitCode(IntEnum):
     TIMEOUT = 5
     UNAVAILABLE = 6
     INTERNAL = 70
+    IO_ERROR = 74
     INTERRUPTED = 130
+    CLOSED = 141
 
 
 class CliError(Exception):
@@ -78,7 +84,16 @@ def exit_code_for(exc: BaseException) -> ExitCode:
         return exc.exit_code
     if isinstance(exc, click.ClickException):
         return ExitCode.USAGE
+    if is_closed_output(exc):  # causes of the CLI's own output, not of the API: named here
+        return ExitCode.CLOSED
+    if isinstance(exc, OSError):
+        return ExitCode.IO_ERROR
     return ExitCode(disposition(exc).exit_code)
+
+
+def is_closed_output(exc: BaseException) -> bool:
+    """The reader of stdout (or stderr) went away: ``| head -1``, ``| true``."""
+    return isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and exc.errno == errno.EPIPE)
 
 
 def error_object(exc: BaseException, *, option_for: dict[str, str] | None = None) -> dict[str, Any]:
@@ -122,6 +137,10 @@ def error_object(exc: BaseException, *, option_for: dict[str, str] | None = None
         out = {"code": "job_timeout", "message": str(exc), "request_id": None, "job_id": exc.job_id}
     elif isinstance(exc, KeyboardInterrupt):
         out = {"code": "interrupted", "message": "Interrupted", "request_id": None}
+    elif isinstance(exc, OSError):
+        reason = exc.strerror or type(exc).__name__
+        where = f" ({exc.filename})" if isinstance(exc.filename, str) else ""
+        out = {"code": "io_error", "message": f"input/output error: {reason}{where}", "request_id": None}
     elif isinstance(exc, SumeError):
         out = {"code": disposition(exc).code, "message": str(exc), "request_id": None}
     else:

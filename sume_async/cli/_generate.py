@@ -24,7 +24,7 @@ from .._errors import InvalidInputError
 from .._operations import OPERATIONS, Operation
 from ..resources._common import derived_key
 from ._app import CliError, ExitCode, Output, client_from_env, output_options, runs_async
-from ._jobs import check_download_dir, finish, idempotency_option, wait_options
+from ._jobs import check_download_dir, finish, idempotency_option, sending_create, wait_options
 
 __all__ = ["PAID", "build_command", "command_help", "register"]
 
@@ -131,7 +131,7 @@ def build_command(operation: Operation) -> click.Command:
         path = values.pop(source.param, None) if source is not None else None
         arguments = _arguments(operation, values, text_files)
         # Every argument and output path is checked before anything is sent (nothing paid yet).
-        _refuse_option_values(arguments)
+        _refuse_option_values({**arguments, "idempotency_key": key})
         check_timeout(timeout, "--timeout")
         check_timeout(request_timeout, "--request-timeout")
         if download is not None:
@@ -142,6 +142,7 @@ def build_command(operation: Operation) -> click.Command:
         operation.check({**arguments, **({source.param: str(path)} if source and path is not None else {})})
         options = {} if request_timeout is None else {"timeout": request_timeout}
         async with client_from_env() as sume:
+            sending_create(out, key)
             if source is not None and path is not None:
                 with out.status(f"Uploading {path.name}"):
                     uploaded = await sume.uploads.upload(

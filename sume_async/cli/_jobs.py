@@ -13,7 +13,7 @@ import click
 from .. import AsyncSume, InvalidInputError, Job, JobWithResult
 from .._options import NOT_GIVEN
 from ..resources._common import new_idempotency_key
-from ._app import Output, client_from_env, current_output, output_options, runs_async
+from ._app import Output, client_from_env, output_options, runs_async
 from ._paging import list_options, print_page
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -26,11 +26,16 @@ timeout_option = click.option(
     help="Seconds to wait before giving up (exit 5; the job goes on). Default 600 for images, 1800 otherwise."
     " Implies --wait on create commands.",
 )
-download_option = click.option(
-    "--download",
-    type=click.Path(file_okay=False, writable=True, path_type=Path),
-    help="Save the outputs into this directory (implies --wait).",
-)
+
+
+def _download(help: str) -> Callable[[F], F]:
+    return click.option("--download", type=click.Path(file_okay=False, writable=True, path_type=Path), help=help)
+
+
+#: ``--download DIR`` of the commands that wait (create commands, ``jobs wait``).
+download_option = _download("Save the outputs into this directory (implies --wait).")
+#: ``--download DIR`` of ``jobs result``, which does not wait: the job must have finished.
+result_download_option = _download("Save the outputs of the finished job into this directory (no waiting).")
 
 
 def check_download_dir(directory: Path) -> None:
@@ -55,32 +60,29 @@ def wait_options(fn: F) -> F:
 
 
 def idempotency_option(fn: F) -> F:
-    """``--idempotency-key`` for a create (see :func:`_idempotency`)."""
-    return _idempotency(fn, resumable=True)
-
-
-def _idempotency(fn: F, *, resumable: bool) -> F:
     """``--idempotency-key``, passed to the command as the key to send (the user's, or a fresh one).
 
-    The key is checked before anything is sent. With ``resumable`` it is kept on ``Output``, so an
-    error before the job id is known (a timeout, Ctrl-C) tells the user which key returns that
-    job on a rerun (not for uploads: a rerun uploads a new object, a new request body).
+    The key is checked before anything is sent. The command calls :func:`sending_create` just
+    before its create goes out: only from then on does an error (a timeout, Ctrl-C) tell the user
+    which key returns that job on a rerun; a usage error never suggests a job may exist.
     """
 
-    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    def checked(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
         try:
-            key = new_idempotency_key(value)
+            return new_idempotency_key(value)
         except InvalidInputError as exc:
             raise click.BadParameter(exc.problem, ctx=ctx, param=param) from None
-        if resumable:
-            current_output().idempotency_key = key
-        return key
 
     return click.option(
         "--idempotency-key",
-        callback=remember,
+        callback=checked,
         help="Reuse a key to make a rerun answer with the same job instead of paying for a new one (24 h).",
     )(fn)
+
+
+def sending_create(out: Output, key: str) -> None:
+    """From now on a paid request may reach the server: errors name ``key``, which returns its job."""
+    out.idempotency_key = key
 
 
 async def finish(
@@ -159,12 +161,13 @@ async def jobs_get(out: Output, job_id: str) -> None:
 
 @jobs.command("result")
 @click.argument("job_id")
-@download_option
+@result_download_option
 @output_options
 @runs_async
 async def jobs_result(out: Output, job_id: str, download: Path | None) -> None:
-    """A finished job with its result (exit 4, job_not_completed, while it runs).
+    """A finished job with its result, in one request: it does not wait.
 
+    While the job runs this exits 4 (job_not_completed); `sume-async jobs wait JOB_ID` waits.
     Output URLs are redacted unless --show-urls; --download saves the files instead.
     """
     async with client_from_env() as sume:
@@ -178,7 +181,7 @@ async def jobs_result(out: Output, job_id: str, download: Path | None) -> None:
 @jobs.command("wait")
 @click.argument("job_ids", metavar="JOB_ID...", nargs=-1, required=True)
 @timeout_option
-@download_option
+@_download("Save the outputs into this directory.")
 @output_options
 @runs_async
 async def jobs_wait(out: Output, job_ids: tuple[str, ...], timeout: float | None, download: Path | None) -> None:

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from sume_api_client.literals import GetAssetSearchModeValue, UploadPurposeValue
 
 from .. import _rules as rules
+from .._generated.literals import GetAssetSearchModeValue, UploadPurposeValue
 from .._operations import OPERATIONS
 from ._app import Output, client_from_env, output_options, runs_async
 from ._generate import command_help
-from ._jobs import finish, idempotency_option, timeout_option
+from ._jobs import finish, idempotency_option, sending_create, timeout_option
 from ._paging import list_options, print_page
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -99,6 +99,7 @@ async def assets_upload(
 ) -> None:
     rules.check_field("createAsset", "title", title)
     async with client_from_env() as sume:
+        sending_create(out, idempotency_key)
         with upload_progress(out, file) as progress:
             job = await sume.assets.upload(file, title=title, on_progress=progress, idempotency_key=idempotency_key)
         await finish(out, sume, [job], wait=wait, timeout=timeout, download=None)

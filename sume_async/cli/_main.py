@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
-from . import _account, _agents, _batch, _generate, _jobs, _library, _schema
+from . import _account, _agents, _batch, _doctor, _generate, _jobs, _library, _schema
 from ._app import SumeGroup, json_option, quiet_library_logs, show_urls_option
 
 
@@ -21,7 +21,8 @@ def main() -> None:
     JSON object {code, message, request_id} on stderr. Exit codes: 0 ok, 1 job failed,
     2 bad usage or input (nothing sent), 3 key refused / no access / no credits,
     4 request refused by the API, 5 wait timed out (the job goes on), 6 network or
-    server trouble, 130 interrupted.
+    server trouble, 70 a bug in sume-async, 74 a file or stream could not be written (a
+    full disk), 130 interrupted, 141 stdout closed by its reader (| head -1).
     """
     quiet_library_logs()
 
@@ -33,3 +34,4 @@ _library.register(main)
 _agents.register(main)
 _schema.register(main)
 _batch.register(main)
+_doctor.register(main)

@@ -1,4 +1,10 @@
-"""List commands: one page by default (``--limit``), ``--cursor`` to continue, ``--all`` for every page."""
+"""List commands: one page by default (``--limit``), ``--cursor`` to continue, ``--all`` for every page.
+
+``--all`` has no cap: pages are printed as they arrive, so memory stays one page whatever the
+list's length. A list that stops before its end (an error after retries, Ctrl-C, a server
+handing back a cursor it already gave) is still printed as whole JSON, with the real
+``next_cursor`` to continue from, and the command exits non-zero.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,10 @@ from typing import Any, TypeVar
 import click
 
 from .._pagination import AsyncPager
+from ._exit import CliError, ExitCode
 from ._output import Output
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-MAX_ALL_ITEMS = 100_000
 
 
 def list_options(fn: F) -> F:
@@ -35,5 +40,19 @@ async def print_page(
         page = await pager.first_page()
         out.page(page.data, page.next_cursor if page.has_more else None, columns=columns)
         return
-    items = await pager.to_list(max_items=MAX_ALL_ITEMS)
-    out.page(items, None, columns=columns)
+    writer = out.lines(columns=columns)
+    try:
+        async for page in pager.pages():
+            writer.add(page.data)
+    except BaseException:
+        writer.close(pager.cursor if pager.cursor is not None else cursor)
+        raise
+    if not pager.exhausted:  # the server handed back a cursor it had already given: a loop
+        writer.close(pager.cursor)
+        raise CliError(
+            "list_incomplete",
+            f"the list stopped after {writer.count} items: the server repeated a cursor; "
+            "continue with --cursor from next_cursor",
+            ExitCode.UNAVAILABLE,
+        )
+    writer.close(None)

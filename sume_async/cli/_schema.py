@@ -51,7 +51,13 @@ def schema_check(source: Path | None, url: str, timeout: float) -> None:
         exit_with(out, CliError("no_snapshot", str(exc), ExitCode.INTERNAL))
     except CliError as exc:
         exit_with(out, exc)
-    changes = diff_schemas(old, new)
+    try:
+        changes = diff_schemas(old, new)
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError, RecursionError) as exc:
+        # A document of the right outline with a wrong type deeper down: it is the file, not this tool.
+        exit_with(
+            out, CliError("invalid_schema", f"cannot compare {new_label}: it is malformed ({type(exc).__name__})")
+        )
     breaking = has_breaking(changes)
     if out.json:
         counts: dict[str, int] = {"breaking": 0, "additive": 0, "other": 0, "inferred": 0}
@@ -76,7 +82,7 @@ def schema_check(source: Path | None, url: str, timeout: float) -> None:
         }
         out.data(report)
     else:
-        out.stdout.write(render_text(changes, old_label=old_label, new_label=new_label))
+        out.text(render_text(changes, old_label=old_label, new_label=new_label))
     raise SystemExit(int(ExitCode.FAILED if breaking else ExitCode.OK))
 
 

@@ -20,6 +20,7 @@ is a tool error whose text is ``{"code", "message", "request_id"}`` (the SDK's o
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -40,6 +41,7 @@ from .._errors import InvalidInputError
 from .._operations import OPERATIONS, Access, Operation
 from .._pagination import AsyncPager
 from .._version import __version__
+from ..resources.assets import FILTER_NAMES
 from ._exit import error_object
 from ._output import to_data
 from ._redact import redact, secret_values
@@ -275,25 +277,26 @@ _read(
     },
 )
 
-_SEARCH_FILTERS = (
-    "search_mode",
-    "source_type",
-    "segment_type",
-    "brand",
-    "product",
-    "tag",
-    "keyword",
-    "cta_present",
-    "min_duration_seconds",
-    "max_duration_seconds",
-    "created_after",
-    "created_before",
-    "sort",
-)
+#: The Asset Library's filters, as the SDK types them (``AssetFilters``).
+_SEARCH_FILTERS = tuple(sorted(FILTER_NAMES))
+
+
+def _when(name: str, value: Any) -> datetime.datetime | None:
+    """A ``date-time`` argument (ISO 8601 text in JSON) as the datetime the SDK takes."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInputError(name, "must be an ISO 8601 date-time") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
 
 
 def _assets_search(session: _Session, a: dict[str, Any]) -> Awaitable[Any]:
     filters = {name: a[name] for name in _SEARCH_FILTERS if a.get(name) is not None}
+    for name in ("created_after", "created_before"):
+        if name in filters:
+            filters[name] = _when(name, filters[name])
     return _page(session.sume.assets.search(a["q"], limit=a.get("limit", 20), **filters), a.get("cursor"))
 
 

@@ -7,13 +7,12 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
-from sume_api_client.models import Job, JobStatus, JobType
-from sume_api_client.types import UNSET, Unset
-
 from .. import _rules as rules
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
 from .._errors import APIResponseValidationError
+from .._generated.models import Job, JobStatus, JobType
+from .._generated.types import UNSET, Unset
 from .._options import RequestOptions, context_for
 from .._pagination import AsyncPager, Page
 

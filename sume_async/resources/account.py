@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from sume_api_client.api.account import get_credits, get_me
-from sume_api_client.models import Account as AccountModel
-from sume_api_client.models import Credits as CreditsModel
-
 from .._endpoint_caller import EndpointCaller
+from .._generated.api.account import get_credits, get_me
+from .._generated.models import Account as AccountModel
+from .._generated.models import Credits as CreditsModel
 from .._options import RequestOptions
 
 

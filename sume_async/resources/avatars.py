@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from sume_api_client.api.avatars import get_avatar, list_avatars
-from sume_api_client.models import Avatar, AvatarList
-
 from .. import _validation as validation
 from .._endpoint_caller import EndpointCaller
+from .._generated.api.avatars import get_avatar, list_avatars
+from .._generated.models import Avatar, AvatarList
 from .._options import RequestOptions
 from .._pagination import AsyncPager
 from ._common import pager

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from sume_api_client.api.brand import get_current_brand, list_brands
-from sume_api_client.models import Brand as BrandModel
-from sume_api_client.models import BrandList
-
 from .. import _rules as rules
 from .._endpoint_caller import EndpointCaller
+from .._generated.api.brand import get_current_brand, list_brands
+from .._generated.models import Brand as BrandModel
+from .._generated.models import BrandList
 from .._options import RequestOptions
 from .._pagination import AsyncPager
 from ._common import pager

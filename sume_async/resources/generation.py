@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Unpack
 
-from sume_api_client.api.generation import (
+from .. import _rules as rules
+from .._endpoint_caller import EndpointCaller
+from .._errors import APIResponseValidationError
+from .._generated.api.generation import (
     create_ads_video,
     create_face_swap,
     create_image_generation,
     create_reference_analysis,
     create_video_generation,
 )
-from sume_api_client.literals import AdsVideoStyleValue, VideoResolutionValue
-from sume_api_client.models import (
+from .._generated.literals import AdsVideoStyleValue, VideoResolutionValue
+from .._generated.models import (
     AdsVideoRequest,
     AdsVideoResponse,
     AdsVideoStyle,
@@ -36,10 +39,6 @@ from sume_api_client.models import (
     VideoGenerationResponse,
     VideoResolution,
 )
-
-from .. import _rules as rules
-from .._endpoint_caller import EndpointCaller
-from .._errors import APIResponseValidationError
 from .._options import RequestOptions
 from ._common import create, create_job, server_id, server_ids
 

@@ -9,14 +9,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal, Unpack, overload
 
-from sume_api_client.api.jobs import get_job, get_job_result, list_jobs
-from sume_api_client.models import Job, JobList, JobStatus, JobType, JobWithResult
-
 from .. import _job_states as job_states
 from .. import _validation as validation
 from .._download import DownloadProgress, download_outputs, outputs_of
 from .._endpoint_caller import EndpointCaller
 from .._errors import InvalidInputError, JobFailedError, SumeError
+from .._generated.api.jobs import get_job, get_job_result, list_jobs
+from .._generated.models import Job, JobList, JobStatus, JobType, JobWithResult
 from .._options import NOT_GIVEN, NotGiven, RequestOptions
 from .._pagination import AsyncPager
 from .._poll_gate import PollGate

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Unpack
 
 import attrs
-from sume_api_client.api.uploads import create_upload_presign
-from sume_api_client.literals import UploadPurposeValue
-from sume_api_client.models import Upload, UploadPresignRequest, UploadPurpose
 
 from .. import _rules as rules
 from .._endpoint_caller import EndpointCaller
 from .._errors import APIResponseValidationError, InvalidInputError, UploadError
+from .._generated.api.uploads import create_upload_presign
+from .._generated.literals import UploadPurposeValue
+from .._generated.models import Upload, UploadPresignRequest, UploadPurpose
 from .._options import RequestOptions
 from .._storage import ProgressCallback, put_object
 from .._upload_source import Source, open_source

@@ -17,13 +17,16 @@ See ``MockSume`` for configuration and the inspection API, ``Faults`` for fault 
 
 from __future__ import annotations
 
-from ._client import client_for, speed_of
-from ._clock import Clock, ManualClock, ScaledClock
-from ._errors import ConnectionDropped
-from ._faults import Faults
-from ._mock import DEFAULT_API_KEY, FEATURES, MockSume
-from ._server import LoopbackServer, serve
-from ._views import JobView, MediaView, UploadView
+from .._extras import needs_extra
+
+with needs_extra("testing", "sume_async.testing"):
+    from ._client import client_for, speed_of
+    from ._clock import Clock, ManualClock, ScaledClock
+    from ._errors import ConnectionDropped
+    from ._faults import Faults
+    from ._mock import DEFAULT_API_KEY, FEATURES, MockSume
+    from ._server import LoopbackServer, serve
+    from ._views import JobView, MediaView, UploadView
 
 __all__ = [
     "DEFAULT_API_KEY",

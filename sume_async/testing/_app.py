@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import compile_path
 from starlette.types import Receive, Scope, Send
 
+from .. import _rules as rules
 from . import _idempotency as idempotency
 from ._context import Call, Handler
 from ._errors import ApiError, ConnectionDropped, error_body
@@ -54,26 +55,32 @@ class Route:
         return self.method == "POST"
 
 
-ROUTES: tuple[Route, ...] = (
-    Route("GET", "/me", account.get_me),
-    Route("GET", "/credits", account.get_credits),
-    Route("GET", "/brand", account.list_brands),
-    Route("GET", "/brand/current", account.get_current_brand),
-    Route("GET", "/avatars", account.list_avatars),
-    Route("GET", "/avatars/{avatarId}", account.get_avatar),
-    Route("GET", "/jobs", jobs.list_jobs),
-    Route("GET", "/jobs/{jobId}", jobs.get_job),
-    Route("GET", "/jobs/{jobId}/result", jobs.get_job_result),
-    Route("POST", "/images/generations", generation.create_image_generation),
-    Route("POST", "/videos/generations", generation.create_video_generation),
-    Route("POST", "/ads/videos", generation.create_ads_video),
-    Route("POST", "/face-swap", generation.create_face_swap),
-    Route("POST", "/reference-analysis", generation.create_reference_analysis),
-    Route("POST", "/uploads/presign", uploads.create_upload_presign),
-    Route("POST", "/assets", uploads.create_asset),
-    Route("GET", "/assets", assets.list_assets),
-    Route("GET", "/assets/{assetId}", assets.get_asset),
-)
+def _handler_name(operation_id: str) -> str:
+    """``createImageGeneration`` -> ``create_image_generation``: the handler of an operation."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation_id).lower()
+
+
+def _routes() -> tuple[Route, ...]:
+    """One route per operation of the schema, to the handler named after its operationId.
+
+    The paths come from the snapshot (through the SDK's rules), so a new operation needs only its
+    handler: a ``Call -> Reply`` function named after it in one of ``_handlers/``'s modules.
+    """
+    handlers: dict[str, Handler] = {
+        name: getattr(module, name)
+        for module in (account, jobs, generation, uploads, assets)
+        for name in module.__all__
+    }
+    routes = []
+    for operation_id, rule in rules.OPERATIONS.items():
+        name = _handler_name(operation_id)
+        if name not in handlers:
+            raise RuntimeError(f"the mock has no handler {name}() for {operation_id} ({rule['method']} {rule['path']})")
+        routes.append(Route(rule["method"], rule["path"], handlers[name]))
+    return tuple(routes)
+
+
+ROUTES: tuple[Route, ...] = _routes()
 
 _COMPILED: tuple[tuple[Route, re.Pattern[str]], ...] = tuple((r, compile_path(r.template)[0]) for r in ROUTES)
 

@@ -13,17 +13,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "sume_async"
+#: The generated client (``sume_async._generated``): one module of the graph, seen from outside.
+GENERATED = "_generated"
 
 
 def module_files(package: str = PACKAGE) -> dict[str, Path]:
-    """Dotted module name -> file, for every module of ``package`` (packages by ``__init__``)."""
+    """Dotted module name -> file, for every module of ``package`` (packages by ``__init__``).
+
+    The generated client counts as one module, ``sume_async._generated``: an import of any of its
+    modules is an import of it.
+    """
     base = ROOT / package
     found: dict[str, Path] = {}
     for path in sorted(base.rglob("*.py")):
         parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[1:2] == [GENERATED]:
+            continue  # the generated client is one node (below): its inside is the generator's
         if parts[-1] == "__init__":
             parts.pop()
         found[".".join(parts)] = path
+    generated = base / GENERATED / "__init__.py"
+    if generated.is_file():
+        found[f"{package}.{GENERATED}"] = generated
     return found
 
 
@@ -31,7 +42,7 @@ def _is_package(path: Path) -> bool:
     return path.name == "__init__.py"
 
 
-def _resolve(module: str, path: Path, node: ast.ImportFrom) -> str:
+def resolve(module: str, path: Path, node: ast.ImportFrom) -> str:
     """The absolute module a ``from ... import`` names."""
     if node.level == 0:
         return node.module or ""
@@ -49,7 +60,7 @@ def imports(modules: dict[str, Path]) -> dict[str, set[str]]:
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
-                source = _resolve(name, path, node)
+                source = resolve(name, path, node)
                 targets = [
                     f"{source}.{alias.name}" if f"{source}.{alias.name}" in modules else source for alias in node.names
                 ]
@@ -165,7 +176,7 @@ def private_reaches(modules: dict[str, Path]) -> list[Reach]:
         own = _own_names(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
-                source = _resolve(name, path, node)
+                source = resolve(name, path, node)
                 if not source.startswith(PACKAGE):
                     continue
                 for alias in node.names:

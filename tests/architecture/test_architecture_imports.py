@@ -78,8 +78,17 @@ def test_cycle_finder_finds_a_type_only_circle(tmp_path: Path) -> None:
         import_graph.ROOT = original
 
 
+#: Reaches into a third party's internals, each on purpose (the finder cannot tell them from ours).
+#: ``distributed`` offers no public way to drop an event topic: the Dask engine removes the topics
+#: its runs leave on the scheduler (row and job ids) through the scheduler's broker.
+THIRD_PARTY_REACHES = {
+    ("sume_async.batch._dask", "getattr(dask_scheduler, '_broker', None)"),
+    ("sume_async.batch._dask", "getattr(broker, '_topics', None)"),
+}
+
+
 def test_no_module_reaches_into_another_modules_privates() -> None:
-    found = private_reaches(MODULES)
+    found = [reach for reach in private_reaches(MODULES) if (reach.module, reach.what) not in THIRD_PARTY_REACHES]
     assert not found, "private names used from outside their module (give them a public name):\n" + "\n".join(
         map(str, found)
     )

@@ -11,13 +11,13 @@ import json
 import re
 from pathlib import Path
 
-from import_graph import module_files
+from import_graph import module_files, resolve
 
 from sume_async.testing._app import ROUTES
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "openapi" / "openapi.json").read_text())
-GENERATED_API = ROOT / "generated" / "sume_api_client" / "api"
+GENERATED_API = ROOT / "generated" / "_generated" / "api"
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -49,7 +49,8 @@ def test_every_generated_endpoint_is_called_by_a_resource() -> None:
         if not name.startswith("sume_async.resources"):
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sume_api_client.api."):
-                area = node.module.removeprefix("sume_api_client.api.")  # type: ignore[union-attr]
+            source = resolve(name, path, node) if isinstance(node, ast.ImportFrom) else ""
+            if source.startswith("sume_async._generated.api."):
+                area = source.removeprefix("sume_async._generated.api.")
                 used.update(f"{area}.{alias.name}" for alias in node.names)
     assert generated <= used, f"generated endpoints no resource calls: {sorted(generated - used)}"

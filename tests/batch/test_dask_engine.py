@@ -58,6 +58,7 @@ def workers(cluster: RunningCluster) -> RunningCluster:
 
 def engine(cluster: RunningCluster, **kwargs: Any) -> DaskEngine:
     kwargs.setdefault("chunk_size", 10)
+    kwargs.setdefault("lease_timeout", 3.0)  # a killed worker's leases come back within seconds
     return DaskEngine(scheduler=cluster.address, poll_policy=POLL, max_polls_per_second=None, **kwargs)
 
 
@@ -194,7 +195,7 @@ def _secret_fragments(key: str) -> list[bytes]:
 
 
 @pytest.mark.anyio
-async def test_the_api_key_is_never_in_task_arguments_results_or_events(
+async def test_neither_the_key_nor_the_workspace_id_is_in_task_arguments_results_or_events(
     workers: RunningCluster, tmp_path: Path
 ) -> None:
     client = workers.client
@@ -206,6 +207,8 @@ async def test_the_api_key_is_never_in_task_arguments_results_or_events(
         async with serve(mock) as base_url:
             with anyio.fail_after(60):
                 outcomes, _ = await run_batch(base_url, tmp_path / "s.db", rows, engine(workers), max_in_flight=8)
+            async with AsyncSume(DEFAULT_API_KEY, base_url=base_url) as sume:
+                me = await sume.account.me()
         assert len(outcomes) == len(rows)
 
         def scheduler_side(dask_scheduler: Any) -> dict[str, Any]:
@@ -225,6 +228,7 @@ async def test_the_api_key_is_never_in_task_arguments_results_or_events(
     finally:
         await anyio.to_thread.run_sync(lambda: client.unregister_worker_plugin("record-results"))
         await anyio.to_thread.run_sync(lambda: client.unregister_scheduler_plugin("record-graph"))
+    assert me.workspace is not None and me.workspace.id
     chunk_specs = [spec for spec in seen["specs"] if b"sume-chunk-" in spec]
     chunk_results = [blob for blobs in results.values() for blob in blobs if b"outcomes" in blob]
     assert chunk_specs and chunk_results and seen["events"] and seen["worker_plugins"]  # the net caught something
@@ -232,17 +236,25 @@ async def test_the_api_key_is_never_in_task_arguments_results_or_events(
     for blob in [*chunk_specs, *seen["events"], *seen["worker_plugins"], *chunk_results, repr(logs).encode()]:
         for fragment in _secret_fragments(DEFAULT_API_KEY):
             assert fragment not in blob
+        assert me.workspace.id.encode() not in blob  # the workspace check travels as a keyed digest
 
 
 @pytest.mark.anyio
-async def test_workers_without_the_key_fail_the_run_with_a_clear_error(workers: RunningCluster, tmp_path: Path) -> None:
+async def test_workers_without_the_key_are_refused_on_every_run(workers: RunningCluster, tmp_path: Path) -> None:
+    """The worker plugin is idempotent (set up once for every later run): the check must be per run."""
     mock = MockSume(speed=50)
+    eng = engine(workers, api_key_env="SUME_TEST_NO_SUCH_KEY", no_workers_timeout=2)
     async with serve(mock) as base_url:
-        with anyio.fail_after(60), pytest.raises(ClusterError, match="SUME_TEST_NO_SUCH_KEY is not set"):
-            await run_batch(
-                base_url, tmp_path / "s.db", image_rows(3), engine(workers, api_key_env="SUME_TEST_NO_SUCH_KEY")
-            )
-    assert not mock.jobs
+        for attempt in range(2):
+            with anyio.fail_after(60):
+                outcomes, running = await run_batch(base_url, tmp_path / f"s{attempt}.db", image_rows(3), eng)
+            assert outcomes == []
+            assert running.stopped is not None and running.stopped.reason == "unavailable"
+            assert "No usable Dask worker" in running.stopped.message
+            assert "SUME_TEST_NO_SUCH_KEY is not set" in running.stopped.message
+            for address in workers.worker_pids():
+                assert address in running.stopped.message  # each refused worker is named
+    assert not mock.jobs and mock.route_counts.get("POST /images/generations", 0) == 0
 
 
 @pytest.mark.anyio
@@ -270,6 +282,11 @@ async def test_an_unreachable_scheduler_is_a_cluster_error(tmp_path: Path) -> No
         ({"max_polls_per_second": 0}, "max_polls_per_second"),
         ({"api_key_env": "NOT A NAME"}, "api_key_env"),
         ({"api_key": ""}, "api_key"),
+        ({"no_workers_timeout": 0}, "no_workers_timeout"),
+        ({"no_workers_timeout": float("inf")}, "no_workers_timeout"),
+        ({"lease_timeout": float("nan")}, "lease_timeout"),
+        ({"lease_timeout": True}, "lease_timeout"),
+        ({"security": "tls.pem"}, "security"),
     ],
 )
 def test_bad_engine_settings_are_refused(kwargs: dict[str, Any], field: str) -> None:
@@ -280,6 +297,16 @@ def test_bad_engine_settings_are_refused(kwargs: dict[str, Any], field: str) -> 
 
 def test_the_engine_repr_hides_the_key() -> None:
     assert "sume_live" not in repr(DaskEngine(api_key="sume_live_secret_value"))
+
+
+def test_the_workspace_proof_is_a_keyed_digest_bound_to_the_run() -> None:
+    from sume_async.batch._dask_worker import workspace_digest
+
+    digest = workspace_digest("ws_123", "nonce-a")
+    assert "ws_123" not in digest and len(digest) == 64
+    assert digest == workspace_digest("ws_123", "nonce-a")
+    assert digest != workspace_digest("ws_123", "nonce-b")  # a digest seen in one run proves nothing in another
+    assert digest != workspace_digest("ws_124", "nonce-a")
 
 
 DRIVER = Path(__file__).with_name("dask_driver.py")
@@ -377,6 +404,10 @@ def test_the_cli_driver_killed_with_sigkill_and_rerun_costs_no_job_twice(tmp_pat
         (("--engine", "dask", "--scheduler", "localhost"), "--scheduler: must be a scheduler address"),
         (("--engine", "dask", "--scheduler", "tcp://h:1", "--local-workers", "2"), "--local-workers: cannot"),
         (("--engine", "dask", "--local-workers", "0"), "--local-workers"),
+        (("--no-workers-timeout", "5"), "need --engine dask"),
+        (("--engine", "dask", "--no-workers-timeout", "0"), "--no-workers-timeout"),
+        (("--engine", "dask", "--tls-cert", "rows.jsonl"), "--tls-ca-file, --tls-cert and --tls-key go together"),
+        (("--engine", "dask", "--tls-ca-file", "no-such.pem"), "--tls-ca-file"),
     ],
 )
 def test_cli_engine_options_are_checked_before_anything_is_sent(
@@ -388,6 +419,7 @@ def test_cli_engine_options_are_checked_before_anything_is_sent(
     env.update(SUME_API_KEY=DEFAULT_API_KEY, SUME_API_BASE_URL="http://127.0.0.1:9/api/v1")
     done = subprocess.run(
         [sys.executable, "-m", "sume_async.cli", "batch", "run", str(manifest), *args],
+        cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,
@@ -463,11 +495,14 @@ def test_chunks_of_a_driver_killed_with_sigkill_stop_creating(workers: RunningCl
         time.sleep(3)  # its chunks are still on the workers, unwanted, some waiting for a lease
         # Only rows that held a lease when the driver died may still create (max_in_flight = 4 here).
         assert len(mock.jobs) <= left + 4 < len(rows)
+        assert workers.leftovers(), "the crashed run left nothing to clean up"
         _run_to_the_end(start, tmp_path / "second.log")
     finally:
         server.stop()
     per_key = jobs_per_key(mock)
     assert len(per_key) == len(rows) and set(per_key.values()) == {1}
+    # The rerun removed its own event topic and semaphore, and the crashed run's.
+    assert workers.leftovers() == []
 
 
 @pytest.mark.anyio
@@ -544,3 +579,99 @@ async def test_a_refused_key_stops_every_worker_at_once(workers: RunningCluster,
     assert outcomes == [] and not mock.jobs
     # Each chunk sent at most its first create: the driver handed out no chunk after the stop.
     assert mock.route_counts["POST /images/generations"] < len(rows) / 2
+
+
+class _PrivateDownloads(WorkerPlugin):
+    """Makes a worker download into a folder of its own, as a worker on another machine would
+    (the same path there, not shared with the driver)."""
+
+    name = "private-downloads"
+
+    def __init__(self, private: str) -> None:
+        self.private = private
+
+    def setup(self, worker: Any) -> None:
+        import attrs
+
+        from sume_async.batch import _dask_worker
+
+        self.original = original = _dask_worker.run_items
+
+        async def run_items(client: Any, items: Any, reporter: Any, *, download: Any = None, **kwargs: Any) -> Any:
+            if download is None:
+                return await original(client, items, reporter, download=download, **kwargs)
+            shared, private = str(download.dest_dir), self.private
+            finished = reporter.finished
+
+            async def report(outcome: Any) -> None:  # the worker reports the path it was asked for
+                outputs = [
+                    attrs.evolve(o, path=o.path.replace(private, shared) if o.path else o.path) for o in outcome.outputs
+                ]
+                await finished(attrs.evolve(outcome, outputs=tuple(outputs)))
+
+            reporter.finished = report
+            download = attrs.evolve(download, dest_dir=Path(private))
+            return await original(client, items, reporter, download=download, **kwargs)
+
+        _dask_worker.run_items = run_items  # type: ignore[assignment]
+
+    def teardown(self, worker: Any) -> None:
+        from sume_async.batch import _dask_worker
+
+        _dask_worker.run_items = self.original  # type: ignore[assignment]
+
+
+@pytest.mark.anyio
+async def test_downloads_a_worker_made_where_the_driver_cannot_see_them_are_not_counted(
+    workers: RunningCluster, tmp_path: Path
+) -> None:
+    mock = MockSume(speed=50)
+    rows = image_rows(4)
+    dest, state = tmp_path / "out", tmp_path / "s.db"
+    client = workers.client
+    await anyio.to_thread.run_sync(lambda: client.register_plugin(_PrivateDownloads(str(tmp_path / "elsewhere"))))
+    try:
+        async with serve(mock) as base_url:
+            with anyio.fail_after(60):
+                outcomes, running = await run_batch(
+                    base_url, state, rows, engine(workers), max_in_flight=4, download_dir=dest
+                )
+    finally:
+        await anyio.to_thread.run_sync(lambda: client.unregister_worker_plugin("private-downloads"))
+    assert any((tmp_path / "elsewhere").iterdir())  # the workers did download, somewhere else
+    assert running.stopped is not None and running.stopped.reason == "download_failed"
+    assert "every worker and the driver share" in running.stopped.message
+    assert outcomes == [] and running.progress.downloaded == 0 and running.progress.completed == 0
+    async with serve(mock) as base_url:  # the same mock: rerun with the folder shared
+        with anyio.fail_after(60):
+            outcomes, running = await run_batch(
+                base_url, state, rows, engine(workers), max_in_flight=4, download_dir=dest
+            )
+    assert running.stopped is None and {o.status for o in outcomes} == {"completed"}
+    assert all(Path(o.path).is_file() for outcome in outcomes for o in outcome.outputs if o.path is not None)
+    assert running.progress.downloaded == sum(len(o.outputs) for o in outcomes) > 0
+    per_key = jobs_per_key(mock)
+    assert len(per_key) == len(rows) and set(per_key.values()) == {1}
+
+
+@pytest.mark.anyio
+async def test_rows_leave_running_as_they_finish_not_when_their_chunk_reports(
+    workers: RunningCluster, tmp_path: Path
+) -> None:
+    mock = MockSume(speed=50)
+    rows = image_rows(8)
+    seen: list[Progress] = []
+    async with serve(mock) as base_url:
+        with anyio.fail_after(60):
+            outcomes, running = await run_batch(
+                base_url,
+                tmp_path / "s.db",
+                rows,
+                engine(workers, chunk_size=8),
+                max_in_flight=8,
+                on_progress=seen.append,
+            )
+    assert running.stopped is None and len(outcomes) == len(rows)
+    # One chunk of 8 rows: before it reports (nothing completed yet), rows that ended are no longer running.
+    before_report = [p for p in seen if p.completed == 0 and p.created == 8]
+    assert before_report and min(p.running for p in before_report) == 0

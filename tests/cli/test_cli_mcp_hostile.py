@@ -136,3 +136,18 @@ def test_any_arguments_are_checked_or_refused_with_a_typed_error(spec: Any, argu
         assert error["code"] == "invalid_input" and error["request_id"] is None
         return
     assert set(checked) <= set(spec.arguments) and spec.required <= set(checked)
+
+
+async def test_asset_search_takes_every_filter_of_the_sdk(cli: Cli) -> None:
+    async with session(cli) as client:
+        found = await client.call_tool(
+            "assets_search", {"q": "mug", "created_after": "2020-01-01T00:00:00Z", "sort": "created_at_desc"}
+        )
+        assert not found.is_error, found.content[0].text
+        assert (
+            error_of(await client.call_tool("assets_search", {"q": "mug", "created_after": "yesterday"}))["code"]
+            == "invalid_input"
+        )
+        assert (
+            error_of(await client.call_tool("assets_search", {"q": "mug", "sort": "newest"}))["code"] == "invalid_input"
+        )

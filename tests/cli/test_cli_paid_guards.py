@@ -43,7 +43,9 @@ def test_bad_arguments_and_output_paths_are_refused_before_anything_is_paid(cli:
         result = cli.in_process(*args, "--json")
         assert result.returncode == ExitCode.USAGE, (args, result.stderr)
         assert result.error["code"] in ("invalid_input", "usage_error"), (args, result.error)
-        assert "job" not in result.error["message"].lower() or "nothing" in result.error["message"].lower()
+        assert "idempotency_key" not in result.error and "job_ids" not in result.error, "no job can exist yet"
+    human = cli.in_process("images", "generate", "--prompt", "--wait")
+    assert human.returncode == ExitCode.USAGE and "If a job was created" not in human.stderr
     assert _posts(cli) == before and len(cli.mock.jobs) == jobs and cli.mock.balance() == balance
 
 

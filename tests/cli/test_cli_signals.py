@@ -15,9 +15,11 @@ import json
 import logging
 import os
 import signal
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -31,6 +33,25 @@ from sume_async.cli._app import CliError, ExitCode, _handlers_restored, _interru
 from sume_async.testing import DEFAULT_API_KEY, LoopbackServer
 
 pytestmark = pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def interactive_sigint() -> Iterator[None]:
+    """SIGINT as Python sets it up in a process started from a terminal, whatever this one inherited.
+
+    These proofs run the CLI in the test process, so they see its SIGINT disposition. Started
+    with SIGINT ignored (``nohup``, a background job of a script), Python leaves it ignored and
+    the CLI rightly keeps the ignore (``test_an_ignored_sigint_stays_ignored``): a Ctrl-C proof
+    must then put the interactive handler in place itself, and put back what it found.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
 
 #: Polls 10 ms apart, so a poll cycle is short and every run reaches the same code.
 FAST = PollPolicy(first=0.01, factor=1.0, short_cap=0.01, long_cap=0.01, jitter=0.0)
@@ -166,3 +187,22 @@ def test_an_ignored_sigint_stays_ignored() -> None:
         assert _stop_signals() == (signal.SIGTERM,)
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_the_proofs_pass_in_a_suite_started_with_sigint_ignored() -> None:
+    """As under ``nohup`` or a script's ``&``: the process starts with SIGINT ignored, and the proofs still hold."""
+    ignoring = (
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+        "os.execv(sys.executable, [sys.executable, '-m', 'pytest', *sys.argv[1:]])"
+    )
+    chosen = "shielded_section or raised_as_itself"
+    result = subprocess.run(
+        [sys.executable, "-c", ignoring, __file__, "-q", "-p", "no:cacheprovider", "-k", chosen],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "6 passed" in result.stdout, result.stdout[-3000:]

@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "openapi" / "openapi.json"
-GENERATED = ROOT / "generated" / "sume_api_client"
+GENERATED = ROOT / "generated" / "_generated"
 sys.path.insert(0, str(ROOT / "scripts"))
 import generate  # noqa: E402
 
@@ -49,8 +49,8 @@ def tree(root: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The generator run twice, each into its own fresh target."""
-    first = tmp_path_factory.mktemp("gen-a") / "sume_api_client"
-    second = tmp_path_factory.mktemp("gen-b") / "sume_api_client"
+    first = tmp_path_factory.mktemp("gen-a") / "_generated"
+    second = tmp_path_factory.mktemp("gen-b") / "_generated"
     for target in (first, second):
         assert generate.main(["--target", str(target)]) == 0
     return first, second
@@ -64,7 +64,7 @@ def test_every_operation_has_an_async_module() -> None:
     present = {p.relative_to(api).as_posix() for p in api.glob("*/*.py") if p.name != "__init__.py"}
     assert present == expected  # nothing missing, nothing stale
     for op_id, tag in ops.items():
-        module = importlib.import_module(f"sume_api_client.api.{snake(tag)}.{snake(op_id)}")
+        module = importlib.import_module(f"sume_async._generated.api.{snake(tag)}.{snake(op_id)}")
         assert Path(module.__file__ or "").resolve().is_relative_to(GENERATED.resolve()), module.__file__
         for name in ("asyncio_detailed", "asyncio"):
             function = getattr(module, name, None)
@@ -89,7 +89,7 @@ def test_generated_matches_the_snapshot(two_runs: tuple[Path, Path]) -> None:
 
 
 def test_check_reports_a_stale_tree(two_runs: tuple[Path, Path], tmp_path: Path) -> None:
-    stale = tmp_path / "sume_api_client"
+    stale = tmp_path / "_generated"
     shutil.copytree(two_runs[0], stale)
     (stale / "models" / "job.py").write_text("# edited by hand\n", encoding="utf-8")
     (stale / "models" / "extra.py").write_text("", encoding="utf-8")
@@ -99,7 +99,7 @@ def test_check_reports_a_stale_tree(two_runs: tuple[Path, Path], tmp_path: Path)
 
 @pytest.mark.parametrize("model", ["Job", "JobWithResult"])
 def test_unknown_status_and_type_parse_and_round_trip(model: str) -> None:
-    from sume_api_client import models
+    from sume_async._generated import models
 
     cls: Any = getattr(models, model)
     data = {
@@ -120,7 +120,7 @@ def test_unknown_status_and_type_parse_and_round_trip(model: str) -> None:
 
 
 def test_known_values_are_still_members() -> None:
-    from sume_api_client.models import Job, JobStatus, JobType
+    from sume_async._generated.models import Job, JobStatus, JobType
 
     job = Job.from_dict({"id": "job_1", "status": "completed", "type": "image_generation"})
     assert job.status is JobStatus.COMPLETED
@@ -139,7 +139,7 @@ def test_generated_package_passes_mypy_strict(tmp_path: Path) -> None:
             "--no-error-summary",
             "--cache-dir",
             str(tmp_path / "mypy-cache"),
-            "generated/sume_api_client",
+            "generated/_generated",
         ],
         cwd=ROOT,
         capture_output=True,

@@ -8,10 +8,10 @@ from typing import Any
 
 import attrs
 import pytest
-from sume_api_client import models
-from sume_api_client.types import Unset
 
 import sume_async
+from sume_async._generated import models
+from sume_async._generated.types import Unset
 
 REQUEST_MODELS = {
     "AdsVideoRequest",

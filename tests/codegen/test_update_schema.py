@@ -506,7 +506,7 @@ def test_missing_snapshot_counts_everything_as_new(tmp_path: Path, capsys: pytes
 
 
 def test_regenerates_into_the_given_target(workspace: Path, tmp_path: Path) -> None:
-    target = tmp_path / "gen" / "sume_api_client"
+    target = tmp_path / "gen" / "_generated"
     assert update_schema.main(["--from", str(NEW), "--snapshot", str(workspace), "--target", str(target)]) == 0
     assert (target / "api" / "account" / "get_credits.py").is_file()
     assert (target / "py.typed").is_file()

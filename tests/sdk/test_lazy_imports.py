@@ -26,23 +26,22 @@ def test_a_bare_import_leaves_the_endpoints_resources_and_most_models_for_later(
     done = subprocess.run([sys.executable, "-I", "-c", PROBE], capture_output=True, text=True, timeout=60, check=True)
     bare, built, used = (set(modules) for modules in json.loads(done.stdout))
     for modules in (bare, built):
-        assert not {m for m in modules if m.startswith(("sume_api_client.api", "sume_async.resources."))}
+        assert not {m for m in modules if m.startswith(("sume_async._generated.api", "sume_async.resources."))}
         assert not {"sume_async._raw_views", "sume_async.cli", "sume_async.testing"} & modules
-        models = {m for m in modules if m.startswith("sume_api_client.models.")}
+        models = {m for m in modules if m.startswith("sume_async._generated.models.")}
         assert len(models) <= 6, sorted(models)  # what the waits need: Job and its enums
     assert {"sume_async.resources.jobs", "sume_async.resources.generation", "sume_async._raw_views"} <= used
-    assert "sume_api_client.api.jobs.get_job" in used and "sume_api_client.models.asset" in used
+    assert "sume_async._generated.api.jobs.get_job" in used and "sume_async._generated.models.asset" in used
 
 
 def test_lazy_exports_are_the_real_objects() -> None:
-    import sume_api_client.models
-
     import sume_async
+    import sume_async._generated.models
     from sume_async.resources.uploads import UploadedFile
 
     for name in sume_async.__all__:
         assert getattr(sume_async, name) is not None
-    assert sume_async.Job is sume_api_client.models.Job and sume_async.UploadedFile is UploadedFile
+    assert sume_async.Job is sume_async._generated.models.Job and sume_async.UploadedFile is UploadedFile
     assert set(sume_async.__all__) <= set(dir(sume_async))
     try:
         sume_async.NotAThing  # type: ignore[attr-defined]  # noqa: B018

@@ -209,3 +209,18 @@ def test_retry_policy_fields_are_checked(kwargs: dict[str, Any], field: str) -> 
     with pytest.raises(InvalidInputError) as info:
         RetryPolicy(**kwargs)
     assert info.value.field == field
+
+
+async def test_asset_filters_are_typed_keywords_and_a_misspelt_one_is_refused() -> None:
+    from sume_async import AsyncSume, InvalidInputError
+
+    async with AsyncSume("sk_test_filters", base_url="http://127.0.0.1:9") as sume:
+        for call in (
+            lambda: sume.assets.search("mug", sortt="relevance"),  # type: ignore[call-arg]
+            lambda: sume.assets.list(min_duration="3"),  # type: ignore[call-arg]
+            lambda: sume.assets.search("mug", sort="newest"),  # type: ignore[arg-type]
+            lambda: sume.assets.search("mug", min_duration_seconds=-1),
+            lambda: sume.assets.search(" "),
+        ):
+            with pytest.raises(InvalidInputError):
+                call()

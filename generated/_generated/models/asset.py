@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -25,6 +26,8 @@ class Asset:
     id: str
     """ Asset id (`asset_...`). """
     clip_url: str | None = None
+    created_at: datetime.datetime | None = None
+    """ When the scene was indexed: what `created_after`, `created_before` and the `created_at_*` sorts compare. """
     end_time_seconds: float | None = None
     media_url: str | None = None
     metadata: AssetMetadata | None = None
@@ -50,6 +53,7 @@ class Asset:
             {
                 "id": "id",
                 "clip_url": "clip_url",
+                "created_at": "created_at",
                 "end_time_seconds": "end_time_seconds",
                 "media_url": "media_url",
                 "metadata": "metadata",
@@ -85,6 +89,10 @@ class Asset:
             field_dict["clip_url"] = self.clip_url
         elif "clip_url" in self._null_keys:
             field_dict["clip_url"] = None
+        if self.created_at is not None:
+            field_dict["created_at"] = self.created_at.isoformat()
+        elif "created_at" in self._null_keys:
+            field_dict["created_at"] = None
         if self.end_time_seconds is not None:
             field_dict["end_time_seconds"] = self.end_time_seconds
         elif "end_time_seconds" in self._null_keys:
@@ -146,6 +154,16 @@ class Asset:
             elif type(value) is not str:
                 raise unexpected_type("clip_url", value)
         asset.clip_url = value
+        value = get("created_at", UNSET)
+        if value is UNSET:
+            value = None
+        else:
+            found += 1
+            if value is None:
+                null_keys += ("created_at",)
+            else:
+                value = datetime.datetime.fromisoformat(value)
+        asset.created_at = value
         value = get("end_time_seconds", UNSET)
         if value is UNSET:
             value = None
@@ -267,6 +285,7 @@ _Asset_keys = frozenset(
     {
         "id",
         "clip_url",
+        "created_at",
         "end_time_seconds",
         "media_url",
         "metadata",

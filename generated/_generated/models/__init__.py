@@ -1,6 +1,6 @@
 """Contains all the data models used in inputs/outputs
 
-Models load lazily (PEP 562): ``from sume_api_client.models import Job`` imports only
+Models load lazily (PEP 562): ``from sume_async._generated.models import Job`` imports only
 ``models/job.py`` and what it needs, not every model of the API. Type checkers see the
 eager imports under ``TYPE_CHECKING``.
 """
