@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check-generated update-schema lint typecheck test test-quick demo bench release-check clean
+.PHONY: install generate check-generated update-schema lint typecheck test test-quick docs demo bench release-check clean
 
 install: $(STAMP)
 
@@ -42,6 +42,11 @@ test: check-generated lint typecheck
 test-quick: $(STAMP)
 	$(PY) -m pytest -m "not slow"
 
+# The API reference and guides as a static site in site/ (git-ignored); warnings fail the build.
+# `make test` builds it too (tests/docs/test_api_reference.py).
+docs: $(STAMP)
+	$(PY) -m mkdocs build --strict --site-dir site
+
 demo: $(STAMP)
 	$(PY) examples/batch_pipeline.py
 
@@ -62,4 +67,4 @@ release-check: $(STAMP)
 	$(PY) scripts/release_check.py dist --venv $(RELEASE_VENV)
 
 clean:
-	rm -rf $(VENV) .venv-3.* dist build .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-3.* dist build site .mypy_cache .ruff_cache .pytest_cache

@@ -10,7 +10,7 @@ blocks the event loop.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -23,7 +23,7 @@ from sume_async import AsyncSume, InvalidInputError, JobFailedError, JobTimeoutE
 
 
 @asynccontextmanager
-async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+async def lifespan(app: Starlette) -> AsyncGenerator[dict[str, Any], None]:
     async with AsyncSume() as sume:
         yield {"sume": sume}
 

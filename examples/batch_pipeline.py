@@ -2,7 +2,9 @@
 
 Without ``SUME_API_KEY`` it runs against the embedded mock Sume server, started on
 loopback with time sped up. With a key it still uses the mock unless you pass
-``--production`` (which spends real credits).
+``--production`` (which spends real credits). On the mock, a share of jobs fails on purpose
+(``failure_rate``): the demo says so next to each one. Progress is drawn in place on a
+terminal; piped or redirected, it prints one line per step instead.
 
     python examples/batch_pipeline.py [--images 12] [--videos 4] [--production]
 """
@@ -13,7 +15,7 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -22,10 +24,13 @@ import anyio
 from sume_async import AsyncSume, Job, JobError, PollPolicy, SumeError
 
 MOCK_SPEED = 40.0  # simulated seconds per real second on the mock
+MOCK_FAILURE_RATE = 0.1  # the share of jobs the mock fails on purpose
+#: Draw progress in place (``\r``) only on a terminal; a pipe or a log file gets whole lines.
+INTERACTIVE = sys.stdout.isatty()
 
 
 @asynccontextmanager
-async def open_client(production: bool) -> AsyncIterator[AsyncSume]:
+async def open_client(production: bool) -> AsyncGenerator[AsyncSume, None]:
     if production:
         if not os.environ.get("SUME_API_KEY"):
             sys.exit("--production needs SUME_API_KEY")
@@ -36,9 +41,13 @@ async def open_client(production: bool) -> AsyncIterator[AsyncSume]:
 
     from sume_async.testing import DEFAULT_API_KEY, MockSume, serve
 
-    mock = MockSume(speed=MOCK_SPEED, failure_rate=0.1, seed=3)
+    mock = MockSume(speed=MOCK_SPEED, failure_rate=MOCK_FAILURE_RATE, seed=3)
     async with serve(mock) as base_url:
-        print(f"Target: embedded mock Sume server at {base_url} (time x{MOCK_SPEED:g})\n")
+        print(f"Target: embedded mock Sume server at {base_url} (time x{MOCK_SPEED:g})")
+        print(
+            f"The mock fails {MOCK_FAILURE_RATE:.0%} of jobs on purpose: a failure marked (simulated) below"
+            " is the mock's, not a bug.\n"
+        )
         # Poll on the mock's sped-up clock; against production use the default policy.
         policy = PollPolicy().scaled(1 / MOCK_SPEED)
         async with AsyncSume(DEFAULT_API_KEY, base_url=base_url, poll_policy=policy) as sume:
@@ -83,15 +92,23 @@ async def main(args: argparse.Namespace) -> None:
 
         completed: list[Job] = []
         failures: list[SumeError] = []
+        simulated = "" if args.production else " (simulated)"
         async for outcome in sume.jobs.as_completed(jobs, return_exceptions=True):
             if isinstance(outcome, SumeError):
                 failures.append(outcome)
             else:
                 completed.append(outcome)
-            print(progress_line(len(completed), len(failures), len(jobs)), end="", flush=True)
-        print(f"\n  done in {anyio.current_time() - started:.1f}s")
-        for failure in failures:
-            print(f"  ! {type(failure).__name__}: {failure}")
+            if INTERACTIVE:
+                print(progress_line(len(completed), len(failures), len(jobs)), end="", flush=True)
+            elif isinstance(outcome, SumeError):
+                print(f"  failed{simulated}: {type(outcome).__name__}: {outcome}", flush=True)
+            else:
+                print(f"  completed {outcome.id} ({outcome.type_})", flush=True)
+        print(("\n" if INTERACTIVE else "") + f"  done in {anyio.current_time() - started:.1f}s", end="")
+        print(f": {len(completed)} completed, {len(failures)} failed{simulated if failures else ''}, {len(jobs)} total")
+        if INTERACTIVE:
+            for failure in failures:
+                print(f"  ! {type(failure).__name__}{simulated}: {failure}")
 
         for done in completed[:3]:
             result = await sume.jobs.result(done)
@@ -104,13 +121,15 @@ async def main(args: argparse.Namespace) -> None:
             video.write_bytes(os.urandom(4 * 1024 * 1024))
 
             def show(sent: int, total: int) -> None:
-                print(f"\r  uploaded {sent / 2**20:5.1f} / {total / 2**20:.1f} MiB", end="", flush=True)
+                if INTERACTIVE:
+                    print(f"\r  uploaded {sent / 2**20:5.1f} / {total / 2**20:.1f} MiB", end="", flush=True)
 
             ingest = await sume.assets.upload(video, title="Launch ad hook", on_progress=show)
+        print(("\n" if INTERACTIVE else "") + f"  uploaded {video.name}: ingest job {ingest.id}")
         try:
-            print(f"\n  ingest job {ingest.id}: {(await sume.jobs.wait(ingest)).status}")
+            print(f"  ingest job {ingest.id}: {(await sume.jobs.wait(ingest)).status}")
         except JobError as exc:  # the mock fails a share of jobs on purpose
-            print(f"\n  ingest did not complete: {exc}")
+            print(f"  ingest did not complete{simulated}: {exc}")
 
         print("\nSearching the Asset Library for 'hook':")
         for asset in await sume.assets.search("hook", limit=5).to_list(max_items=5):

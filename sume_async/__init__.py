@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from ._generated.models import Brand as Brand
     from ._generated.models import BrandImage as BrandImage
     from ._generated.models import Credits as Credits
+    from ._generated.models import GetAssetSearchMode as GetAssetSearchMode
     from ._generated.models import Job as Job
     from ._generated.models import JobErrorInfo as JobErrorInfo
     from ._generated.models import JobOutput as JobOutput
@@ -97,6 +98,7 @@ _LAZY = {
     "Brand": "sume_async._generated.models",
     "BrandImage": "sume_async._generated.models",
     "Credits": "sume_async._generated.models",
+    "GetAssetSearchMode": "sume_async._generated.models",
     "Job": "sume_async._generated.models",
     "JobErrorInfo": "sume_async._generated.models",
     "JobOutput": "sume_async._generated.models",
@@ -170,6 +172,7 @@ __all__ = [
     "DoctorReport",
     "DownloadError",
     "EventLoopError",
+    "GetAssetSearchMode",
     "InsufficientCreditsError",
     "InternalServerError",
     "InvalidInputError",

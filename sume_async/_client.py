@@ -281,6 +281,22 @@ class AsyncSume:
         added to this client's. Options not given are kept. The new client lives as long
         as this one: closing this client closes it too, and its own ``close()`` does
         nothing (the pool belongs to the client that made it).
+
+        Spends no credits and sends no request.
+
+        Args:
+            timeout: Per-request timeout in seconds, or an ``httpx.Timeout``; ``None`` waits
+                forever (default: this client's).
+            max_retries: Retries of a failed request, 0 to 20 (default: this client's).
+            retry_policy: A whole :class:`~sume_async.RetryPolicy` (wins over ``max_retries``).
+            poll_policy: How the new client's waits poll (:class:`~sume_async.PollPolicy`).
+            default_headers: Headers added to this client's on every request.
+
+        Returns:
+            The new client.
+
+        Raises:
+            InvalidInputError: An option is outside its allowed values.
         """
         config = self._config.with_options(
             timeout=timeout,

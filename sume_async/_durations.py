@@ -41,9 +41,9 @@ class LogNormal:
     __slots__ = ("median", "mu", "sigma")
 
     def __init__(self, mu: float, sigma: float) -> None:
-        self.mu = mu
-        self.sigma = max(sigma, 0.05)  # a type with identical durations still has some spread
-        self.median = math.exp(mu)
+        self.mu: float = mu
+        self.sigma: float = max(sigma, 0.05)  # a type with identical durations still has some spread
+        self.median: float = math.exp(mu)
 
     def survival(self, t: float) -> float:
         """P(duration > t)."""

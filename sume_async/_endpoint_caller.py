@@ -33,7 +33,7 @@ class EndpointCaller:
 
     def __init__(self, requester: Requester) -> None:
         self.requester = requester
-        self.generated = Client(base_url=requester.base_url)
+        self.generated: Client = Client(base_url=requester.base_url)
         # The generated endpoints only call ``.request(**kwargs)``: the seam is the generated
         # ``AsyncRequester`` protocol, which ``Requester`` satisfies (mypy checks it here).
         self.generated.set_async_httpx_client(requester)

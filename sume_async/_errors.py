@@ -113,7 +113,7 @@ class APIConnectionError(SumeError):
         what = f" ({method} {path})" if method else ""
         super().__init__(f"{message.rstrip('.')}{to}.{what}")
         #: What went wrong, without where (``"Connection error (ReadError)"``).
-        self.reason = message.rstrip(".")
+        self.reason: str = message.rstrip(".")
         self.method = method
         self.path = path
         #: ``host:port`` the request went to (never a query string or credentials).
@@ -281,8 +281,8 @@ class JobFailedError(JobError):
     def __init__(self, job: Job) -> None:
         code, message = _job_error_fields(job)
         self.job = job
-        self.job_id = job.id
-        self.status = str(job.status)
+        self.job_id: str = job.id
+        self.status: str = str(job.status)
         self.error_code = code
         self.error_message = message
         detail = f": {code}: {message}" if code or message else ""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from contextlib import aclosing
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_args
 
 import attrs
 
@@ -26,11 +26,49 @@ T = TypeVar("T")
 
 @attrs.frozen
 class Page(Generic[T]):
-    """One page of a list: its items and the cursor of the next page, if any."""
+    """One page of a list: its items and the cursor of the next page, if any.
+
+    Attributes:
+        data: The page's items.
+        has_more: Whether the server says more pages follow.
+        next_cursor: The cursor of the next page (``cursor=`` of a list method), or ``None``.
+    """
 
     data: Sequence[T]
     has_more: bool
     next_cursor: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The page as JSON: ``{"data": [...], "has_more": ..., "next_cursor": ...}`` (items by their ``to_dict()``)."""
+        return {
+            "data": [item.to_dict() if hasattr(item, "to_dict") else item for item in self.data],
+            "has_more": self.has_more,
+            "next_cursor": self.next_cursor,
+        }
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic's hook, so a web route can return ``Page[Job]``; pydantic is imported only when it asks."""
+        from pydantic_core import core_schema
+
+        args = get_args(source)
+        item = handler.generate_schema(args[0]) if args else core_schema.any_schema()
+        shape = core_schema.typed_dict_schema(
+            {
+                "data": core_schema.typed_dict_field(core_schema.list_schema(item)),
+                "has_more": core_schema.typed_dict_field(core_schema.bool_schema()),
+                "next_cursor": core_schema.typed_dict_field(core_schema.nullable_schema(core_schema.str_schema())),
+            }
+        )
+        from_json = core_schema.no_info_after_validator_function(lambda d: cls(**d), shape)
+        return core_schema.json_or_python_schema(
+            json_schema=from_json,
+            python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_json]),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda page: {"data": list(page.data), "has_more": page.has_more, "next_cursor": page.next_cursor},
+                return_schema=shape,
+            ),
+        )
 
 
 class AsyncPager(Generic[T]):
@@ -62,7 +100,14 @@ class AsyncPager(Generic[T]):
         return self._exhausted
 
     def starting_at(self, cursor: str | None) -> AsyncPager[T]:
-        """The same list, starting from ``cursor`` (a ``next_cursor`` of an earlier page)."""
+        """The same list, starting from ``cursor`` (a ``next_cursor`` of an earlier page).
+
+        Args:
+            cursor: Where to start; ``None`` starts from the beginning.
+
+        Returns:
+            A new pager (nothing is fetched until it is iterated).
+        """
         return AsyncPager(self._fetch, cursor=cursor)
 
     async def pages(self) -> AsyncGenerator[Page[T]]:
@@ -105,7 +150,17 @@ class AsyncPager(Generic[T]):
         return _checked(await self._fetch(self._start), {self._start})
 
     async def to_list(self, *, max_items: int | None = None) -> list[T]:
-        """Collect items into a list, stopping after ``max_items`` if given."""
+        """Collect items into a list, stopping after ``max_items`` if given.
+
+        Args:
+            max_items: The most items to collect (default: all of them, every page).
+
+        Returns:
+            The items, in the list's order.
+
+        Raises:
+            SumeError: A page could not be fetched (as for any request).
+        """
         items: list[T] = []
         async with aclosing(self.pages()) as pages:
             async for page in pages:

@@ -102,7 +102,7 @@ class PollGate:
         self.max_in_flight = max_in_flight
         self.budget = budget
         #: What the client's waits learned about job durations (they share it, as the gate).
-        self.durations = Durations()
+        self.durations: Durations = Durations()
         self._clock = clock
         self._in_flight = 0
         self._waiters: list[_Waiter] = []

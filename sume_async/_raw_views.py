@@ -116,16 +116,22 @@ class AssetsWithRawResponse:
 
 
 class AsyncSumeWithRawResponse:
+    """``sume.with_raw_response``: the client's single-request methods, each returning a
+    :class:`~sume_async.RawResponse` (status, headers, ``request_id``, retries) around what the
+    plain method returns. Built by the client; errors raise as from the plain call."""
+
     def __init__(self, client: _Resources) -> None:
-        self.account = AccountWithRawResponse(client.account)
-        self.credits = CreditsWithRawResponse(client.credits)
-        self.brand = BrandWithRawResponse(client.brand)
-        self.avatars = AvatarsWithRawResponse(client.avatars)
-        self.jobs = JobsWithRawResponse(client.jobs)
-        self.images = ImagesWithRawResponse(client.images)
-        self.videos = VideosWithRawResponse(client.videos)
-        self.ads = AdsWithRawResponse(client.ads.videos)
-        self.face_swap = FaceSwapWithRawResponse(client.face_swap)
-        self.reference_analysis = ReferenceAnalysisWithRawResponse(client.reference_analysis)
-        self.uploads = UploadsWithRawResponse(client.uploads)
-        self.assets = AssetsWithRawResponse(client.assets)
+        self.account: AccountWithRawResponse = AccountWithRawResponse(client.account)
+        self.credits: CreditsWithRawResponse = CreditsWithRawResponse(client.credits)
+        self.brand: BrandWithRawResponse = BrandWithRawResponse(client.brand)
+        self.avatars: AvatarsWithRawResponse = AvatarsWithRawResponse(client.avatars)
+        self.jobs: JobsWithRawResponse = JobsWithRawResponse(client.jobs)
+        self.images: ImagesWithRawResponse = ImagesWithRawResponse(client.images)
+        self.videos: VideosWithRawResponse = VideosWithRawResponse(client.videos)
+        self.ads: AdsWithRawResponse = AdsWithRawResponse(client.ads.videos)
+        self.face_swap: FaceSwapWithRawResponse = FaceSwapWithRawResponse(client.face_swap)
+        self.reference_analysis: ReferenceAnalysisWithRawResponse = ReferenceAnalysisWithRawResponse(
+            client.reference_analysis
+        )
+        self.uploads: UploadsWithRawResponse = UploadsWithRawResponse(client.uploads)
+        self.assets: AssetsWithRawResponse = AssetsWithRawResponse(client.assets)

@@ -101,6 +101,14 @@ class RetryPolicy:
     A ``Retry-After`` from the server wins over the computed delay, up to
     ``max_retry_after`` seconds (a misconfigured proxy must not park a batch for hours),
     with jitter on top (:meth:`retry_after_delay`).
+
+    Attributes:
+        max_retries: Retries after the first attempt, 0 to 20 (default 2).
+        initial_delay: Seconds before the first retry's ceiling, at least 0 (default 0.5); each
+            retry doubles it.
+        max_delay: The most seconds one computed delay may be, at least 0 (default 8).
+        max_retry_after: The most seconds a server's ``Retry-After`` is honoured for, at least 0
+            (default 60).
     """
 
     max_retries: int = attrs.field(default=2, validator=_check_retries)
@@ -109,7 +117,17 @@ class RetryPolicy:
     max_retry_after: float = attrs.field(default=60.0, validator=lambda _i, a, v: _check_number(a.name, v))
 
     def delay(self, retry: int, retry_after: float | None = None, *, rng: random.Random | None = None) -> float:
-        """Seconds to wait before retry number ``retry`` (1-based)."""
+        """Seconds to wait before retry number ``retry`` (1-based).
+
+        Args:
+            retry: Which retry this is: 1 for the first.
+            retry_after: The server's ``Retry-After`` in seconds, if it sent one: it wins, capped
+                at ``max_retry_after``.
+            rng: The random source of the jitter (default: a shared one).
+
+        Returns:
+            Seconds: half the ceiling plus up to half again at random ("equal jitter").
+        """
         if retry_after is not None:
             return self.retry_after_delay(retry_after, rng=rng)
         # The exponent is capped so that a large retry count cannot overflow the float.

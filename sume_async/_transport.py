@@ -103,7 +103,7 @@ class SharedPool:
         self.http = http
         self.limiter = limiter
         self.owns_http = owns_http
-        self.closed = False
+        self.closed: bool = False
         #: The event loop the pool's connections belong to (set by the first request).
         self.loop: anyio.lowlevel.EventLoopToken | None = None
 
@@ -143,9 +143,9 @@ class Requester:
         allow_insecure_http: bool = False,
     ) -> None:
         self.pool = pool
-        self.http = pool.http
-        self.limiter = pool.limiter
-        self.base_url = base_url.rstrip("/")
+        self.http: httpx.AsyncClient = pool.http
+        self.limiter: anyio.Semaphore = pool.limiter
+        self.base_url: str = base_url.rstrip("/")
         self.timeout = timeout
         self.retry = retry
         self.max_response_bytes = max_response_bytes
@@ -153,7 +153,7 @@ class Requester:
         #: A loopback ``base_url`` (a local mock): only then may media and storage URLs be plain
         #: http or point at loopback, link-local or private addresses.
         self.local_network = is_loopback(httpx.URL(self.base_url).host)
-        self.default_headers = dict(default_headers or {})
+        self.default_headers: dict[str, str] = dict(default_headers or {})
         self._auth_headers = dict(auth_headers)
         # Case-insensitive merge: a default header "user-agent" replaces the SDK's, never doubles it.
         headers = httpx.Headers(
@@ -163,7 +163,7 @@ class Requester:
         headers.update(auth_headers)
         self._builder = RequestBuilder(pool.http, headers, timeout)
         self._rng = random.Random()
-        self.deadline = total_deadline(timeout)
+        self.deadline: float | None = total_deadline(timeout)
 
     @property
     def closed(self) -> bool:

@@ -81,6 +81,19 @@ class PollPolicy:
     The cap is ``short_cap`` for image jobs and ``long_cap`` for the others. Afterwards the
     polls follow the learned durations (see ``max_lag``), never more than ``learned_cap``
     apart, and never so far apart that the wait's deadline would pass first.
+
+    Attributes:
+        first: Seconds before the second poll, above 0 (default 1).
+        factor: How much each pause grows, at least 1 (default 1.5).
+        short_cap: The longest pause for image jobs, above 0 (default 3 s).
+        long_cap: The longest pause for the other jobs, above 0 (default 6 s).
+        jitter: The random spread of each pause, from 0 to below 1 (default 0.2: ±20 %).
+        error_delay: Seconds to wait after a poll failed for a transient reason (429, 5xx,
+            network), above 0 (default 5).
+        max_lag: Once durations are learned, the longest pause where completion is likely, above
+            0 (default 4 s).
+        learned_cap: The longest pause a learned duration may ask for, above 0 (default 30 s).
+        time_scale: Client seconds per server second, above 0 (1 for the real API).
     """
 
     first: float = attrs.field(default=1.0, validator=_positive("first"))
@@ -101,6 +114,16 @@ class PollPolicy:
     time_scale: float = attrs.field(default=1.0, validator=_positive("time_scale"))
 
     def interval(self, polls: int, job_type: str | None, rng: random.Random) -> float:
+        """Seconds between poll number ``polls`` and the next, before durations are learned.
+
+        Args:
+            polls: Polls made so far (0 before the second).
+            job_type: The job's type (``None`` when not known: the long cap applies).
+            rng: The random source of the jitter.
+
+        Returns:
+            ``min(cap, first * factor**polls)``, times a random factor in ``[1 - jitter, 1 + jitter]``.
+        """
         cap = self.short_cap if job_states.is_short(job_type) else self.long_cap
         # ``first * factor**polls`` overflows a float after ~1,750 polls: stop growing at the cap.
         if self.first >= cap or (self.factor > 1 and polls * math.log(self.factor) >= math.log(cap / self.first)):
@@ -110,7 +133,14 @@ class PollPolicy:
         return base * rng.uniform(1 - self.jitter, 1 + self.jitter)
 
     def scaled(self, factor: float) -> PollPolicy:
-        """The same policy with every interval multiplied by ``factor``."""
+        """The same policy with every interval multiplied by ``factor``.
+
+        Args:
+            factor: The multiplier, such as ``1 / speed`` for a sped-up mock.
+
+        Returns:
+            A new policy.
+        """
         return attrs.evolve(
             self,
             first=self.first * factor,

@@ -110,6 +110,56 @@ def safe_repr(obj: AttrsInstance) -> str:
     return f"{type(obj).__name__}({', '.join(parts)})"
 
 
+def pydantic_core_schema(
+    cls: type[Any], handler: Any, keys: Mapping[str, str], required: frozenset[str], extra: bool
+) -> Any:
+    """The pydantic core schema of a read model, so web frameworks (FastAPI) accept it.
+
+    pydantic is optional: it is imported here, when pydantic asks. A value validates from an
+    instance or from the JSON object the API sends (``from_dict``), serializes as ``to_dict()``,
+    and its JSON schema is the model's shape: ``keys`` maps attribute names to JSON keys.
+    """
+    import typing
+
+    from pydantic_core import core_schema
+
+    hints = typing.get_type_hints(cls)
+    shape = core_schema.typed_dict_schema(
+        {
+            key: core_schema.typed_dict_field(handler.generate_schema(hints[name]), required=key in required)
+            for name, key in keys.items()
+        },
+        extra_behavior="allow" if extra else "ignore",
+    )
+
+    def validate(value: object) -> Any:
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, Mapping):
+            try:
+                return cls.from_dict(value)
+            except KeyError as exc:  # pydantic reports ValueError; no value is quoted (it may be a secret)
+                raise ValueError(f"{cls.__name__}: missing key {exc}") from None
+            except (TypeError, ValueError) as exc:
+                what = str(exc) if isinstance(exc, TypeError) else "a malformed value"
+                raise ValueError(f"{cls.__name__}: {what}") from None
+        raise ValueError(f"expected a {cls.__name__} or a JSON object, got {type(value).__name__}")
+
+    return core_schema.no_info_plain_validator_function(
+        validate,
+        json_schema_input_schema=shape,
+        serialization=core_schema.plain_serializer_function_ser_schema(lambda model: model.to_dict()),
+        ref=f"{cls.__module__}.{cls.__qualname__}:{id(cls)}",
+    )
+
+
+def pydantic_json_schema(core: Any, handler: Any) -> Any:
+    """The JSON schema of a read model, the same for requests and responses (see ``pydantic_core_schema``)."""
+    # A plain validator has no JSON schema of its own in serialization mode: give its input shape.
+    shape = core.get("json_schema_input_schema") if core.get("type") == "function-plain" else None
+    return handler(core if shape is None else shape)
+
+
 __all__ = [
     "UNSET",
     "File",
@@ -119,6 +169,8 @@ __all__ = [
     "Unset",
     "is_list_of",
     "json_object",
+    "pydantic_core_schema",
+    "pydantic_json_schema",
     "safe_repr",
     "unexpected_type",
 ]

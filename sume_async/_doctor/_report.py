@@ -98,6 +98,7 @@ class DoctorReport:
         return [m for m in self.marks if m.verdict == CONTRADICTED]
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as JSON (what `sume-async doctor --json` prints): no key, URL or e-mail in it."""
         counts = Counter(m.verdict for m in self.marks)
         data = {
             "ok": self.ok,

@@ -60,7 +60,7 @@ class ParamsChangedError(InvalidInputError):
             f"changed since the journal recorded row {shown}; refusing to create new jobs for them "
             "(opt in with recreate_changed=True / --recreate-changed)",
         )
-        self.row_ids = tuple(row_ids)
+        self.row_ids: tuple[str, ...] = tuple(row_ids)
 
 
 @attrs.frozen
@@ -342,16 +342,16 @@ class Batch:
             )
         self.client = client
         self.name = name
-        self.state = Path(state)
+        self.state: Path = Path(state)
         self.max_in_flight = max_in_flight
-        self.download = (
+        self.download: DownloadOptions | None = (
             None
             if download_dir is None
             else DownloadOptions(Path(download_dir), max_download_bytes, download_concurrency)
         )
         self.recreate_changed = recreate_changed
         self.retry_failed = retry_failed
-        self.base_dir = None if base_dir is None else Path(base_dir)
+        self.base_dir: Path | None = None if base_dir is None else Path(base_dir)
         self.wait_timeout = wait_timeout
         self.on_progress = on_progress
         self.engine = engine
@@ -374,7 +374,7 @@ class BatchRun:
     def __init__(self, batch: Batch, rows: Iterable[Row | Mapping[str, Any]]) -> None:
         self._batch = batch
         self._rows = rows
-        self.progress = Progress()
+        self.progress: Progress = Progress()
         self.stopped: RunEnd | None = None
         self.journal: Journal | None = None
         #: The ids of the rows given (known once the run has planned them).

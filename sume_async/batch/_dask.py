@@ -90,7 +90,7 @@ class DaskEngine:
     belongs to the driver's workspace; a worker that cannot is refused for the run (named in the
     log and in the stop message), and its chunks run elsewhere.
 
-    Args:
+    Attributes:
         scheduler: a running scheduler's address (``tls://host:8786``, or ``tcp://`` on a
             network you trust: anyone who reaches an unauthenticated scheduler can run code on
             its workers and read their keys). ``None`` starts a local cluster of worker

@@ -217,9 +217,9 @@ class Journal:
         self._closed = False
         #: Seconds inside SQLite calls as the worker thread saw them (GIL waits included), and
         #: the CPU seconds those calls used: the benchmark's "journal share of wall time".
-        self.busy_seconds = 0.0
-        self.cpu_seconds = 0.0
-        self.commits = 0
+        self.busy_seconds: float = 0.0
+        self.cpu_seconds: float = 0.0
+        self.commits: int = 0
 
     @classmethod
     async def open(cls, path: str | Path, *, name: str) -> Journal:

@@ -31,7 +31,7 @@ class LocalPacer:
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be >= 1")
         self.limit = max_in_flight
-        self.in_flight = 0
+        self.in_flight: int = 0
         self._changed = anyio.Event()
 
     async def acquire(self, n: int) -> None:

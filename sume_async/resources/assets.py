@@ -67,6 +67,8 @@ _CHECKED_FILTERS = tuple(sorted(FILTER_NAMES - {"created_after", "created_before
 
 
 class Assets:
+    """The Asset Library: upload videos, search and list their scenes: ``sume.assets``."""
+
     def __init__(self, caller: EndpointCaller, uploads: Uploads) -> None:
         self._caller = caller
         self._uploads = uploads
@@ -82,10 +84,35 @@ class Assets:
         on_progress: ProgressCallback | None = None,
         idempotency_key: str | None = None,
     ) -> Job:
-        """Upload a video and finalize it for ingest; returns the ``asset_ingest`` job.
+        """Upload a video and finalize it for ingest.
 
-        The upload is finalized only after every byte was accepted by storage: a failed
-        or cancelled upload is never finalized. Await the job, then search finds the scenes.
+        The upload is finalized only after every byte was accepted by storage: a failed or
+            cancelled upload is never finalized.
+
+        Spends credits only as the API charges for ingest.
+
+        Args:
+            source: A path, bytes, a binary file object, or an async iterable of bytes; files stream from disk in
+                chunks.
+            title: The asset's title, at most 1,000 characters.
+            filename: The file's name (default: taken from a path).
+            content_type: Its MIME type, at most 255 characters (default: guessed from the file name).
+            size_bytes: Its size, at least 1; needed only for sources that cannot tell it (async iterables,
+                unseekable files).
+            on_progress: ``on_progress(sent, total)`` as bytes go out (from 0 again on a retry).
+            idempotency_key: At most 255 visible ASCII characters. The same key never starts paid work twice; by
+                default each call gets a new key, kept across its retries.
+
+        Returns:
+            The ``asset_ingest`` job: await it, then search finds the scenes.
+
+        Raises:
+            InvalidInputError: A parameter is not allowed, or the source cannot be read.
+            UploadError: Storage refused the bytes or the upload failed past its retries.
+            AuthenticationError: The API key is missing, wrong or revoked (401).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
         """
         title = rules.check_field("createAsset", "title", title)
         uploaded = await self._uploads.upload(
@@ -107,7 +134,28 @@ class Assets:
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Job:
-        """``POST /assets`` for an object uploaded with purpose ``asset_library_video``."""
+        """``POST /assets`` for an object uploaded with purpose ``asset_library_video``.
+
+        Spends credits only as the API charges for ingest.
+
+        Args:
+            object_key: The upload's ``object_key`` (a secret, never logged), at most 4,096 characters.
+            title: The asset's title, at most 1,000 characters.
+            idempotency_key: At most 255 visible ASCII characters. The same key never starts paid work twice; by
+                default each call gets a new key, kept across its retries.
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            The ``asset_ingest`` job.
+
+        Raises:
+            InvalidInputError: A parameter is outside its allowed values (checked before any request).
+            AuthenticationError: The API key is missing, wrong or revoked (401).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
+        """
         body = CreateAssetRequest.from_dict(rules.check_body("createAsset", {"object_key": object_key, "title": title}))
         return await create_job(
             self._caller,
@@ -120,13 +168,53 @@ class Assets:
         )
 
     def search(self, q: str, **filters: Unpack[AssetFilters]) -> AsyncPager[Asset]:
-        """Scenes matching ``q``, best first; the filters are those of :meth:`list`."""
+        """Scenes matching ``q``, best first; the filters are those of :meth:`list`.
+
+        Spends no credits.
+
+        Args:
+            q: The search text, 1 to 2,000 characters.
+            **filters: Keyword filters, typed by :class:`~sume_async.AssetFilters` (a misspelt one is refused):
+                ``search_mode`` (``"auto"`` or ``"text"``), ``source_type`` (such as ``generated`` or ``upload``),
+                ``segment_type``, ``brand``, ``product``, ``tag``, ``keyword``, ``cta_present`` (with or without a
+                call to action), ``min_duration_seconds`` / ``max_duration_seconds`` (at least 0), ``created_after``
+                / ``created_before`` (``datetime``), ``sort`` (``"relevance"``, ``"created_at_desc"``,
+                ``"created_at_asc"`` or ``"duration_desc"``), ``limit`` (1 to 100 per page), ``cursor``, and the
+                per-call ``extra_headers``, ``extra_query``, ``timeout``.
+
+        Returns:
+            A lazy :class:`~sume_async.AsyncPager` of matching assets.
+
+        Raises:
+            InvalidInputError: ``q`` or a filter is not allowed (raised at once).
+            SumeError: While iterating, as for :meth:`list`.
+        """
         if q is None:
             raise InvalidInputError("q", "is required")
         return self.list(q=q, **filters)
 
     def list(self, *, q: str | None = None, **filters: Unpack[AssetFilters]) -> AsyncPager[Asset]:
-        """Asset Library scenes, filtered and sorted as the API allows (every rule from the schema)."""
+        """Asset Library scenes, filtered and sorted as the API allows (every rule from the schema).
+
+        Spends no credits.
+
+        Args:
+            q: Search text, at most 2,000 characters.
+            **filters: Keyword filters, typed by :class:`~sume_async.AssetFilters` (a misspelt one is refused):
+                ``search_mode`` (``"auto"`` or ``"text"``), ``source_type`` (such as ``generated`` or ``upload``),
+                ``segment_type``, ``brand``, ``product``, ``tag``, ``keyword``, ``cta_present`` (with or without a
+                call to action), ``min_duration_seconds`` / ``max_duration_seconds`` (at least 0), ``created_after``
+                / ``created_before`` (``datetime``), ``sort`` (``"relevance"``, ``"created_at_desc"``,
+                ``"created_at_asc"`` or ``"duration_desc"``), ``limit`` (1 to 100 per page), ``cursor``, and the
+                per-call ``extra_headers``, ``extra_query``, ``timeout``.
+
+        Returns:
+            A lazy :class:`~sume_async.AsyncPager` of assets.
+
+        Raises:
+            InvalidInputError: A filter is unknown or outside its allowed values (raised at once).
+            SumeError: While iterating: as for any request.
+        """
         given: dict[str, Any] = dict(filters)
         unknown = set(given) - FILTER_NAMES - _PAGE_AND_OPTIONS
         if unknown:
@@ -163,7 +251,29 @@ class Assets:
         search_score: float | None = None,
         **options: Unpack[RequestOptions],
     ) -> Asset:
-        """One asset; ``q``/``search_mode``/``search_score`` keep the search context."""
+        """One asset; ``q``/``search_mode``/``search_score`` keep the search context that found it.
+
+        Spends no credits.
+
+        Args:
+            asset_id: The asset's id.
+            q: The search text that found it.
+            search_mode: ``"auto"`` or ``"text"``.
+            search_score: The score it had in that search.
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            The asset.
+
+        Raises:
+            InvalidInputError: A parameter is outside its allowed values (checked before any request).
+            NotFoundError: No such asset (404).
+            AuthenticationError: The API key is missing, wrong or revoked (401).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
+        """
         asset_id = validation.resource_id("asset_id", asset_id)
         answer = await self._caller.call(
             get_asset.asyncio_detailed,

@@ -15,6 +15,8 @@ from ._common import pager
 
 
 class Brand:
+    """Brand DNA: ``sume.brand``."""
+
     def __init__(self, caller: EndpointCaller) -> None:
         self._caller = caller
 
@@ -26,7 +28,24 @@ class Brand:
         cursor: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncPager[BrandModel]:
-        """Sanitized Brand DNA profiles, optionally for one ``domain``."""
+        """Sanitized Brand DNA profiles, optionally for one ``domain``.
+
+        Spends no credits.
+
+        Args:
+            domain: Only the profile of this brand domain (at most 1,000 characters).
+            limit: Items per page, 1 to 100 (default: the server's).
+            cursor: Start after this cursor (a page's ``next_cursor``, or ``pager.cursor``).
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            A lazy :class:`~sume_async.AsyncPager` of brands.
+
+        Raises:
+            InvalidInputError: A parameter is not allowed (raised at once).
+            SumeError: While iterating: as for any request.
+        """
         domain = rules.check_parameter("listBrands", "domain", domain)
         return pager(
             self._caller,
@@ -39,5 +58,21 @@ class Brand:
         )
 
     async def current(self, **options: Unpack[RequestOptions]) -> BrandModel:
-        """The current brand context; its ``images[].reference_url`` work as ``reference_image_urls``."""
+        """The current brand context; its ``images[].reference_url`` work as ``reference_image_urls``.
+
+        Spends no credits.
+
+        Args:
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            The brand.
+
+        Raises:
+            AuthenticationError: The API key is missing, wrong or revoked (401).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
+        """
         return await self._caller.call(get_current_brand.asyncio_detailed, BrandModel, options=options)

@@ -44,6 +44,8 @@ from ._common import create, create_job, server_id, server_ids
 
 
 class Images:
+    """Image generation: ``sume.images``."""
+
     def __init__(self, caller: EndpointCaller) -> None:
         self._caller = caller
 
@@ -59,7 +61,36 @@ class Images:
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Job:
-        """Start an image generation job (spends credits). Await it with ``jobs.wait``."""
+        """Start an image generation job; await it with :meth:`Jobs.wait`.
+
+        Spends credits (the job's cost, charged by the API once per idempotency key).
+
+        Args:
+            prompt: What to draw: non-empty text.
+            aspect_ratio: ``width:height`` in whole numbers, such as ``1:1``, ``4:5`` or ``9:16`` (default: the
+                server's).
+            image_count: Images to make, 1 to 10 (default: the server's, 1).
+            reference_image_urls: Up to 100 https URLs of images to follow (a brand's ``images[].reference_url``
+                work).
+            resolution: Output resolution, as the API names it (at most 20 characters; default: the server's).
+            quality: Output quality, as the API names it (at most 20 characters; default: the server's).
+            idempotency_key: At most 255 visible ASCII characters. The same key never starts paid work twice; by
+                default each call gets a new key, kept across its retries.
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            The new job, ``queued`` (or further along): pass it to :meth:`Jobs.wait`.
+
+        Raises:
+            InvalidInputError: A parameter is outside its allowed values (checked before any request).
+            InsufficientCreditsError: Not enough credits for the job (402).
+            PermissionDeniedError: The plan does not include this feature (403).
+            AuthenticationError: The API key is missing, wrong or revoked (401).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
+        """
         body = ImageGenerationRequest.from_dict(
             rules.check_body(
                 "createImageGeneration",
@@ -85,6 +116,8 @@ class Images:
 
 
 class Videos:
+    """Video generation: ``sume.videos``."""
+
     def __init__(self, caller: EndpointCaller) -> None:
         self._caller = caller
 
@@ -99,7 +132,33 @@ class Videos:
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Job:
-        """Start a video generation job (spends credits): ``duration`` 4–15 s, ``480p``/``720p``."""
+        """Start a video generation job; await it with :meth:`Jobs.wait`.
+
+        Spends credits (the job's cost, charged by the API once per idempotency key).
+
+        Args:
+            prompt: What to film: non-empty text.
+            aspect_ratio: ``width:height`` in whole numbers, such as ``9:16`` (default: the server's).
+            duration: Length in seconds, 4 to 15 (default: the server's).
+            resolution: ``"480p"`` or ``"720p"`` (:class:`~sume_async.VideoResolution`; default: the server's).
+            generate_audio: Whether the video gets a soundtrack (default: the server's).
+            idempotency_key: At most 255 visible ASCII characters. The same key never starts paid work twice; by
+                default each call gets a new key, kept across its retries.
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            The new job, ``queued`` (or further along): pass it to :meth:`Jobs.wait`.
+
+        Raises:
+            InvalidInputError: A parameter is outside its allowed values (checked before any request).
+            InsufficientCreditsError: Not enough credits for the job (402).
+            PermissionDeniedError: The plan does not include this feature (403).
+            AuthenticationError: The API key is missing, wrong or revoked (401).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
+        """
         body = VideoGenerationRequest.from_dict(
             rules.check_body(
                 "createVideoGeneration",
@@ -124,6 +183,8 @@ class Videos:
 
 
 class AdsVideos:
+    """AI ad videos: ``sume.ads.videos``."""
+
     def __init__(self, caller: EndpointCaller) -> None:
         self._caller = caller
 
@@ -139,7 +200,35 @@ class AdsVideos:
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Job:
-        """Start a talking-head (default) or UGC (``style="ugc"``) ad video job."""
+        """Start a talking-head (default) or UGC ad video job; await it with :meth:`Jobs.wait`.
+
+        Spends credits (the job's cost, charged by the API once per idempotency key).
+
+        Args:
+            avatar_id: The presenter: an avatar's id (``sume.avatars.list()``).
+            script: What the avatar says: non-empty text.
+            style: ``"talking_head"`` or ``"ugc"`` (:class:`~sume_async.AdsVideoStyle`; default: ``talking_head``).
+            aspect_ratio: ``width:height`` in whole numbers, such as ``9:16`` (default: the server's).
+            reference_image_urls: Up to 100 https URLs of images to follow (a brand's ``images[].reference_url``
+                work).
+            product_image_url: An https URL of the product to show.
+            idempotency_key: At most 255 visible ASCII characters. The same key never starts paid work twice; by
+                default each call gets a new key, kept across its retries.
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            The new job, ``queued`` (or further along): pass it to :meth:`Jobs.wait`.
+
+        Raises:
+            InvalidInputError: A parameter is outside its allowed values (checked before any request).
+            InsufficientCreditsError: Not enough credits for the job (402).
+            PermissionDeniedError: The plan does not include this feature (403).
+            AuthenticationError: The API key is missing, wrong or revoked (401).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
+        """
         body = AdsVideoRequest.from_dict(
             rules.check_body(
                 "createAdsVideo",
@@ -165,13 +254,15 @@ class AdsVideos:
 
 
 class Ads:
-    """``sume.ads.videos.create(...)``."""
+    """AI ads: ``sume.ads``; its ``videos`` are :class:`AdsVideos`."""
 
     def __init__(self, caller: EndpointCaller) -> None:
         self.videos = AdsVideos(caller)
 
 
 class FaceSwap:
+    """Face Swap: ``sume.face_swap``."""
+
     def __init__(self, caller: EndpointCaller) -> None:
         self._caller = caller
 
@@ -185,7 +276,27 @@ class FaceSwap:
     ) -> list[Job]:
         """Start one Face Swap job per avatar on a video uploaded with purpose ``face_swap_source_video``.
 
-        The first job is the primary one.
+        Spends credits (each job's cost, charged by the API once per idempotency key).
+
+        Args:
+            media_url: The ``media_url`` of that upload (:meth:`Uploads.upload`); a secret, never logged.
+            avatar_ids: The faces to swap in: 1 to 10 avatar ids, one job each.
+            idempotency_key: At most 255 visible ASCII characters. The same key never starts paid work twice; by
+                default each call gets a new key, kept across its retries.
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            The jobs, one per avatar; the first is the primary one.
+
+        Raises:
+            InvalidInputError: A parameter is outside its allowed values (checked before any request).
+            InsufficientCreditsError: Not enough credits for the job (402).
+            PermissionDeniedError: The plan does not include this feature (403).
+            AuthenticationError: The API key is missing, wrong or revoked (401).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
         """
         body = FaceSwapRequest.from_dict(
             rules.check_body("createFaceSwap", {"media_url": media_url, "avatar_ids": _listed(avatar_ids)})
@@ -222,11 +333,35 @@ def _face_swap_jobs(response: FaceSwapResponse) -> list[Job]:
 
 
 class ReferenceAnalysis:
+    """Reference analysis of a public short video: ``sume.reference_analysis``."""
+
     def __init__(self, caller: EndpointCaller) -> None:
         self._caller = caller
 
     async def create(self, *, url: str, idempotency_key: str | None = None, **options: Unpack[RequestOptions]) -> Job:
-        """Analyze a public TikTok or Instagram Reel (an https URL)."""
+        """Analyze a public TikTok or Instagram Reel; await the job with :meth:`Jobs.wait`.
+
+        Spends credits (the job's cost, charged by the API once per idempotency key).
+
+        Args:
+            url: The Reel's public https URL.
+            idempotency_key: At most 255 visible ASCII characters. The same key never starts paid work twice; by
+                default each call gets a new key, kept across its retries.
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            The new job, ``queued`` (or further along): pass it to :meth:`Jobs.wait`.
+
+        Raises:
+            InvalidInputError: A parameter is outside its allowed values (checked before any request).
+            InsufficientCreditsError: Not enough credits for the job (402).
+            PermissionDeniedError: The plan does not include this feature (403).
+            AuthenticationError: The API key is missing, wrong or revoked (401).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
+        """
         body = ReferenceAnalysisRequest.from_dict(rules.check_body("createReferenceAnalysis", {"url": url}))
         return await create_job(
             self._caller,

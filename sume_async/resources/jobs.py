@@ -26,6 +26,8 @@ JobRef = Job | str
 
 
 class Jobs:
+    """Jobs: poll, wait for, list, fetch results and download outputs: ``sume.jobs``."""
+
     def __init__(self, caller: EndpointCaller, *, poll_gate: PollGate, poll_policy: PollPolicy) -> None:
         self._caller = caller
         self._poll_gate = poll_gate
@@ -41,7 +43,28 @@ class Jobs:
         cursor: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncPager[Job]:
-        """Jobs of the workspace, optionally of one ``type`` and/or ``status``."""
+        """Jobs of the workspace, newest first, optionally of one ``type`` and/or ``status``.
+
+        Spends no credits.
+
+        Args:
+            type: Only jobs of this :class:`~sume_async.JobType` (``image_generation``, ``video_generation``,
+                ``ads_video``, ``face_swap``, ``reference_analysis``, ``asset_ingest``; newer values pass through).
+            status: Only jobs in this :class:`~sume_async.JobStatus` (``queued``, ``running``, ``processing``,
+                ``completed``, ``failed``, ``canceled``, ``expired``).
+            limit: Items per page, 1 to 100 (default: the server's).
+            cursor: Start after this cursor (a page's ``next_cursor``, or ``pager.cursor``).
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            A lazy :class:`~sume_async.AsyncPager`: ``async for job in ...`` fetches pages as they are used.
+
+        Raises:
+            InvalidInputError: A parameter is outside its allowed values (raised when the pager is created).
+            SumeError: While iterating: as for any request (``AuthenticationError``, ``APIStatusError``,
+                ``APIConnectionError``).
+        """
         job_type = None if type is None else JobType(validation.text("type", str(type), max_length=100))
         job_status = None if status is None else JobStatus(validation.text("status", str(status), max_length=100))
 
@@ -67,17 +90,52 @@ class Jobs:
         )
 
     async def get(self, job: JobRef, **options: Unpack[RequestOptions]) -> Job:
-        """The job's current state (one poll); ``ResponseMismatchError`` if Sume answers with another job."""
+        """The job's current state (one poll).
+
+        Spends no credits.
+
+        Args:
+            job: A :class:`~sume_async.Job` or a job id (``job_...``).
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            The job as the API has it now.
+
+        Raises:
+            InvalidInputError: A parameter is outside its allowed values (checked before any request).
+            NotFoundError: No such job in this workspace (404).
+            ResponseMismatchError: Sume answered about another job.
+            AuthenticationError: The API key is missing, wrong or revoked (401).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
+        """
         job_id = _job_id(job)
         answer = await self._caller.call(get_job.asyncio_detailed, Job, job_id=job_id, options=options)
         return answer_about("job", job_id, answer)
 
     async def result(self, job: JobRef, **options: Unpack[RequestOptions]) -> JobWithResult:
-        """The completed job with its ``result``.
+        """The completed job with its ``result`` (its outputs' URLs).
 
-        Raises ``ConflictError`` (``job_not_completed``) while the job is still running, and
-        ``JobFailedError`` when it ended ``failed``, ``canceled`` or ``expired`` (it has no
-        result to return).
+        Spends no credits.
+
+        Args:
+            job: A :class:`~sume_async.Job` or a job id (``job_...``).
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            The job and its ``result``.
+
+        Raises:
+            ConflictError: The job is not completed yet (``job_not_completed``).
+            JobFailedError: It ended ``failed``, ``canceled`` or ``expired``: there is no result.
+            NotFoundError: No such job (404).
+            InvalidInputError: A parameter is outside its allowed values (checked before any request).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
         """
         job_id = _job_id(job)
         done = answer_about(
@@ -98,19 +156,34 @@ class Jobs:
         max_concurrency: int = 4,
         on_progress: DownloadProgress | None = None,
     ) -> builtins.list[Path]:
-        """Stream every output of a completed job into ``dest_dir``; the files' paths, in output order.
+        """Stream every output of a completed job into ``dest_dir``.
 
-        Give the ``JobWithResult`` from :meth:`result` (no extra request), or a job or its id
-        (its result is fetched first). Files are named ``<job_id>-<n>.<ext>`` after their
-        content type and appear only once complete (written to a temporary file, then
-        renamed), so a file already there is skipped without a request. Media URLs must be
-        https to a public host (plain http, loopback, link-local and private addresses only
-        for a client on a loopback ``base_url``, a local mock), and redirects are followed
-        only to URLs that pass the same rule; Sume credentials are never sent to the media host;
-        ``max_bytes`` caps each file (default 4 GiB); at most
-        ``max_concurrency`` files download at once. ``on_progress(path, received, total)``
-        is called as bytes arrive (``total`` is ``None`` when the host does not say).
-        Raises ``DownloadError`` (naming the job and output, never the URL).
+        Media URLs must be https to a public host (plain http, loopback, link-local and private addresses
+        only for a client on a loopback ``base_url``, a local mock), and redirects are followed only to URLs
+        that pass the same rule; Sume credentials are never sent to the media host.
+
+        Spends no credits.
+
+        Args:
+            job: The ``JobWithResult`` from :meth:`result` (no extra request), or a job or its id (its result is
+                fetched first).
+            dest_dir: An existing folder. Files are named ``<job_id>-<n>.<ext>`` after their content type and appear
+                only once complete, so a file already there is skipped without a request.
+            max_bytes: The most one file may have (default 4 GiB).
+            max_concurrency: Files downloaded at once (default 4).
+            on_progress: ``on_progress(path, received, total)`` as bytes arrive (``total`` is ``None`` when the host
+                does not say).
+
+        Returns:
+            The files' paths, in output order.
+
+        Raises:
+            InvalidInputError: ``dest_dir`` is not a path, or the job is not completed.
+            DownloadError: An output could not be fetched (naming the job and output, never the URL).
+            JobFailedError: The job ended without a result.
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
         """
         check_download_arguments(
             dest_dir, max_bytes=max_bytes, max_concurrency=max_concurrency, on_progress=on_progress
@@ -131,10 +204,24 @@ class Jobs:
     async def wait(self, job: JobRef, *, timeout: Timeout = NOT_GIVEN, poll_interval: float | None = None) -> Job:
         """Poll until the job is terminal and return it when ``completed``.
 
-        Raises ``JobFailedError`` when it ends ``failed``, ``canceled`` or ``expired``, and
-        ``JobTimeoutError`` when ``timeout`` seconds pass first (default: 600 s for image
-        jobs, 1800 s otherwise; ``None`` waits forever). A status the SDK does not know is
-        treated as still running.
+        A status the SDK does not know is treated as still running.
+
+        Spends no credits.
+
+        Args:
+            job: A :class:`~sume_async.Job` or a job id (``job_...``).
+            timeout: Seconds to wait for it, at least 0; ``None`` waits forever (default: 600 s when every job is an
+                image job, 1800 s otherwise).
+            poll_interval: A fixed pause between polls, at least 0.001 s (default: the client's ``PollPolicy``,
+                learned per job type).
+
+        Returns:
+            The completed job (call :meth:`result` for its outputs).
+
+        Raises:
+            JobFailedError: A job ended ``failed``, ``canceled`` or ``expired``.
+            JobTimeoutError: ``timeout`` passed first.
+            SumeError: A poll failed past its retries (``AuthenticationError``, ``NotFoundError``, ...).
         """
         async for done in self.as_completed([job], timeout=timeout, poll_interval=poll_interval):
             return done
@@ -166,15 +253,29 @@ class Jobs:
         poll_interval: float | None = None,
         return_exceptions: bool = False,
     ) -> JobStream[Job] | JobStream[Job | SumeError]:
-        """Jobs as they complete, in completion order: ``async for job in ...``.
+        """Jobs as they complete, in completion order: ``async for job in sume.jobs.as_completed(jobs)``.
 
-        ``timeout`` is one deadline for the whole batch. By default the first failure or
-        the deadline raises (``JobFailedError``, ``JobTimeoutError``); with
-        ``return_exceptions=True`` they are yielded in place of the job instead, so one
-        bad job does not stop the batch. Breaking out of the loop stops all polling.
+        Breaking out of the loop stops all polling.
 
-        For big batches, ``async with sume.jobs.as_completed(jobs) as finished: async for
-        job in finished: ...`` keeps polling while your loop body runs (see ``JobStream``).
+        Spends no credits.
+
+        Args:
+            jobs: Jobs or job ids (a list, not one job).
+            timeout: Seconds for the whole batch (one deadline), at least 0; ``None`` waits forever (default: 600 s
+                when every job is an image job, 1800 s otherwise).
+            poll_interval: A fixed pause between polls, at least 0.001 s (default: the client's ``PollPolicy``,
+                learned per job type).
+            return_exceptions: Hand back a failed or timed-out job's ``JobFailedError``/``JobTimeoutError`` in its
+                place instead of raising.
+
+        Returns:
+            A ``JobStream``: iterate it; ``async with`` it to keep polling while your loop body runs.
+
+        Raises:
+            InvalidInputError: ``jobs``, ``timeout`` or ``poll_interval`` is not allowed (at once).
+            JobFailedError: While iterating, unless ``return_exceptions``: a job ended ``failed``, ``canceled`` or
+                ``expired``.
+            JobTimeoutError: While iterating, unless ``return_exceptions``: the deadline passed.
         """
         watch = self._watch(jobs, timeout, poll_interval)
         return JobStream(watch, return_exceptions=validation.boolean("return_exceptions", return_exceptions))
@@ -207,8 +308,24 @@ class Jobs:
     ) -> builtins.list[Job] | builtins.list[Job | SumeError]:
         """Wait for every job; results in the order of ``jobs``.
 
-        With ``return_exceptions=True`` a failed or timed-out job appears as its
-        ``JobFailedError``/``JobTimeoutError`` in the list instead of raising.
+        Spends no credits.
+
+        Args:
+            jobs: Jobs or job ids (a list, not one job).
+            timeout: Seconds to wait for all of them, at least 0; ``None`` waits forever (default: 600 s when every
+                job is an image job, 1800 s otherwise).
+            poll_interval: A fixed pause between polls, at least 0.001 s (default: the client's ``PollPolicy``,
+                learned per job type).
+            return_exceptions: Hand back a failed or timed-out job's ``JobFailedError``/``JobTimeoutError`` in its
+                place instead of raising.
+
+        Returns:
+            The completed jobs (with ``return_exceptions``, errors in place of the jobs that did not complete).
+
+        Raises:
+            InvalidInputError: ``jobs``, ``timeout`` or ``poll_interval`` is not allowed.
+            JobFailedError: A job ended ``failed``, ``canceled`` or ``expired``.
+            JobTimeoutError: ``timeout`` passed first.
         """
         watch = self._watch(jobs, timeout, poll_interval)
         return await watch.collect(return_exceptions=validation.boolean("return_exceptions", return_exceptions))

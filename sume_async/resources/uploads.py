@@ -34,6 +34,8 @@ class UploadedFile:
 
 
 class Uploads:
+    """Uploads to Sume's storage (presigned PUTs): ``sume.uploads``."""
+
     def __init__(self, caller: EndpointCaller) -> None:
         self._caller = caller
 
@@ -47,7 +49,32 @@ class Uploads:
         idempotency_key: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Upload:
-        """A temporary upload target (``upload_url``, ``required_headers``, ``object_key``)."""
+        """A temporary upload target (``upload_url``, ``required_headers``, ``object_key``); :meth:`upload` does it
+        all.
+
+        Spends no credits.
+
+        Args:
+            filename: The file's name, at most 1,000 characters.
+            content_type: Its MIME type, at most 255 characters.
+            size_bytes: Its size in bytes, at least 1.
+            purpose: ``"asset_library_video"`` or ``"face_swap_source_video"`` (:class:`~sume_async.UploadPurpose`).
+            idempotency_key: Keys the presign, at most 255 visible ASCII characters: the same key (and file)
+                gives the same upload target, so a rerun uploads to the same object. By default each call gets a
+                new key, kept across its retries.
+            **options: Per-call ``extra_headers``, ``extra_query`` and ``timeout`` (see
+                :class:`~sume_async.RequestOptions`).
+
+        Returns:
+            The target; its URL and key are secrets (left out of ``repr()``).
+
+        Raises:
+            InvalidInputError: A parameter is outside its allowed values (checked before any request).
+            AuthenticationError: The API key is missing, wrong or revoked (401).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
+        """
         body = UploadPresignRequest.from_dict(
             rules.check_body(
                 "createUploadPresign",
@@ -69,14 +96,33 @@ class Uploads:
         on_progress: ProgressCallback | None = None,
         idempotency_key: str | None = None,
     ) -> UploadedFile:
-        """Presign and PUT ``source``: a path, bytes, a binary file object (or an async one, such as
-        ``anyio.open_file(path, "rb")``), or an async iterable of bytes.
+        """Presign and PUT ``source`` to storage.
 
-        Files stream from disk in chunks. ``size_bytes`` is needed only for sources that
-        cannot tell their size (async iterables, unseekable files); ``filename`` is taken
-        from the path when not given, and the content type guessed from it.
-        ``on_progress(sent, total)`` is called as bytes go out (from 0 again on a retry).
-        ``idempotency_key`` keys the presign: the same key (and file) gives the same upload target.
+        Spends no credits.
+
+        Args:
+            source: A path, bytes, a binary file object (or an async one, such as ``anyio.open_file(path, "rb")``),
+                or an async iterable of bytes; files stream from disk in chunks.
+            purpose: ``"asset_library_video"`` or ``"face_swap_source_video"`` (:class:`~sume_async.UploadPurpose`).
+            filename: The file's name (default: taken from a path).
+            content_type: Its MIME type, at most 255 characters (default: guessed from the file name).
+            size_bytes: Its size, at least 1; needed only for sources that cannot tell it (async iterables,
+                unseekable files).
+            on_progress: ``on_progress(sent, total)`` as bytes go out (from 0 again on a retry).
+            idempotency_key: At most 255 visible ASCII characters. The same key never starts paid work twice; by
+                default each call gets a new key, kept across its retries.
+
+        Returns:
+            The finished upload: ``object_key`` finalizes it (:meth:`Assets.finalize`), ``media_url`` feeds Face
+                Swap.
+
+        Raises:
+            InvalidInputError: A parameter is not allowed, or the source cannot be read.
+            UploadError: Storage refused the bytes or the upload failed past its retries.
+            AuthenticationError: The API key is missing, wrong or revoked (401).
+            APIStatusError: Any other error answer (its subclasses name the status: ``NotFoundError``,
+                ``RateLimitError``, ...).
+            APIConnectionError: No answer after the retries (``APITimeoutError`` when it timed out).
         """
         purpose = rules.check_field("createUploadPresign", "purpose", purpose)
         if purpose is None:

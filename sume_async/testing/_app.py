@@ -108,8 +108,8 @@ class MockApp:
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.storage = StorageRoute(runtime)
-        self.media = MediaRoute(runtime)
+        self.storage: StorageRoute = StorageRoute(runtime)
+        self.media: MediaRoute = MediaRoute(runtime)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

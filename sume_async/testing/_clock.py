@@ -76,7 +76,7 @@ class ScaledClock:
     def __init__(self, speed: float = 1.0) -> None:
         if not speed > 0:
             raise ValueError("speed must be > 0")
-        self.speed = float(speed)
+        self.speed: float = float(speed)
         self._epoch = datetime.now(UTC)
         self._start = time.monotonic()
 

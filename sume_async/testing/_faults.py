@@ -164,15 +164,15 @@ class Faults:
         if low < 0 or high < low:
             raise ValueError("latency must be a (low, high) range with 0 <= low <= high")
         self.seed = seed
-        self.rate_429 = _check_rate("rate_429", rate_429)
+        self.rate_429: float = _check_rate("rate_429", rate_429)
         self.retry_after: RetryAfterFormat = retry_after
-        self.retry_after_seconds = int(retry_after_seconds)
-        self.rate_5xx = _check_rate("rate_5xx", rate_5xx)
-        self.rate_520 = _check_rate("rate_520", rate_520)
-        self.latency = (low, high)
-        self.rate_drop = _check_rate("rate_drop", rate_drop)
-        self.rate_drop_after_create = _check_rate("rate_drop_after_create", rate_drop_after_create)
-        self.storage_rate_5xx = _check_rate("storage_rate_5xx", storage_rate_5xx)
+        self.retry_after_seconds: int = int(retry_after_seconds)
+        self.rate_5xx: float = _check_rate("rate_5xx", rate_5xx)
+        self.rate_520: float = _check_rate("rate_520", rate_520)
+        self.latency: tuple[float, float] = (low, high)
+        self.rate_drop: float = _check_rate("rate_drop", rate_drop)
+        self.rate_drop_after_create: float = _check_rate("rate_drop_after_create", rate_drop_after_create)
+        self.storage_rate_5xx: float = _check_rate("storage_rate_5xx", storage_rate_5xx)
         self.routes: dict[str, Faults] = dict(routes or {})
         if sum(getattr(self, kind.rate) for kind in FAULT_KINDS) > 1.0 + 1e-9:
             raise ValueError(f"{' + '.join(kind.rate for kind in FAULT_KINDS)} must not exceed 1")

@@ -169,7 +169,7 @@ class MockSume:
             self.store.workspace_by_key[key] = ws.id
         for scene in SAMPLE_SCENES:
             self._seed_asset(scene)
-        self.app = MockApp(self._runtime)
+        self.app: MockApp = MockApp(self._runtime)
 
     # -- configuration (read through to the runtime's settings) ------------------------------
 
@@ -183,13 +183,13 @@ class MockSume:
         with self.store.lock:
             self._runtime.faults = faults
 
-    base_path = _Setting[str]()
-    forbidden_features = _Setting[frozenset[str]]()
-    job_costs = _Setting[dict[str, int]]()
-    durations = _Setting[dict[str, float]]()
-    failure_rate = _Setting[float]()
-    upload_url_ttl = _Setting[float]()
-    max_concurrent_generations = _Setting[int]()
+    base_path: _Setting[str] = _Setting[str]()
+    forbidden_features: _Setting[frozenset[str]] = _Setting[frozenset[str]]()
+    job_costs: _Setting[dict[str, int]] = _Setting[dict[str, int]]()
+    durations: _Setting[dict[str, float]] = _Setting[dict[str, float]]()
+    failure_rate: _Setting[float] = _Setting[float]()
+    upload_url_ttl: _Setting[float] = _Setting[float]()
+    max_concurrent_generations: _Setting[int] = _Setting[int]()
 
     # -- inspection -----------------------------------------------------------------------
 

@@ -49,9 +49,9 @@ class Runtime:
         self.settings = settings
         self.clock = clock
         self.faults = faults
-        self.store = Store(seed=seed)
-        self.signer = UploadSigner()
-        self.connections = ConnectionTracker()
+        self.store: Store = Store(seed=seed)
+        self.signer: UploadSigner = UploadSigner()
+        self.connections: ConnectionTracker = ConnectionTracker()
         self._upload_dir: Path | None = None
         self._finalizer: weakref.finalize[Any, Any] | None = None
 

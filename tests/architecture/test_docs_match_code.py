@@ -1,4 +1,4 @@
-"""README's "Project layout" and ARCHITECTURE.md name what exists, and leave nothing out."""
+"""The "Project layout" (``docs/development.md``) and ARCHITECTURE.md name what exists, and leave nothing out."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from layers import ARCHITECTURE
 
 ROOT = Path(__file__).resolve().parents[2]
-README = ROOT / "README.md"
+README = ROOT / "docs" / "development.md"
 
 
 def _layout_paths() -> list[str]:

@@ -1,4 +1,4 @@
-"""The README's command-line and MCP sections name commands and options that exist."""
+"""The command-line and MCP guides (``docs/cli.md``, ``docs/mcp.md``) name commands and options that exist."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ from click.testing import CliRunner
 
 from sume_async.cli import main
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+PAGES = {"Command line": DOCS / "cli.md", "For agents (MCP)": DOCS / "mcp.md"}
 
 
 def _section(title: str) -> str:
-    start = README.index(f"## {title}\n")
-    end = README.find("\n## ", start + 1)
-    return README[start : end if end != -1 else None]
+    return PAGES[title].read_text(encoding="utf-8")
 
 
 def _blocks(text: str, lang: str) -> list[str]:

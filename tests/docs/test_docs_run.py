@@ -1,4 +1,4 @@
-"""Every Python block of the README runs as pasted against the mock server.
+"""Every Python block of the README and of the guides in ``docs/`` runs as pasted against the mock server.
 
 A whole program (the quick start) runs in a subprocess with ``SUME_API_KEY`` and
 ``SUME_API_BASE_URL`` pointing at a mock on loopback. A fragment runs as the body of an
@@ -20,20 +20,19 @@ from typing import Any
 
 import pytest
 from mock_fixtures import served_mock
-from readme_blocks import Block, is_fragment, python_blocks
+from readme_blocks import Block, all_python_blocks, is_fragment, where
 
 from sume_async.testing import DEFAULT_API_KEY, MockSume, client_for
 
 ROOT = Path(__file__).resolve().parents[2]
-README = ROOT / "README.md"
-BLOCKS = python_blocks(README)
+BLOCKS = all_python_blocks()
 FRAGMENTS = [b for b in BLOCKS if is_fragment(b.code)]
 PROGRAMS = [b for b in BLOCKS if not is_fragment(b.code)]
 SPEED = 1000.0
 
 
 def block_id(block: Block) -> str:
-    return f"README.md:{block.line}"
+    return where(block)
 
 
 @pytest.fixture
@@ -51,7 +50,7 @@ def mock_url() -> Iterator[str]:
 
 
 def test_the_readme_has_blocks_of_both_kinds() -> None:
-    assert len(FRAGMENTS) >= 5 and PROGRAMS
+    assert len(FRAGMENTS) >= 10 and PROGRAMS
 
 
 @pytest.mark.parametrize("block", PROGRAMS, ids=block_id)

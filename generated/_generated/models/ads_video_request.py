@@ -14,6 +14,8 @@ T = TypeVar("T", bound="AdsVideoRequest")
 
 @_attrs_define(repr=False)
 class AdsVideoRequest:
+    """The JSON body of a request (``AdsVideoRequest``)."""
+
     avatar_id: str
     """ An avatar id (see `listAvatars`). """
     script: str

@@ -2,6 +2,10 @@ from enum import StrEnum
 
 
 class AdsVideoStyle(StrEnum):
+    """Values: ``talking_head``, ``ugc``. A value the API adds later parses as an ``UNKNOWN`` member keeping its
+    string.
+    """
+
     TALKING_HEAD = "talking_head"
     UGC = "ugc"
 

@@ -2,6 +2,10 @@ from enum import StrEnum
 
 
 class AvatarVisibility(StrEnum):
+    """Values: ``public``, ``workspace``. A value the API adds later parses as an ``UNKNOWN`` member keeping its
+    string.
+    """
+
     PUBLIC = "public"
     WORKSPACE = "workspace"
 

@@ -13,6 +13,8 @@ T = TypeVar("T", bound="CreateAssetRequest")
 
 @_attrs_define(repr=False)
 class CreateAssetRequest:
+    """The JSON body of a request (``CreateAssetRequest``)."""
+
     object_key: str
     title: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, json_object, safe_repr, unexpected_type
+from ..types import (
+    UNSET,
+    json_object,
+    pydantic_core_schema,
+    pydantic_json_schema,
+    safe_repr,
+    unexpected_type,
+)
 
 T = TypeVar("T", bound="Credits")
 
@@ -28,6 +35,34 @@ class Credits:
 
     def __repr__(self) -> str:
         return safe_repr(self)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic's hook (FastAPI, ``TypeAdapter``); pydantic is imported only when it asks."""
+        return pydantic_core_schema(
+            cls,
+            handler,
+            {
+                "active_generations": "active_generations",
+                "bonus_credits": "bonus_credits",
+                "max_concurrent_generations": "max_concurrent_generations",
+                "monthly_credits": "monthly_credits",
+                "object_": "object",
+                "plan": "plan",
+                "remaining_credits": "remaining_credits",
+            },
+            frozenset({}),
+            extra=True,
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: Any, handler: Any) -> Any:
+        return pydantic_json_schema(core, handler)
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        """The JSON object's ``(key, value)`` pairs, as pydantic models iterate: ``dict(model) == model.to_dict()``
+        (what FastAPI's ``jsonable_encoder`` uses)."""
+        return iter(self.to_dict().items())
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}

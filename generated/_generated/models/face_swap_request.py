@@ -13,6 +13,8 @@ T = TypeVar("T", bound="FaceSwapRequest")
 
 @_attrs_define(repr=False)
 class FaceSwapRequest:
+    """The JSON body of a request (``FaceSwapRequest``)."""
+
     avatar_ids: list[str]
     """ Avatar ids, one job each. """
     media_url: str

@@ -2,6 +2,8 @@ from enum import StrEnum
 
 
 class GetAssetSearchMode(StrEnum):
+    """Values: ``auto``, ``text``. A value the API adds later parses as an ``UNKNOWN`` member keeping its string."""
+
     AUTO = "auto"
     TEXT = "text"
 

@@ -13,6 +13,8 @@ T = TypeVar("T", bound="ImageGenerationRequest")
 
 @_attrs_define(repr=False)
 class ImageGenerationRequest:
+    """The JSON body of a request (``ImageGenerationRequest``)."""
+
     prompt: str
     """ What to generate. """
     aspect_ratio: str | Unset = UNSET

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -9,7 +9,14 @@ from attrs import field as _attrs_field
 
 from ..models.job_status import JobStatus
 from ..models.job_type import JobType
-from ..types import UNSET, json_object, safe_repr, unexpected_type
+from ..types import (
+    UNSET,
+    json_object,
+    pydantic_core_schema,
+    pydantic_json_schema,
+    safe_repr,
+    unexpected_type,
+)
 
 T = TypeVar("T", bound="Job")
 
@@ -38,6 +45,41 @@ class Job:
 
     def __repr__(self) -> str:
         return safe_repr(self)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic's hook (FastAPI, ``TypeAdapter``); pydantic is imported only when it asks."""
+        return pydantic_core_schema(
+            cls,
+            handler,
+            {
+                "id": "id",
+                "status": "status",
+                "created_at": "created_at",
+                "error": "error",
+                "object_": "object",
+                "request_id": "request_id",
+                "result_url": "result_url",
+                "type_": "type",
+                "updated_at": "updated_at",
+            },
+            frozenset(
+                {
+                    "id",
+                    "status",
+                }
+            ),
+            extra=True,
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: Any, handler: Any) -> Any:
+        return pydantic_json_schema(core, handler)
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        """The JSON object's ``(key, value)`` pairs, as pydantic models iterate: ``dict(model) == model.to_dict()``
+        (what FastAPI's ``jsonable_encoder`` uses)."""
+        return iter(self.to_dict().items())
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}

@@ -2,6 +2,13 @@ from enum import StrEnum
 
 
 class JobStatus(StrEnum):
+    """Common job states. `queued`, `running`, `processing` are non-terminal; `completed`, `failed`, `canceled`,
+    `expired` are terminal. More may appear.
+
+    Values: ``canceled``, ``completed``, ``expired``, ``failed``, ``processing``, ``queued``, ``running``. A value
+    the API adds later parses as an ``UNKNOWN`` member keeping its string.
+    """
+
     CANCELED = "canceled"
     COMPLETED = "completed"
     EXPIRED = "expired"

@@ -2,6 +2,12 @@ from enum import StrEnum
 
 
 class JobType(StrEnum):
+    """Kind of work a job does. More may appear.
+
+    Values: ``ads_video``, ``asset_ingest``, ``face_swap``, ``image_generation``, ``reference_analysis``,
+    ``video_generation``. A value the API adds later parses as an ``UNKNOWN`` member keeping its string.
+    """
+
     ADS_VIDEO = "ads_video"
     ASSET_INGEST = "asset_ingest"
     FACE_SWAP = "face_swap"

@@ -2,6 +2,10 @@ from enum import StrEnum
 
 
 class ListAssetsSort(StrEnum):
+    """Values: ``created_at_asc``, ``created_at_desc``, ``duration_desc``, ``relevance``. A value the API adds later
+    parses as an ``UNKNOWN`` member keeping its string.
+    """
+
     CREATED_AT_ASC = "created_at_asc"
     CREATED_AT_DESC = "created_at_desc"
     DURATION_DESC = "duration_desc"

@@ -14,6 +14,8 @@ T = TypeVar("T", bound="UploadPresignRequest")
 
 @_attrs_define(repr=False)
 class UploadPresignRequest:
+    """The JSON body of a request (``UploadPresignRequest``)."""
+
     content_type: str
     filename: str
     purpose: UploadPurpose

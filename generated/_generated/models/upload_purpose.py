@@ -2,6 +2,10 @@ from enum import StrEnum
 
 
 class UploadPurpose(StrEnum):
+    """Values: ``asset_library_video``, ``face_swap_source_video``. A value the API adds later parses as an ``UNKNOWN``
+    member keeping its string.
+    """
+
     ASSET_LIBRARY_VIDEO = "asset_library_video"
     FACE_SWAP_SOURCE_VIDEO = "face_swap_source_video"
 

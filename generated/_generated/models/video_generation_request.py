@@ -14,6 +14,8 @@ T = TypeVar("T", bound="VideoGenerationRequest")
 
 @_attrs_define(repr=False)
 class VideoGenerationRequest:
+    """The JSON body of a request (``VideoGenerationRequest``)."""
+
     prompt: str
     """ What to generate. """
     aspect_ratio: str | Unset = UNSET

@@ -2,6 +2,8 @@ from enum import StrEnum
 
 
 class VideoResolution(StrEnum):
+    """Values: ``480p``, ``720p``. A value the API adds later parses as an ``UNKNOWN`` member keeping its string."""
+
     VALUE_0 = "480p"
     VALUE_1 = "720p"
 
