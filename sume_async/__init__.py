@@ -80,6 +80,7 @@ if TYPE_CHECKING:
     from ._generated.models import VideoResolution as VideoResolution
     from ._generated.models import Workspace as Workspace
     from ._raw_views import AsyncSumeWithRawResponse as AsyncSumeWithRawResponse
+    from ._upload_source import AsyncReadable as AsyncReadable
     from .resources.assets import AssetFilters as AssetFilters
     from .resources.uploads import UploadedFile as UploadedFile
 
@@ -112,6 +113,7 @@ _LAZY = {
     "Workspace": "sume_async._generated.models",
     "UploadedFile": "sume_async.resources.uploads",
     "AssetFilters": "sume_async.resources.assets",
+    "AsyncReadable": "sume_async._upload_source",
     "DoctorReport": "sume_async._doctor",
     "doctor": "sume_async._doctor",
     "AsyncSumeWithRawResponse": "sume_async._raw_views",
@@ -155,6 +157,7 @@ __all__ = [
     "AssetMetadata",
     "AssetSearch",
     "AsyncPager",
+    "AsyncReadable",
     "AsyncSume",
     "AsyncSumeWithRawResponse",
     "AuthenticationError",

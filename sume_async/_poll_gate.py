@@ -49,7 +49,7 @@ class PollBudget:
         self._next = -math.inf  # when the next poll is due on an even spacing
         self._starts: deque[float] = deque()  # starts of the last second, oldest first
         #: No poll starts before this (a server's ``Retry-After``); ``-inf``: no pause.
-        self.paused_until = -math.inf
+        self.paused_until: float = -math.inf
 
     def pause(self, until: float) -> None:
         """Start no poll before ``until`` (a later pause wins; an earlier one changes nothing)."""

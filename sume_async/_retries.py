@@ -138,6 +138,10 @@ class RetryPolicy:
     def retry_after_delay(self, retry_after: float, *, rng: random.Random | None = None) -> float:
         """Seconds to wait after a ``Retry-After`` of ``retry_after``: at least that (up to
         ``max_retry_after``), plus up to a quarter more (at least ``initial_delay / 4``) of jitter.
+
+        Args:
+            retry_after: The server's ``Retry-After``, in seconds.
+            rng: The random source of the jitter (default: the module's).
         """
         capped = min(max(retry_after, 0.0), self.max_retry_after)
         return spread_retry_after(capped, floor=self.initial_delay, rng=rng)

@@ -152,7 +152,7 @@ class Requester:
         self.allow_insecure_http = allow_insecure_http
         #: A loopback ``base_url`` (a local mock): only then may media and storage URLs be plain
         #: http or point at loopback, link-local or private addresses.
-        self.local_network = is_loopback(httpx.URL(self.base_url).host)
+        self.local_network: bool = is_loopback(httpx.URL(self.base_url).host)
         self.default_headers: dict[str, str] = dict(default_headers or {})
         self._auth_headers = dict(auth_headers)
         # Case-insensitive merge: a default header "user-agent" replaces the SDK's, never doubles it.

@@ -32,7 +32,13 @@ CHUNK_SIZE = 1024 * 1024
 class AsyncReadable(Protocol):
     """An async binary file object: ``anyio.open_file(path, "rb")``, ``trio.open_file``, aiofiles."""
 
-    def read(self, size: int, /) -> Awaitable[bytes]: ...
+    def read(self, size: int, /) -> Awaitable[bytes]:
+        """Read at most ``size`` bytes (``b""`` at the end).
+
+        Args:
+            size: The most bytes to return.
+        """
+        ...
 
 
 #: What ``upload(source=...)`` accepts.

@@ -257,7 +257,7 @@ class Ads:
     """AI ads: ``sume.ads``; its ``videos`` are :class:`AdsVideos`."""
 
     def __init__(self, caller: EndpointCaller) -> None:
-        self.videos = AdsVideos(caller)
+        self.videos: AdsVideos = AdsVideos(caller)
 
 
 class FaceSwap:
