@@ -99,7 +99,7 @@ async def test_a_wait_whose_http_client_closes_midway_ends_in_a_client_closed_er
         polls += 1
         if polls == 2:
             await http.aclose()
-        return httpx.Response(200, json=job(status="running"))
+        return httpx.Response(200, json=job(request.url.path.rsplit("/", 1)[-1], status="running"))
 
     http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
     sume = AsyncSume(KEY, http_client=http, retry_policy=FAST_RETRY, poll_policy=FAST_POLL, max_polls_per_second=None)
