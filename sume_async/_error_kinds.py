@@ -54,20 +54,7 @@ from ._errors import (
 )
 from ._retries import should_retry
 
-__all__ = ["EXIT_CODES", "Disposition", "disposition"]
-
-#: The CLI's exit codes by name (documented in ``cli/_exit.py`` and the README).
-EXIT_CODES = {
-    "ok": 0,
-    "failed": 1,
-    "usage": 2,
-    "account": 3,
-    "rejected": 4,
-    "timeout": 5,
-    "unavailable": 6,
-    "internal": 70,
-    "interrupted": 130,
-}
+__all__ = ["Disposition", "disposition"]
 
 
 @attrs.frozen(kw_only=True)
@@ -82,13 +69,8 @@ class Disposition:
     verdict: bool
     #: About the account (key, access, credits): a batch stops, resumable once fixed.
     stops_batch: bool
-    #: The CLI's exit code.
+    #: The CLI's exit code (named by ``cli/_exit.py``'s ``ExitCode``).
     exit_code: int
-
-    @property
-    def resumable(self) -> bool:
-        """Neither a verdict nor a bug: the work stays to be done (a rerun goes on from here)."""
-        return not self.verdict and self.exit_code != EXIT_CODES["internal"]
 
 
 def _job_code(exc: JobFailedError) -> str:
