@@ -16,12 +16,12 @@ job ids are journaled (SQLite, WAL) the moment its create returns, and a rerun s
 rows, waits for created ones by id and creates only the rest.
 """
 
-from ._batch import DEFAULT_MAX_IN_FLIGHT, Batch, BatchRun, Engine, ParamsChangedError, Plan, plan_rows
+from ._batch import DEFAULT_MAX_IN_FLIGHT, Batch, BatchRun, Engine, ParamsChangedError, Plan, deferred_items, plan_rows
 from ._check import RowChecker, check_rows
 from ._dask import DaskEngine
 from ._journal import Journal, JournalError, JournalRow
 from ._keys import fingerprint, idempotency_key
-from ._manifest import Manifest, in_shard, iter_manifest, load_manifest
+from ._manifest import Manifest, ManifestFile, in_shard, iter_manifest, load_manifest
 from ._pacing import LocalPacer, Pacer, RateLimitGate
 from ._rows import KINDS, Row, parse_row
 from ._runner import DownloadOptions, OutputFile, Progress, Reporter, RowOutcome, RunEnd, WorkItem, run_items
@@ -39,6 +39,7 @@ __all__ = [
     "JournalRow",
     "LocalPacer",
     "Manifest",
+    "ManifestFile",
     "OutputFile",
     "Pacer",
     "ParamsChangedError",
@@ -52,6 +53,7 @@ __all__ = [
     "RunEnd",
     "WorkItem",
     "check_rows",
+    "deferred_items",
     "fingerprint",
     "idempotency_key",
     "in_shard",

@@ -9,8 +9,10 @@ key. A row whose parameters changed since it was journaled is refused unless
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -27,7 +29,7 @@ from .._errors import InvalidInputError, SumeError
 from .._options import NOT_GIVEN, NotGiven
 from . import _journal as journal_states
 from ._check import RowChecker
-from ._journal import Journal, JournalRow, Known
+from ._journal import Journal, JournalRow
 from ._keys import KEY_PREFIX, fingerprint, idempotency_key
 from ._rows import KINDS, Row, parse_row
 from ._runner import (
@@ -44,7 +46,7 @@ from ._runner import (
     run_items,
 )
 
-__all__ = ["DEFAULT_MAX_IN_FLIGHT", "Batch", "BatchRun", "Engine", "ParamsChangedError", "plan_rows"]
+__all__ = ["DEFAULT_MAX_IN_FLIGHT", "Batch", "BatchRun", "Engine", "ParamsChangedError", "deferred_items", "plan_rows"]
 
 #: Unfinished jobs at once when neither the caller nor ``GET /credits`` says.
 DEFAULT_MAX_IN_FLIGHT = 10
@@ -67,9 +69,10 @@ class ParamsChangedError(InvalidInputError):
 class Plan:
     """What a run will do: the work items in order, and how many rows a previous run finished.
 
-    Finished rows are not held: a run reads their outcomes back from the journal in chunks
-    (those whose ids are in ``row_ids``, the plan's rows). ``damaged`` counts journal rows whose
-    bytes could not be read (re-planned: their deterministic key finds any job they made).
+    Finished rows are not held: the plan hands each to ``on_skipped`` as it reads it (a run
+    reports its outcome from that read). ``damaged`` counts journal rows whose bytes could not
+    be read (re-planned: their deterministic key finds any job they made). ``row_ids`` are the
+    ids of every row given.
     """
 
     items: tuple[WorkItem, ...]
@@ -77,36 +80,55 @@ class Plan:
     planned: int
     total: int
     damaged: int = 0
-    row_ids: frozenset[str] = attrs.field(default=frozenset(), repr=False)
+    row_ids: AbstractSet[str] = attrs.field(default=frozenset(), repr=False)
+    #: ``defer_new``: rows new to the journal, journaled but not held in ``items``
+    #: (:func:`deferred_items` reads them again); their positions start at ``first_new``.
+    deferred: int = 0
+    first_new: int = 0
 
 
 def journaled_outcome(row: JournalRow) -> RowOutcome:
     """A finished journal row as a :class:`RowOutcome`."""
+    outputs = tuple([OutputFile.from_dict(o) for o in row.outputs if _output_ok(o)])
     return RowOutcome(
-        row.row_id,
-        row.kind,
-        row.status,
-        row.job_ids,
-        tuple(OutputFile.from_dict(o) for o in row.outputs if _output_ok(o)),
-        row.error_code,
-        row.error_message,
-        from_journal=True,
+        row.row_id, row.kind, row.status, row.job_ids, outputs, row.error_code, row.error_message, from_journal=True
     )
 
 
 def _output_ok(output: Mapping[str, Any]) -> bool:
-    return isinstance(output.get("job_id"), str) and isinstance(output.get("url"), str)
+    """An output as the journal wrote it (``OutputFile.to_dict``): anything else is left out."""
+    content_type, path = output.get("content_type"), output.get("path")
+    return (
+        type(output.get("job_id")) is str and type(output.get("url")) is str
+        and (content_type is None or type(content_type) is str) and (path is None or type(path) is str)
+    )  # fmt: skip
 
 
 #: Rows planned per journal lookup.
 PLAN_CHUNK = 2000
 
 
+#: Called with each finished row a plan skips, as it is read (a run reports its outcome from it).
+OnSkipped = Callable[[JournalRow], Awaitable[object]]
+
+
 class _Planner:
     def __init__(
-        self, journal: Journal, checker: RowChecker, base_dir: Path | None, recreate_changed: bool, retry_failed: bool
+        self,
+        journal: Journal,
+        checker: RowChecker,
+        base_dir: Path | None,
+        recreate_changed: bool,
+        retry_failed: bool,
+        on_skipped: OnSkipped | None,
+        download_dir: Path | None,
     ) -> None:
         self.journal = journal
+        self.on_skipped = on_skipped
+        self.download_dir = download_dir
+        self.defer_new = False
+        self.deferred = 0
+        self.fresh_rows: list[JournalRow] = []
         self.check = checker
         self.base_dir = base_dir
         self.recreate_changed = recreate_changed
@@ -132,20 +154,37 @@ class _Planner:
         return self.hashes[path]
 
     async def chunk(self, rows: Sequence[tuple[str, Row]]) -> None:
-        """Plan one chunk: a single indexed lookup; only rows that will run are checked."""
+        """Plan one chunk: a single indexed lookup; only rows that will run are checked.
+
+        A finished row whose fingerprint is unchanged is skipped, and handed to ``on_skipped``
+        from this very read of it (a run reports it from here, not from a second pass).
+        """
         known = await self.journal.lookup([row.id for _, row in rows])
+        # retry-failed: a failed row is not finished business (it is given a new attempt).
+        done = {journal_states.COMPLETED} if self.retry_failed else journal_states.FINISHED
+        undownloaded: set[str] = set()
+        if self.download_dir is not None:
+            completed = [entry for entry in known.values() if entry.status == journal_states.COMPLETED]
+            undownloaded = await anyio.to_thread.run_sync(_undownloaded, completed, self.download_dir)
         for label, row in rows:
             sha = await self.source_hash(row, label) if KINDS[row.kind].local_source is not None else None
             fp = fingerprint(row, sha)
             entry = known.get(row.id)
-            retried = self.retry_failed and entry is not None and entry.status == journal_states.FAILED
-            if entry is not None and entry.finished and entry.fingerprint == fp and not retried:
+            if entry is not None and entry.status in done and not entry.damaged and entry.fingerprint == fp:
+                if row.id in undownloaded:  # finished, paid for: only its files are fetched again
+                    self.items.append(WorkItem(row, entry.idempotency_key, entry.job_ids, None, sha))
+                    continue
                 self.skipped += 1
+                if self.on_skipped is not None:
+                    await self.on_skipped(entry)
                 continue
             await self.check(row, label)
             self.plan(row, sha, fp, entry)
+        if self.fresh_rows:
+            await self.journal.plan(self.fresh_rows)
+            self.fresh_rows = []
 
-    def plan(self, row: Row, sha: str | None, fp: str, entry: Known | None) -> None:
+    def plan(self, row: Row, sha: str | None, fp: str, entry: JournalRow | None) -> None:
         media_url = self.uploads.get(sha) if sha is not None else None
         if entry is not None and entry.damaged:
             # Unreadable on disk: re-planned with its key as recorded (the server answers it with
@@ -168,6 +207,10 @@ class _Planner:
             return
         if entry is None:
             key = idempotency_key(self.journal.name, row.id, fp, 0)
+            if self.defer_new:  # journaled with its chunk, read again by `deferred_items`
+                self.fresh_rows.append(self.journal_row(row, fp, -1, 0, key, ()))
+                self.deferred += 1
+                return
             self.new_rows.append(self.journal_row(row, fp, -1, 0, key, ()))
             self.items.append(WorkItem(row, key, (), media_url, sha))
             return
@@ -189,6 +232,34 @@ class _Planner:
         return JournalRow(row.id, position, row.kind, fp, attempt, key, status, job_ids, (), None, None)
 
 
+def _undownloaded(rows: Sequence[JournalRow], folder: Path) -> set[str]:
+    """The completed rows whose outputs are not all in ``folder`` as they were downloaded.
+
+    Known from the journal, one ``stat`` per output (the folder is never listed): a file is
+    whole if it is there with the size it had when it was downloaded. A file of another size
+    (cut short, or replaced) is ours, named after its job: it is removed, to be fetched again.
+    """
+    found: set[str] = set()
+    for row in rows:
+        for output in row.outputs:
+            path, size = output.get("path"), output.get("bytes")
+            if not isinstance(path, str) or not path:
+                found.add(row.row_id)
+                break
+            here = folder / Path(path).name
+            try:
+                actual = here.stat().st_size
+            except OSError:
+                found.add(row.row_id)
+                break
+            if type(size) is int and actual != size:
+                with contextlib.suppress(OSError):
+                    here.unlink()
+                found.add(row.row_id)
+                break
+    return found
+
+
 def _is_key(value: str) -> bool:
     return value.startswith(KEY_PREFIX) and len(value) == len(KEY_PREFIX) + 64 and value.isascii()
 
@@ -201,14 +272,25 @@ async def plan_rows(
     recreate_changed: bool = False,
     retry_failed: bool = False,
     checker: RowChecker | None = None,
+    on_skipped: OnSkipped | None = None,
+    download_dir: Path | None = None,
+    defer_new: bool = False,
 ) -> Plan:
     """Check ``rows`` against the journal and journal the new ones; nothing is sent to Sume.
 
     Rows are read once, in chunks: each chunk is looked up in the journal with one indexed query
     and compared by the stored fingerprint (a canonical hash of the parameters). Finished rows
-    are skipped without being checked or held; every other row is checked as ``--dry-run``
-    checks it (the same :class:`RowChecker`) before anything is journaled. Labels in errors
-    come from ``rows.where`` when ``rows`` is a :class:`~sume_async.batch.Manifest`.
+    are skipped without being checked or held, each handed to ``on_skipped`` as it is read
+    (with ``download_dir``: unless its outputs are not all there, whole, in that folder; it is
+    then planned to fetch them again, by its job ids, never created again); every other row is
+    checked as ``--dry-run`` checks it (the same :class:`RowChecker`) before anything is
+    journaled. Labels in errors come from ``rows.where`` when ``rows`` is a
+    :class:`~sume_async.batch.Manifest`.
+
+    ``defer_new=True`` (``rows`` must be iterable again, as a :class:`ManifestFile` is): rows
+    new to the journal are journaled chunk by chunk and not held; :func:`deferred_items` reads
+    ``rows`` again for them. Memory then stays flat however many new rows there are. If the plan
+    fails (a bad row, changed parameters), the rows it journaled are taken out again.
 
     The driver side of the seam: a distributed engine plans here, ships ``Plan.items`` to
     its workers, and records what they report with ``journal.created``/``finished``.
@@ -217,12 +299,26 @@ async def plan_rows(
         async with RowChecker(base_dir) as own:
             return await plan_rows(
                 journal, rows, base_dir=base_dir, recreate_changed=recreate_changed, retry_failed=retry_failed,
-                checker=own,
+                checker=own, on_skipped=on_skipped, download_dir=download_dir, defer_new=defer_new,
             )  # fmt: skip
     labels: Sequence[str] | None = getattr(rows, "where", None)
-    planner = _Planner(journal, checker, base_dir, recreate_changed, retry_failed)
+    planner = _Planner(journal, checker, base_dir, recreate_changed, retry_failed, on_skipped, download_dir)
     planner.uploads = await journal.uploads()
-    planner.next_position = await journal.next_position()
+    planner.next_position = first_new = await journal.next_position()
+    planner.defer_new = defer_new
+    try:
+        return await _plan(planner, rows, labels, first_new)
+    except BaseException:
+        if planner.deferred:
+            with anyio.CancelScope(shield=True):
+                await journal.forget_new(first_new)
+        raise
+
+
+async def _plan(
+    planner: _Planner, rows: Iterable[Row | Mapping[str, Any]], labels: Sequence[str] | None, first_new: int
+) -> Plan:
+    journal = planner.journal
     seen: set[str] = set()
     chunk: list[tuple[str, Row]] = []
     for index, value in enumerate(rows):
@@ -248,7 +344,58 @@ async def plan_rows(
     items = planner.items
     # Rows already waiting on jobs first: they hold the workspace's capacity already.
     items.sort(key=lambda item: not item.job_ids)
-    return Plan(tuple(items), planner.skipped, len(planner.new_rows), len(seen), planner.damaged, frozenset(seen))
+    return Plan(
+        tuple(items), planner.skipped, len(planner.new_rows) + planner.deferred, len(seen), planner.damaged, seen,
+        planner.deferred, first_new,
+    )  # fmt: skip
+
+
+async def deferred_items(
+    journal: Journal, rows: Iterable[Row | Mapping[str, Any]], plan: Plan, *, base_dir: Path | None = None
+) -> AsyncIterator[WorkItem]:
+    """The work items of the rows a ``defer_new`` plan journaled without holding them, read again from ``rows``.
+
+    A chunk at a time, each with one indexed lookup: a row is run if the plan journaled it
+    (position from ``plan.first_new``) and it is still pending. Its key is the one journaled;
+    ``rows`` must give the same rows again: one whose parameters differ from what the plan
+    checked ends the run with ``InvalidInputError`` before anything is sent for it.
+    """
+    if not plan.deferred:
+        return
+    uploads = await journal.uploads()
+    hashes: dict[Path, str] = {}
+    chunk: list[Row] = []
+
+    async def items(rows_: list[Row]) -> list[WorkItem]:
+        known = await journal.lookup([row.id for row in rows_])
+        found: list[WorkItem] = []
+        for row in rows_:
+            entry = known.get(row.id)
+            if entry is None or entry.position < plan.first_new or entry.status != journal_states.PENDING:
+                continue
+            sha = None
+            path = row.source_path(base_dir)
+            if path is not None:
+                if path not in hashes:
+                    try:
+                        hashes[path] = await anyio.to_thread.run_sync(file_sha256, path)
+                    except OSError:
+                        raise InvalidInputError(f"row {row.id!r}", "its source file went away during the run") from None
+                sha = hashes[path]
+            if fingerprint(row, sha) != entry.fingerprint:
+                raise InvalidInputError(f"row {row.id!r}", "changed while the batch ran (the manifest was edited?)")
+            found.append(WorkItem(row, entry.idempotency_key, (), uploads.get(sha) if sha else None, sha))
+        return found
+
+    for value in rows:
+        chunk.append(parse_row(value))
+        if len(chunk) >= PLAN_CHUNK:
+            for item in await items(chunk):
+                yield item
+            chunk = []
+    if chunk:
+        for item in await items(chunk):
+            yield item
 
 
 class Engine(Protocol):
@@ -364,7 +511,9 @@ class Batch:
 class BatchRun:
     """A running batch: iterate it for one :class:`RowOutcome` per row, in completion order.
 
-    Rows a previous run finished come first (``from_journal=True``). After the loop,
+    Rows a previous run finished come first (``from_journal=True``), as the plan reads them.
+    Every row is checked before anything is sent: a bad row or changed parameters end the
+    iteration, and the error is raised as the ``async with`` block exits. After the loop,
     ``stopped`` says why the run ended early (``None``: every row finished) and ``progress``
     holds the final counts. Leaving the ``async with`` block with an exception, or cancelling
     a scope around it, stops the run; leaving it normally (even after ``break``) lets the run
@@ -378,7 +527,7 @@ class BatchRun:
         self.stopped: RunEnd | None = None
         self.journal: Journal | None = None
         #: The ids of the rows given (known once the run has planned them).
-        self.row_ids: frozenset[str] = frozenset()
+        self.row_ids: AbstractSet[str] = frozenset()
         self._tg: TaskGroup | None = None
         self._receive: MemoryObjectReceiveStream[RowOutcome] | None = None
 
@@ -386,57 +535,68 @@ class BatchRun:
         batch = self._batch
         self.journal = await Journal.open(batch.state, name=batch.name)
         try:
-            plan = await plan_rows(
-                self.journal,
-                self._rows,
-                base_dir=batch.base_dir,
-                recreate_changed=batch.recreate_changed,
-                retry_failed=batch.retry_failed,
-            )
-            self._rows = ()
-            self.row_ids = plan.row_ids
             send, self._receive = anyio.create_memory_object_stream[RowOutcome](1024)
             self._tg = anyio.create_task_group()
             await self._tg.__aenter__()
         except BaseException:
             await self.journal.close()
             raise
-        self._tg.start_soon(self._drive, plan, send)
+        self._tg.start_soon(self._drive, send)
         return self
 
-    async def _drive(self, plan: Plan, send: MemoryObjectSendStream[RowOutcome]) -> None:
+    async def _drive(self, send: MemoryObjectSendStream[RowOutcome]) -> None:
         batch = self._batch
         assert self.journal is not None
         progress = self.progress
-        progress.total = plan.total
-        progress.skipped = plan.skipped
+        sent = 0
+
+        async def skipped(row: JournalRow) -> None:
+            # Reported from the plan's own read of the row: no second pass over the journal, and
+            # no event-loop round trip per row while the reader keeps up.
+            nonlocal sent
+            outcome = journaled_outcome(row)
+            progress.completed += outcome.ok
+            progress.failed += not outcome.ok
+            sent += 1
+            try:
+                send.send_nowait(outcome)
+            except anyio.WouldBlock:
+                await send.send(outcome)
+            if sent % 256 == 0:
+                await anyio.lowlevel.checkpoint()
+
         async with send:
-            if plan.skipped:
-                # Read back from the journal in chunks, not held (after planning, the plan's
-                # finished rows are exactly the rows it skipped).
-                sent = 0
-                async for row in self.journal.iter_rows(finished=True):
-                    if row.damaged or row.row_id not in plan.row_ids:
-                        continue
-                    outcome = journaled_outcome(row)
-                    progress.completed += outcome.ok
-                    progress.failed += not outcome.ok
-                    sent += 1
-                    try:  # no event-loop round trip per journaled row while the reader keeps up
-                        send.send_nowait(outcome)
-                    except anyio.WouldBlock:
-                        await send.send(outcome)
-                    if sent % 256 == 0:
-                        await anyio.lowlevel.checkpoint()
+            rows = self._rows
+            # Rows that can be read again (a ManifestFile) are not held: the new ones are read
+            # again as they run. A list or a generator is planned into memory, as is what a
+            # distributed engine ships.
+            defer = batch.engine is None and not isinstance(rows, Iterator | Sequence)
+            plan = await plan_rows(
+                self.journal,
+                rows,
+                base_dir=batch.base_dir,
+                recreate_changed=batch.recreate_changed,
+                retry_failed=batch.retry_failed,
+                on_skipped=skipped,
+                download_dir=None if batch.download is None else batch.download.dest_dir,
+                defer_new=defer,
+            )
+            self._rows = ()
+            self.row_ids = plan.row_ids
+            progress.total = plan.total
+            progress.skipped = plan.skipped
             if batch.on_progress is not None:
                 batch.on_progress(attrs.evolve(progress))
-            if not plan.items:
+            if not plan.items and not plan.deferred:
                 return
             limit, before = await self._capacity()
-            run = run_items if batch.engine is None else batch.engine.run
+            items: Sequence[WorkItem] | AsyncIterator[WorkItem] = plan.items
+            if plan.deferred:
+                items = _chain(plan.items, deferred_items(self.journal, rows, plan, base_dir=batch.base_dir))
+            run = run_items if batch.engine is None or not isinstance(items, Sequence) else batch.engine.run
             self.stopped = await run(
                 batch.client,
-                plan.items,
+                items,  # type: ignore[arg-type]  # an engine is given a Sequence (defer is for run_items only)
                 _JournalReporter(self.journal, send),
                 max_in_flight=limit,
                 download=batch.download,
@@ -526,6 +686,13 @@ class BatchRun:
         finally:
             self._receive.close()
             await self.journal.close()
+
+
+async def _chain(first: Iterable[WorkItem], then: AsyncIterator[WorkItem]) -> AsyncIterator[WorkItem]:
+    for item in first:
+        yield item
+    async for item in then:
+        yield item
 
 
 def _number(value: Any) -> int | None:

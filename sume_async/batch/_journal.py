@@ -106,6 +106,11 @@ def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
+def _not_utf8(exc: sqlite3.Error) -> bool:
+    """SQLite's answer to a read of text that is not UTF-8 under the default (C-speed) decoder."""
+    return isinstance(exc, sqlite3.OperationalError) and str(exc).startswith("Could not decode to UTF-8")
+
+
 def _clean(value: object) -> bool:
     if not isinstance(value, str):
         return value is None or isinstance(value, int | float)
@@ -118,53 +123,56 @@ def _clean(value: object) -> bool:
     return True
 
 
+_decode = json.JSONDecoder().raw_decode
+
+
 def _json_list(text: object, item: type) -> tuple[Any, ...] | None:
+    """A JSON list of ``item`` as the journal wrote it (``json.dumps``); ``None`` if it is anything else."""
     if text == "[]":
         return ()
-    try:
-        value = json.loads(text) if isinstance(text, str) else None
-    except ValueError:
+    if type(text) is not str or not text.startswith("["):
         return None
-    if type(value) is not list or not all(type(v) is item for v in value):
+    try:
+        value, end = _decode(text)
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to be the journal's
+        return None
+    if end != len(text) or type(value) is not list or not all(type(v) is item for v in value):
         return None
     return tuple(value)
 
 
+def _job_ids(text: object) -> tuple[str, ...] | None:
+    """``job_ids`` as the journal wrote them (``json.dumps`` of a list of strings); ``None`` if damaged.
+
+    The usual ``["job_a", "job_b"]`` (no escapes) is split at C speed: a JSON string without a
+    backslash or a control character holds its characters as they are. Anything else goes
+    through the JSON decoder.
+    """
+    if type(text) is str and text.startswith('["') and text.endswith('"]') and "\\" not in text and text.isprintable():
+        ids = tuple(text[2:-2].split('", "'))
+        if '"' not in "".join(ids):
+            return ids
+    return _json_list(text, str)
+
+
 def _row(record: tuple[Any, ...]) -> JournalRow:
     (row_id, position, kind, fp, attempt, key, status, job_ids, outputs, code, message) = record
-    ids, files = _json_list(job_ids, str), _json_list(outputs, dict)
+    ids, files = _job_ids(job_ids), _json_list(outputs, dict)
     # Straight-line checks (a resume reads every finished row back): types, then one isascii.
-    damaged = (
-        ids is None or files is None or type(position) is not int or type(attempt) is not int
-        or type(row_id) is not str or type(kind) is not str or type(fp) is not str or type(key) is not str
-        or type(status) is not str or not (code is None or type(code) is str)
-        or not (message is None or type(message) is str)
-    )  # fmt: skip
-    if not damaged:
+    if (
+        ids is not None and files is not None and type(position) is int and type(attempt) is int
+        and type(row_id) is str and type(kind) is str and type(fp) is str and type(key) is str
+        and type(status) is str and (code is None or type(code) is str)
+        and (message is None or type(message) is str)
+    ):  # fmt: skip
         texts = f"{row_id}{kind}{fp}{key}{status}{job_ids}{outputs}{code or ''}{message or ''}"
-        damaged = not texts.isascii() and not _clean(texts)
+        if texts.isascii() or _clean(texts):
+            return JournalRow(row_id, position, kind, fp, attempt, key, status, ids, files, code, message)
     return JournalRow(
         str(row_id), position if isinstance(position, int) else -1, str(kind), str(fp),
         attempt if isinstance(attempt, int) else 0, str(key), str(status), ids or (), files or (),
-        None if code is None else str(code), None if message is None else str(message), damaged,
+        None if code is None else str(code), None if message is None else str(message), True,
     )  # fmt: skip
-
-
-@attrs.frozen
-class Known:
-    """What planning needs of a journaled row (``Journal.lookup``): the rest stays on disk."""
-
-    fingerprint: str
-    status: str
-    attempt: int
-    position: int
-    idempotency_key: str
-    job_ids: tuple[str, ...]
-    damaged: bool = False
-
-    @property
-    def finished(self) -> bool:
-        return self.status in FINISHED and not self.damaged
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -241,7 +249,7 @@ class Journal:
             db = _connect(path)
         except (OSError, sqlite3.Error):
             raise InvalidInputError("state", "cannot be opened as a batch state file") from None
-        db.text_factory = _text
+        db.text_factory = _text  # the meta table is read before the file is known to be a journal
         try:
             _refuse_foreign(db)
             db.execute("PRAGMA journal_mode=WAL")
@@ -271,6 +279,7 @@ class Journal:
         if found and found.get("schema") != SCHEMA_VERSION:
             db.close()
             raise InvalidInputError("state", "was written by an incompatible version")
+        db.text_factory = str  # reads decode at C speed; ``_run`` falls back to ``_text`` for a damaged row
         return cls(path, db, name)
 
     @staticmethod
@@ -302,7 +311,19 @@ class Journal:
         def timed() -> Any:
             started, cpu = time.perf_counter(), time.thread_time()
             try:
-                return fn(self._db)
+                try:
+                    return fn(self._db)
+                except sqlite3.Error as exc:
+                    if not _not_utf8(exc):
+                        raise
+                # A damaged row (text that is not UTF-8): read again with the tolerant decoder, which
+                # keeps such bytes as lone surrogates; the row is then read as damaged. Only reads
+                # can meet this error, and a read can be run again.
+                self._db.text_factory = _text
+                try:
+                    return fn(self._db)
+                finally:
+                    self._db.text_factory = str
             except sqlite3.Error as exc:
                 raise JournalError(_problem(exc)) from None
             finally:
@@ -318,38 +339,9 @@ class Journal:
         )
         return {record[0]: _row(record) for record in found}
 
-    async def lookup(self, row_ids: Sequence[str]) -> dict[str, Known]:
-        """What the journal knows of ``row_ids`` (those it holds), in indexed queries of :data:`LOOKUP_CHUNK`."""
-        found: dict[str, Known] = {}
-
-        def query(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
-            records: list[tuple[Any, ...]] = []
-            for start in range(0, len(row_ids), LOOKUP_CHUNK):
-                chunk = row_ids[start : start + LOOKUP_CHUNK]
-                records += db.execute(
-                    "SELECT row_id, fingerprint, status, attempt, position, idempotency_key, job_ids, outputs, "
-                    "json_valid(job_ids) AND json_valid(outputs) "
-                    f"FROM rows WHERE row_id IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                ).fetchall()
-            return records
-
-        for row_id, fp, status, attempt, position, key, job_ids, outputs, valid in await self._run(query):
-            texts = f"{fp}{status}{key}{job_ids}{outputs}"
-            # Damage is looked for at C speed (SQLite's json_valid, one isascii); the job ids are
-            # parsed only for rows that will run (a completed row is skipped without them).
-            if texts.isascii() and valid and job_ids.startswith("[") and outputs.startswith("["):
-                ids = () if status == COMPLETED or job_ids == "[]" else _json_list(job_ids, str)
-                damaged = ids is None or not isinstance(attempt, int)
-            else:
-                ids = _json_list(job_ids, str)
-                damaged = ids is None or _json_list(outputs, dict) is None or not _clean(texts)
-                damaged = damaged or not isinstance(attempt, int)
-            found[row_id] = Known(
-                str(fp), str(status), attempt if isinstance(attempt, int) else 0,
-                position if isinstance(position, int) else -1, str(key), ids or (), damaged,
-            )  # fmt: skip
-        return found
+    async def lookup(self, row_ids: Sequence[str]) -> dict[str, JournalRow]:
+        """The journaled rows of ``row_ids`` (those it holds) by id, in indexed queries of :data:`LOOKUP_CHUNK`."""
+        return {row.row_id: row for row in map(_row, await self._run(partial(_select, row_ids)))}
 
     async def next_position(self) -> int:
         """The position a new row gets (after every journaled one)."""
@@ -403,13 +395,21 @@ class Journal:
         values = [
             (
                 r.row_id, r.position, r.kind, r.fingerprint, r.attempt, r.idempotency_key, r.status,
-                json.dumps(list(r.job_ids)), json.dumps(list(r.outputs)), r.error_code, r.error_message, now,
+                _json_text(r.job_ids), _json_text(r.outputs), r.error_code, r.error_message, now,
             )
             for r in rows
         ]  # fmt: skip
         await self._write(
             lambda db: db.executemany(
                 f"INSERT OR REPLACE INTO rows ({_COLUMNS}, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", values
+            )
+        )
+
+    async def forget_new(self, first_position: int) -> None:
+        """Take out the rows a failed plan journaled from ``first_position`` on (never sent: pending, no job ids)."""
+        await self._write(
+            lambda db: db.execute(
+                "DELETE FROM rows WHERE position >= ? AND status = ? AND job_ids = '[]'", (first_position, PENDING)
             )
         )
 
@@ -511,6 +511,11 @@ class Journal:
         await self.close()
 
 
+def _json_text(values: Sequence[Any]) -> str:
+    """A list as the journal stores it (``json.dumps``; a new row's empty lists without the encoder)."""
+    return json.dumps(list(values)) if values else "[]"
+
+
 def _problem(exc: sqlite3.Error) -> str:
     """What went wrong with the state file, for a person: the disk, a lock, or damage."""
     text = str(exc)
@@ -521,6 +526,17 @@ def _problem(exc: sqlite3.Error) -> str:
     if isinstance(exc, sqlite3.DatabaseError) and "malformed" in text:
         return f"The batch state file is damaged ({text}); restore it from a copy, or start a new one."
     return f"The batch state file failed ({type(exc).__name__}: {text})"
+
+
+def _select(row_ids: Sequence[str], db: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    """The journaled rows of ``row_ids``, in indexed queries of :data:`LOOKUP_CHUNK` ids."""
+    records: list[tuple[Any, ...]] = []
+    for start in range(0, len(row_ids), LOOKUP_CHUNK):
+        chunk = row_ids[start : start + LOOKUP_CHUNK]
+        records += db.execute(
+            f"SELECT {_COLUMNS} FROM rows WHERE row_id IN ({','.join('?' * len(chunk))})", chunk
+        ).fetchall()
+    return records
 
 
 def _fetch(query: str, values: tuple[Any, ...], db: sqlite3.Connection) -> list[tuple[Any, ...]]:

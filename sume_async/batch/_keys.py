@@ -9,11 +9,11 @@ local ``source`` file enters through its content hash, not its path.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from .._errors import InvalidInputError
+from ._canonical import canonical_json
 from ._rows import KINDS, Row
 
 __all__ = ["canonical_params", "fingerprint", "idempotency_key"]
@@ -32,8 +32,8 @@ def canonical_params(row: Row, source_sha256: str | None = None) -> str:
         assert source is not None
         params = {**params, source.param: {"sha256": source_sha256}}
     try:
-        return json.dumps(params, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError):
+        return canonical_json(params)
+    except (TypeError, ValueError, RecursionError):
         raise InvalidInputError(f"row {row.id!r}: params", "must be plain JSON values") from None
 
 

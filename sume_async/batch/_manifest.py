@@ -24,7 +24,7 @@ from typing import Any
 from .._errors import InvalidInputError
 from ._rows import KINDS, Row, parse_row
 
-__all__ = ["Manifest", "in_shard", "iter_manifest", "load_manifest"]
+__all__ = ["Manifest", "ManifestFile", "in_shard", "iter_manifest", "load_manifest"]
 
 MAX_LINE = 1024 * 1024
 
@@ -33,6 +33,36 @@ class Manifest(list[Row]):
     """The rows of a manifest, with ``where[i]``: the file and line of row ``i`` (for error messages)."""
 
     where: list[str]
+
+
+class ManifestFile:
+    """A manifest read from its file each time it is iterated: ``Batch(...).run(ManifestFile(path))``.
+
+    Nothing is held but the current line's label (``where[i]``, for error messages): a run
+    checks and journals every row in a first pass, then reads the file again for the rows it
+    creates, so memory stays flat however many rows the file has. ``shard=(i, n)`` keeps the
+    rows of that shard (:func:`in_shard`).
+    """
+
+    def __init__(self, path: str | Path, *, kind: str | None = None, shard: tuple[int, int] | None = None) -> None:
+        self.path = Path(path)
+        self.kind = kind
+        self.shard = shard
+        self._where = ""
+
+    def __iter__(self) -> Iterator[Row]:
+        for where, row in iter_manifest(self.path, kind=self.kind):
+            if in_shard(row.id, self.shard):
+                self._where = where
+                yield row
+
+    def __getitem__(self, index: int) -> str:
+        return self._where
+
+    @property
+    def where(self) -> ManifestFile:
+        """The labels, as a :class:`Manifest` has them (here: the current row's, whatever ``i``)."""
+        return self
 
 
 def load_manifest(path: str | Path, *, kind: str | None = None) -> Manifest:

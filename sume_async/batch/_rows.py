@@ -9,7 +9,6 @@ method, job type, jobs per row and local source file come from that row, not fro
 from __future__ import annotations
 
 import inspect
-import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -19,6 +18,7 @@ import attrs
 
 from .._errors import InvalidInputError
 from .._operations import OPERATIONS, LocalSource, Operation
+from ._canonical import canonical_json
 
 if TYPE_CHECKING:
     from .._client import AsyncSume
@@ -107,9 +107,8 @@ class Row:
     id: str
     kind: str
     params: Mapping[str, Any] = attrs.field(factory=dict, converter=_as_dict)
-    #: Checked by :func:`parse_row` (which made it): parsing it again returns it as it is.
-    _parsed: bool = attrs.field(default=False, init=False, eq=False, repr=False)
-    #: The canonical JSON of ``params`` :func:`parse_row` computed (what the fingerprint hashes).
+    #: The canonical JSON of ``params``, set by :func:`parse_row` (what the fingerprint hashes): a
+    #: row that has it was checked by that function, and parsing it again returns it as it is.
     _canonical: str | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
@@ -140,39 +139,50 @@ def _is_text(value: str) -> bool:
     return True
 
 
-def parse_row(value: Any, *, where: str = "row") -> Row:
-    """A :class:`Row` from a mapping (or a ``Row``); ``InvalidInputError`` naming ``where`` and the field."""
-    if isinstance(value, Row):
-        if value._parsed:  # made by this function (a manifest's rows): not checked twice
-            return value
-        value = {"id": value.id, "kind": value.kind, "params": value.params}
-    if not isinstance(value, Mapping):
-        raise InvalidInputError(where, "must be an object with id, kind and params")
-    unknown = set(value) - {"id", "kind", "params"}
-    if unknown:
-        raise InvalidInputError(f"{where}.{sorted(unknown)[0]}", "unknown field (expected id, kind, params)")
-    row_id = value.get("id")
+_FIELDS = frozenset({"id", "kind", "params"})
+
+
+def _check_id(row_id: object, where: str) -> str:
     if isinstance(row_id, int) and not isinstance(row_id, bool):
         row_id = str(row_id)
     if not isinstance(row_id, str) or not row_id.strip() or len(row_id) > MAX_ROW_ID:
         raise InvalidInputError(f"{where}.id", f"must be a non-empty string of at most {MAX_ROW_ID} characters")
+    if row_id.isascii() and row_id.isprintable():  # the usual id, checked at C speed
+        return row_id
     if _CONTROL.search(row_id):
         raise InvalidInputError(f"{where}.id", "must not contain control characters")
     if not _is_text(row_id):
         raise InvalidInputError(f"{where}.id", "must be valid Unicode text (it holds a lone surrogate)")
+    return row_id
+
+
+def parse_row(value: Any, *, where: str = "row") -> Row:
+    """A :class:`Row` from a mapping (or a ``Row``); ``InvalidInputError`` naming ``where`` and the field."""
+    # A manifest's rows pass here once per row: the usual case (a dict from JSON) is tested first.
+    if type(value) is not dict:
+        if isinstance(value, Row):
+            if value._canonical is not None:  # made by this function: not checked twice
+                return value
+            value = {"id": value.id, "kind": value.kind, "params": value.params}
+        elif not isinstance(value, Mapping):
+            raise InvalidInputError(where, "must be an object with id, kind and params")
+    if not value.keys() <= _FIELDS:
+        unknown = sorted(set(value) - _FIELDS)
+        raise InvalidInputError(f"{where}.{unknown[0]}", "unknown field (expected id, kind, params)")
+    row_id = _check_id(value.get("id"), where)
     kind = value.get("kind")
     if kind not in KINDS:
         raise InvalidInputError(f"{where}.kind", f"must be one of {', '.join(KINDS)}")
     params = value.get("params", {})
-    if not isinstance(params, Mapping) or not all(isinstance(k, str) for k in params):
+    if not (type(params) is dict or isinstance(params, Mapping)) or not _str_keys(params):
         raise InvalidInputError(f"{where}.params", "must be an object")
     try:
-        canonical = json.dumps(params, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        canonical = canonical_json(params)
     except RecursionError:
         raise InvalidInputError(f"{where}.params", "are nested too deeply") from None
     except (TypeError, ValueError):
         raise InvalidInputError(f"{where}.params", "must be plain JSON values (no NaN or Infinity)") from None
-    if not _is_text(canonical):
+    if not canonical.isascii() and not _is_text(canonical):
         raise InvalidInputError(f"{where}.params", "must be valid Unicode text (they hold a lone surrogate)")
     source = KINDS[str(kind)].local_source
     if source is not None:
@@ -184,6 +194,9 @@ def parse_row(value: Any, *, where: str = "row") -> Row:
         if has_source and (not isinstance(params[source.param], str) or not params[source.param]):
             raise InvalidInputError(f"{where}.params.{source.param}", "must be a file path")
     row = Row(row_id, str(kind), params)
-    object.__setattr__(row, "_parsed", True)  # frozen: set once, here
-    object.__setattr__(row, "_canonical", canonical)
+    object.__setattr__(row, "_canonical", canonical)  # frozen: set once, here
     return row
+
+
+def _str_keys(params: Mapping[Any, Any]) -> bool:
+    return all(type(key) is str or isinstance(key, str) for key in params)

@@ -22,7 +22,7 @@ outcome. Pacing and stop rules:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -98,19 +98,31 @@ class WorkItem:
 
 @attrs.frozen
 class OutputFile:
-    """One output of a finished row: its URL (a private media URL: keep it out of logs), type and local path."""
+    """One output of a finished row: its URL (a private media URL: keep it out of logs), type and local file.
+
+    ``path`` and ``bytes``: where the run downloaded it, and its size then (``None`` when it was
+    not downloaded). A rerun with downloads trusts the file only if it is still that size.
+    """
 
     job_id: str
     url: str = attrs.field(repr=False)
     content_type: str | None
     path: str | None = None
+    bytes: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"job_id": self.job_id, "url": self.url, "content_type": self.content_type, "path": self.path}
+        return {
+            "job_id": self.job_id, "url": self.url, "content_type": self.content_type, "path": self.path,
+            "bytes": self.bytes,
+        }  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OutputFile:
-        return cls(str(data["job_id"]), str(data["url"]), data.get("content_type"), data.get("path"))
+        size = data.get("bytes")
+        return cls(
+            str(data["job_id"]), str(data["url"]), data.get("content_type"), data.get("path"),
+            size if type(size) is int else None,
+        )  # fmt: skip
 
 
 @attrs.frozen
@@ -247,10 +259,10 @@ class _Run:
         if at_once:
             self.scope.cancel()
 
-    async def run(self, items: Iterable[WorkItem]) -> None:
+    async def run(self, items: Iterable[WorkItem] | AsyncIterable[WorkItem]) -> None:
         with self.scope:
             async with anyio.create_task_group() as tg:
-                for item in items:
+                async for item in _each(items):
                     if self.stopped is not None:
                         break
                     n = len(item.job_ids) or item.row.jobs
@@ -495,7 +507,19 @@ class _Run:
                 max_concurrency=self.download.max_concurrency,
             )
         self.progress.downloaded += len(paths)
-        return [attrs.evolve(o, path=str(p)) for o, p in zip(outputs, paths, strict=True)]
+        sizes = await anyio.to_thread.run_sync(_sizes, paths)
+        return [attrs.evolve(o, path=str(p), bytes=n) for o, p, n in zip(outputs, paths, sizes, strict=True)]
+
+
+def _sizes(paths: Sequence[Path]) -> list[int | None]:
+    """Each file's size as downloaded (what a rerun checks the file against)."""
+    found: list[int | None] = []
+    for path in paths:
+        try:
+            found.append(path.stat().st_size)
+        except OSError:
+            found.append(None)
+    return found
 
 
 def _verdict(exc: BaseException) -> bool:
@@ -529,9 +553,18 @@ def _error_fields(exc: SumeError) -> tuple[str, str]:
     return type(exc).__name__, str(exc)
 
 
+async def _each(items: Iterable[WorkItem] | AsyncIterable[WorkItem]) -> AsyncIterator[WorkItem]:
+    if isinstance(items, AsyncIterable):
+        async for item in items:
+            yield item
+    else:
+        for item in items:
+            yield item
+
+
 async def run_items(
     client: AsyncSume,
-    items: Iterable[WorkItem],
+    items: Iterable[WorkItem] | AsyncIterable[WorkItem],
     reporter: Reporter,
     *,
     max_in_flight: int | None = None,
@@ -544,6 +577,8 @@ async def run_items(
     wait_timeout: float | NotGiven | None = NOT_GIVEN,
 ) -> RunEnd | None:
     """Run ``items`` with ``client``, reporting to ``reporter``; the reason it stopped early, or ``None``.
+
+    ``items`` may be an async iterable (read as the run goes: only the items in flight are held).
 
     The seam for distributed engines: give each worker its own ``AsyncSume`` and a reporter
     that forwards ``created`` to the driver as it happens, and pass a cluster-wide ``pacer``.

@@ -32,6 +32,7 @@ from ..batch import (
     Journal,
     JournalError,
     JournalRow,
+    ManifestFile,
     ParamsChangedError,
     Progress,
     Row,
@@ -201,8 +202,9 @@ async def _run(
         return
     # Every output path is checked before the first paid request.
     await anyio.to_thread.run_sync(_check_writable, results, download)
-    # Streamed into the plan (one pass, in chunks): the rows are not held, only the ids seen.
-    rows = _Counted(_in_shard(iter_manifest(manifest, kind=kind), parts))
+    # Read from the file as the run goes: checked and journaled in a first pass, read again for
+    # the rows it creates. Nothing is held but the ids seen.
+    rows = ManifestFile(manifest, kind=kind, shard=parts)
     batch_name = name or manifest.stem
     state_path = state or _default_state(manifest, parts)
     reporter = _Reporter(out, 0)

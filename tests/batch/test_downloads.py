@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import unittest.mock
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -356,3 +358,60 @@ async def test_a_download_cancelled_mid_body_leaves_no_partial_file(tmp_path: Pa
         assert scope.cancelled_caught and got == [0, 10]
         assert list(tmp_path.iterdir()) == []
         assert sume._requester.limiter.value == 3  # the slot is back
+
+
+# -- a batch's downloads, known from its journal ------------------------------------------------
+
+
+async def _batch_run(sume: AsyncSume, state: Path, rows: list[dict[str, Any]], **options: Any) -> list[Any]:
+    from sume_async.batch import Batch
+
+    async with Batch(sume, name="b", state=state, **options).run(rows) as running:
+        return [outcome async for outcome in running]
+
+
+async def test_a_batch_knows_its_downloads_from_its_journal_and_fetches_only_what_is_missing(tmp_path: Path) -> None:
+    """A rerun with downloads fetches exactly the outputs not on disk as they were downloaded:
+    never downloaded, deleted, or cut short. It never creates a job again, and never lists the folder."""
+    mock = MockSume(speed=1000)
+    rows = [{"id": f"sku-{i}", "kind": "image", "params": {"prompt": f"mug {i}"}} for i in range(6)]
+    state, media = tmp_path / "s.db", tmp_path / "media"
+    route = "GET /media/jobs/{jobId}/{name}"
+    async with serve(mock) as base_url, AsyncSume(DEFAULT_API_KEY, base_url=base_url) as sume:
+        first = await _batch_run(sume, state, rows)  # no downloads asked
+        assert all(o.ok and o.outputs[0].path is None for o in first)
+        jobs = len(mock.jobs)
+
+        fetched = await _batch_run(sume, state, rows, download_dir=media)  # now: every output, no job again
+        assert len(mock.jobs) == jobs and mock.route_counts[route] == 6
+        assert sorted(o.row_id for o in fetched) == [r["id"] for r in rows] and not any(o.from_journal for o in fetched)
+        for outcome in fetched:
+            (output,) = outcome.outputs
+            assert output.path is not None and Path(output.path).stat().st_size == output.bytes
+
+        again = await _batch_run(sume, state, rows, download_dir=media)  # all there: nothing fetched
+        assert all(o.from_journal for o in again) and mock.route_counts[route] == 6
+
+        by_id = {o.row_id: o.outputs[0] for o in fetched}
+        Path(str(by_id["sku-1"].path)).unlink()  # deleted
+        with open(str(by_id["sku-2"].path), "r+b") as handle:  # cut short
+            handle.truncate(10)
+        listed: list[str] = []
+        scandir = os.scandir
+
+        def counted(path: Any = ".") -> Any:
+            listed.append(str(path))
+            return scandir(path)
+
+        with unittest.mock.patch.object(os, "scandir", counted):
+            repaired = await _batch_run(sume, state, rows, download_dir=media)
+        # Completeness came from the journal, one stat per output; the folder is listed once per
+        # client, by the sweep of stale temporary files, never per output.
+        assert listed.count(str(media)) <= 1
+        assert sorted(o.row_id for o in repaired if not o.from_journal) == ["sku-1", "sku-2"]
+        assert mock.route_counts[route] == 8 and len(mock.jobs) == jobs
+        for outcome in repaired:
+            (output,) = outcome.outputs
+            assert output.path is not None
+            assert sha256(Path(output.path)) == mock.media(outcome.job_ids[0])[0].sha256
+    assert mock.credential_leaks == []

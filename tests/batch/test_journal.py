@@ -78,3 +78,57 @@ async def test_a_failing_state_file_raises_a_sume_error(tmp_path: Path) -> None:
         lock.execute("ROLLBACK")
         lock.close()
     await journal.close()
+
+
+# -- reading rows back at journal speed, by the one rule ---------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from sume_async.batch._journal import _job_ids, _json_list  # noqa: E402
+
+
+@given(st.lists(st.text(max_size=12), max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_job_ids_written_by_the_journal_read_back_as_they_were(ids: list[str]) -> None:
+    import json
+
+    assert _job_ids(json.dumps(ids)) == tuple(ids)
+    assert _job_ids(json.dumps(ids, ensure_ascii=False)) == tuple(ids)
+
+
+_JSONISH = st.text(alphabet='[]", \\abu0\n\x01{}:1', max_size=24)
+
+
+@given(st.one_of(_JSONISH, _JSONISH.map(lambda t: '["' + t + '"]')))
+@settings(max_examples=1000, deadline=None)
+def test_the_fast_job_ids_path_says_what_the_json_decoder_says(text: str) -> None:
+    """The split fast path never accepts text the decoder refuses, nor reads it otherwise."""
+    assert _job_ids(text) == _json_list(text, str)
+
+
+async def test_a_damaged_row_of_any_kind_is_read_as_damaged_never_raising(tmp_path: Path) -> None:
+    state = tmp_path / "s.db"
+    async with await Journal.open(state, name="b") as journal:
+        await journal.plan([pending(f"r{i}", i) for i in range(9)])
+    damage = {
+        "r0": "job_ids = CAST(x'5b22ff225d' AS TEXT)",  # not UTF-8
+        "r1": "job_ids = '[\"job_'",  # cut short
+        "r2": "job_ids = '[1, 2]'",  # not strings
+        "r3": "outputs = '[1]'",  # not objects
+        "r4": "outputs = ' []'",  # not as the journal writes it
+        "r5": "attempt = 'one'",
+        "r6": "status = x'00ff'",  # a blob
+        "r7": "error_message = CAST(x'c3' AS TEXT)",  # not UTF-8
+        "r8": "job_ids = replace(hex(zeroblob(5000)), '00', '[') || replace(hex(zeroblob(5000)), '00', ']')",  # deep
+    }
+    db = sqlite3.connect(state)
+    for row_id, change in damage.items():
+        db.execute(f"UPDATE rows SET {change} WHERE row_id = ?", (row_id,))
+    db.commit()
+    db.close()
+    async with await Journal.open(state, name="b") as journal:
+        read = [row async for row in journal.iter_rows()]
+        looked_up = await journal.lookup([f"r{i}" for i in range(9)])
+    assert [row.row_id for row in read if row.damaged] == sorted(damage)
+    assert sorted(row_id for row_id, row in looked_up.items() if row.damaged) == sorted(damage)

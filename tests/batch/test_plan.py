@@ -17,7 +17,7 @@ import pytest
 from batch_helpers import image_rows, mock_client
 
 from sume_async import InvalidInputError
-from sume_async.batch import Batch, Journal, RowChecker, check_rows, plan_rows
+from sume_async.batch import Batch, Journal, RowChecker, check_rows, parse_row, plan_rows
 from sume_async.testing import MockSume
 
 pytestmark = pytest.mark.anyio
@@ -118,3 +118,91 @@ async def test_a_finished_batch_resumes_without_checking_a_row(tmp_path: Path, m
     assert plan.skipped == 30 and len(plan.items) == 2 and plan.total == 32
     assert checked == ["new-0", "new-1"]  # only the rows that will run are checked
     assert queries == [32]  # one lookup for the chunk
+
+
+# -- a manifest file is streamed: new rows are journaled, not held, and read again to run -------
+
+
+def _write(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return path
+
+
+async def test_a_manifest_file_plans_its_new_rows_without_holding_them(tmp_path: Path) -> None:
+    from sume_async.batch import ManifestFile, deferred_items
+
+    manifest = _write(tmp_path / "m.jsonl", image_rows(2500))  # more than one chunk
+    async with await Journal.open(tmp_path / "s.db", name="b") as journal:
+        plan = await plan_rows(journal, ManifestFile(manifest), defer_new=True)
+        assert plan.items == () and plan.deferred == 2500 and plan.planned == 2500
+        assert (await journal.counts()) == {"pending": 2500}
+        items = [item async for item in deferred_items(journal, ManifestFile(manifest), plan)]
+        rows = await journal.rows()
+    assert [item.row.id for item in items] == [row["id"] for row in image_rows(2500)]
+    assert all(item.idempotency_key == rows[item.row.id].idempotency_key and not item.job_ids for item in items)
+
+
+async def test_a_streamed_run_creates_each_row_once_after_the_rows_a_previous_run_left_waiting(tmp_path: Path) -> None:
+    from sume_async.batch import ManifestFile
+
+    mock = MockSume(speed=1000)
+    state = tmp_path / "s.db"
+    first, more = image_rows(30), image_rows(40, prefix="new")
+    async with mock_client(mock) as sume:
+        async with Batch(sume, name="b", state=state).run(first) as running:
+            async for _ in running:
+                break  # leave: the rest still run to the end
+        manifest = _write(tmp_path / "m.jsonl", first + more)
+        async with Batch(sume, name="b", state=state).run(ManifestFile(manifest)) as running:
+            outcomes = [outcome async for outcome in running]
+    assert sorted(o.row_id for o in outcomes) == sorted(r["id"] for r in first + more)
+    assert sum(o.from_journal for o in outcomes) == 30 and all(o.ok for o in outcomes)
+    assert len(mock.jobs) == 70  # one job per row: none created twice
+
+
+async def test_a_streamed_plan_that_fails_takes_its_new_rows_out_of_the_journal(tmp_path: Path) -> None:
+    """Nothing was sent for them: a rerun with edited parameters is not refused as a change."""
+    from sume_async.batch import ManifestFile
+
+    mock = MockSume(speed=1000)
+    state = tmp_path / "s.db"
+    rows = image_rows(2100)
+    bad = {"id": "bad", "kind": "image", "params": {"prompt": "x", "image_count": 99}}
+    async with mock_client(mock) as sume:
+        with pytest.raises(InvalidInputError, match="image_count"):
+            async with Batch(sume, name="b", state=state).run(ManifestFile(_write(tmp_path / "m.jsonl", [*rows, bad]))):
+                pass
+        assert not mock.requests
+        async with await Journal.open(state, name="b") as journal:
+            assert await journal.counts() == {}
+        edited = [{**rows[0], "params": {"prompt": "edited"}}, *rows[1:10]]
+        async with Batch(sume, name="b", state=state).run(ManifestFile(_write(tmp_path / "m.jsonl", edited))) as run:
+            outcomes = [outcome async for outcome in run]
+    assert len(outcomes) == 10 and all(o.ok for o in outcomes) and len(mock.jobs) == 10
+
+
+async def test_a_manifest_edited_while_its_batch_runs_stops_before_sending_the_edited_rows(tmp_path: Path) -> None:
+    from sume_async.batch import ManifestFile
+
+    class Edited(ManifestFile):
+        """Reads as the plan checked it the first time, edited the second."""
+
+        passes = 0
+
+        def __iter__(self) -> Any:
+            self.passes += 1
+            for row in super().__iter__():
+                if self.passes > 1 and row.id == "sku-5":
+                    yield parse_row({"id": row.id, "kind": row.kind, "params": {"prompt": "edited"}})
+                else:
+                    yield row
+
+    mock = MockSume(speed=1000)
+    manifest = _write(tmp_path / "m.jsonl", image_rows(10))
+    async with mock_client(mock) as sume:
+        with pytest.raises(InvalidInputError, match="changed while the batch ran"):
+            async with Batch(sume, name="b", state=tmp_path / "s.db").run(Edited(manifest)) as running:
+                async for _ in running:
+                    pass
+    prompts = [job.request.get("prompt") for job in mock.jobs.values()]
+    assert "edited" not in prompts and len(mock.jobs) <= 5  # the rows before it may have run
