@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -341,8 +342,13 @@ async def _sweep_once(requester: Requester, folder: Path) -> None:
     await anyio.to_thread.run_sync(_sweep, folder)
 
 
+#: A temporary file is stale once nothing has written it for this long (and no writer holds its
+#: lock): a download creates its file, then locks it, and a sweep between the two must not take it.
+STALE_AFTER = 120.0
+
+
 def _sweep(folder: Path) -> None:
-    """Remove stale ``.part`` files; one a live download holds (its writer keeps it locked) is left alone."""
+    """Remove stale ``.part`` files; a live download's (locked, or written lately) is left alone."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -363,6 +369,8 @@ def _remove_if_stale(path: Path) -> None:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 return  # another live download (in this or another process) is writing it
+        if time.time() - os.fstat(fd).st_mtime < STALE_AFTER:
+            return  # just created: its writer may not have locked it yet
         _unlink(path)
     finally:
         os.close(fd)

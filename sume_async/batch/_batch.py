@@ -149,7 +149,7 @@ class _Planner:
             try:
                 self.hashes[path] = await anyio.to_thread.run_sync(file_sha256, path)
             except OSError:
-                await self.check(row, label)  # the checker's own verdict first, as the dry run gives it
+                self.check.body(row, label)  # the checker's own verdict first, as the dry run gives it
                 raise InvalidInputError(f"{label}.params.source", f"no such file: {path.name}") from None
         return self.hashes[path]
 
@@ -178,7 +178,7 @@ class _Planner:
                 if self.on_skipped is not None:
                     await self.on_skipped(entry)
                 continue
-            await self.check(row, label)
+            self.check.body(row, label)  # synchronous: once per row, no coroutine
             self.plan(row, sha, fp, entry)
         if self.fresh_rows:
             await self.journal.plan(self.fresh_rows)

@@ -136,8 +136,11 @@ def _json_list(text: object, item: type) -> tuple[Any, ...] | None:
         value, end = _decode(text)
     except (ValueError, RecursionError):  # not JSON, or nested too deeply to be the journal's
         return None
-    if end != len(text) or type(value) is not list or not all(type(v) is item for v in value):
+    if end != len(text) or type(value) is not list:
         return None
+    for v in value:  # a loop, not all(...): once per journaled row on a resume
+        if type(v) is not item:
+            return None
     return tuple(value)
 
 

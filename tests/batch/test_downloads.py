@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 import unittest.mock
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -179,8 +180,25 @@ async def test_a_partial_file_left_by_a_killed_process_is_removed_on_rerun(tmp_p
         done = await sume.jobs.wait(await sume.images.generate(prompt="mug"), poll_interval=0.01)
         stale = tmp_path / f".{done.id}-0.png.0123456789ab.part"
         stale.write_bytes(b"half a file")
+        os.utime(stale, (time.time() - 3600, time.time() - 3600))  # not written for an hour
         [path] = await sume.jobs.download(done, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+async def test_the_sweep_leaves_a_temporary_file_just_created_and_not_yet_locked(tmp_path: Path) -> None:
+    """A download creates its file, then locks it: a sweep in between (another client's, or the
+    first download of this one while hundreds start at once) must not take it."""
+    mock = MockSume(speed=1000)
+    async with serve(mock) as base_url, AsyncSume(DEFAULT_API_KEY, base_url=base_url) as sume:
+        jobs = [await sume.images.generate(prompt=f"mug {i}") for i in range(60)]
+        done = [await sume.jobs.result(job) for job in await sume.jobs.wait_all(jobs)]
+        fresh = tmp_path / ".job_other-0.png.0123456789ab.part"
+        fresh.write_bytes(b"being written")  # unlocked, as between a writer's open and its lock
+        async with anyio.create_task_group() as tg:
+            for result in done:
+                tg.start_soon(sume.jobs.download, result, tmp_path)
+    assert fresh.exists()
+    assert len([p for p in tmp_path.iterdir() if not p.name.startswith(".")]) == 60
 
 
 async def test_the_sweep_never_deletes_another_live_runs_temporary_file(tmp_path: Path) -> None:
@@ -194,6 +212,7 @@ async def test_the_sweep_never_deletes_another_live_runs_temporary_file(tmp_path
         live = tmp_path / f".{done.id}-0.png.0123456789ab.part"
         stale = tmp_path / ".job_other-0.png.ba9876543210.part"
         stale.write_bytes(b"left by a killed run")
+        os.utime(stale, (time.time() - 3600, time.time() - 3600))
         fd = os.open(live, os.O_WRONLY | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # as a live writer holds it
