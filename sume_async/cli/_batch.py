@@ -37,8 +37,6 @@ from ..batch import (
     Progress,
     Row,
     check_rows,
-    in_shard,
-    iter_manifest,
 )
 from ..batch._batch import journaled_outcome
 from ._app import CliError, ExitCode, Output, client_from_env, output_options, runs_async
@@ -195,7 +193,7 @@ async def _run(
     base_dir = Path(await anyio.Path(manifest).absolute()).parent
     if dry_run:
         # Streamed: the same checks as a real run's plan, a row at a time, nothing held but ids.
-        shown = _Counted(_in_shard(iter_manifest(manifest, kind=kind), parts))
+        shown = _Counted(ManifestFile(manifest, kind=kind, shard=parts))
         with _manifest_errors():
             counts = await check_rows(shown, base_dir=base_dir)
         out.data({"rows": shown.rows, "kinds": dict(counts), "jobs": shown.jobs, "sent": 0})
@@ -260,31 +258,21 @@ async def _run(
 
 
 class _Counted:
-    """Rows streamed from a manifest, counted as they pass; ``where`` labels them by file and line."""
+    """A manifest's rows, counted as they pass; ``where`` labels them by file and line (the manifest's own)."""
 
-    def __init__(self, found: Iterator[tuple[str, Row]]) -> None:
-        self._found = found
+    def __init__(self, manifest: ManifestFile) -> None:
+        self.manifest = manifest
         self.rows = self.jobs = 0
-        self._where = ""
 
     def __iter__(self) -> Iterator[Row]:
-        for where, row in self._found:
-            self._where = where
+        for row in self.manifest:
             self.rows += 1
             self.jobs += row.jobs
             yield row
 
-    def __getitem__(self, index: int) -> str:
-        return self._where
-
     @property
-    def where(self) -> _Counted:
-        """The labels, as a :class:`~sume_async.batch.Manifest` has them (the current row's, here)."""
-        return self
-
-
-def _in_shard(found: Iterator[tuple[str, Row]], parts: tuple[int, int] | None) -> Iterator[tuple[str, Row]]:
-    return (item for item in found if in_shard(item[1].id, parts))
+    def where(self) -> ManifestFile:
+        return self.manifest.where
 
 
 @contextlib.contextmanager
