@@ -145,13 +145,11 @@ class _Planner:
         path = row.source_path(self.base_dir)
         if path is None:
             return None
-        if path not in self.hashes:
-            try:
-                self.hashes[path] = await anyio.to_thread.run_sync(file_sha256, path)
-            except OSError:
-                self.check.body(row, label)  # the checker's own verdict first, as the dry run gives it
-                raise InvalidInputError(f"{label}.params.source", f"no such file: {path.name}") from None
-        return self.hashes[path]
+        try:
+            return await _content_hash(path, self.hashes)
+        except OSError:
+            self.check.body(row, label)  # the checker's own verdict first, as the dry run gives it
+            raise InvalidInputError(f"{label}.params.source", f"no such file: {path.name}") from None
 
     async def chunk(self, rows: Sequence[tuple[str, Row]]) -> None:
         """Plan one chunk: a single indexed lookup; only rows that will run are checked.
@@ -230,6 +228,13 @@ class _Planner:
             position, self.next_position = self.next_position, self.next_position + 1
         status = journal_states.CREATED if job_ids else journal_states.PENDING
         return JournalRow(row.id, position, row.kind, fp, attempt, key, status, job_ids, (), None, None)
+
+
+async def _content_hash(path: Path, hashes: dict[Path, str]) -> str:
+    """A local source file's content hash, read once per path (in a worker thread); ``OSError`` if unreadable."""
+    if path not in hashes:
+        hashes[path] = await anyio.to_thread.run_sync(file_sha256, path)
+    return hashes[path]
 
 
 def _undownloaded(rows: Sequence[JournalRow], folder: Path) -> set[str]:
@@ -373,15 +378,11 @@ async def deferred_items(
             entry = known.get(row.id)
             if entry is None or entry.position < plan.first_new or entry.status != journal_states.PENDING:
                 continue
-            sha = None
             path = row.source_path(base_dir)
-            if path is not None:
-                if path not in hashes:
-                    try:
-                        hashes[path] = await anyio.to_thread.run_sync(file_sha256, path)
-                    except OSError:
-                        raise InvalidInputError(f"row {row.id!r}", "its source file went away during the run") from None
-                sha = hashes[path]
+            try:
+                sha = None if path is None else await _content_hash(path, hashes)
+            except OSError:
+                raise InvalidInputError(f"row {row.id!r}", "its source file went away during the run") from None
             if fingerprint(row, sha) != entry.fingerprint:
                 raise InvalidInputError(f"row {row.id!r}", "changed while the batch ran (the manifest was edited?)")
             found.append(WorkItem(row, entry.idempotency_key, (), uploads.get(sha) if sha else None, sha))
