@@ -47,7 +47,7 @@ class ManifestFile:
     def __init__(self, path: str | Path, *, kind: str | None = None, shard: tuple[int, int] | None = None) -> None:
         self.path = Path(path)
         self.kind = kind
-        self.shard = shard
+        self.shard = check_shard(shard)
         self._where = ""
 
     def __iter__(self) -> Iterator[Row]:
@@ -195,6 +195,19 @@ def _typed(cell: str, json_type: str, where: str) -> Any:
         except ValueError:
             raise InvalidInputError(where, "must be an integer") from None
     return cell
+
+
+def check_shard(shard: tuple[int, int] | None) -> tuple[int, int] | None:
+    """``shard`` as ``(i, n)`` with ``0 <= i < n``; ``InvalidInputError`` otherwise."""
+    if shard is None:
+        return None
+    if (
+        not isinstance(shard, tuple) or len(shard) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in shard)
+        or not 0 <= shard[0] < shard[1]
+    ):  # fmt: skip
+        raise InvalidInputError("shard", "must be (i, n) with 0 <= i < n")
+    return shard
 
 
 def in_shard(row_id: str, shard: tuple[int, int] | None) -> bool:

@@ -39,6 +39,7 @@ from ..batch import (
     check_rows,
 )
 from ..batch._batch import journaled_outcome
+from ..batch._manifest import check_shard
 from ._app import CliError, ExitCode, Output, client_from_env, output_options, runs_async
 
 __all__ = ["batch", "register"]
@@ -61,9 +62,12 @@ def _shard(value: str | None) -> tuple[int, int] | None:
         i, n = int(index), int(count)
     except ValueError:
         raise CliError("invalid_input", "--shard: must look like I/N (e.g. 0/4)", ExitCode.USAGE) from None
-    if not sep or n < 1 or not 0 <= i < n:
-        raise CliError("invalid_input", "--shard: must be I/N with 0 <= I < N", ExitCode.USAGE)
-    return i, n
+    if not sep:
+        raise CliError("invalid_input", "--shard: must look like I/N (e.g. 0/4)", ExitCode.USAGE)
+    try:
+        return check_shard((i, n))
+    except InvalidInputError:
+        raise CliError("invalid_input", "--shard: must be I/N with 0 <= I < N", ExitCode.USAGE) from None
 
 
 def _default_state(manifest: Path, shard: tuple[int, int] | None) -> Path:

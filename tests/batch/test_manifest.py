@@ -95,3 +95,11 @@ async def test_retry_failed_recreates_only_failed_rows_with_a_new_key(tmp_path: 
     assert creates(mock) == len(failed) and len(mock.jobs) == 10 + len(failed)
     new_keys = {job.idempotency_key for job in mock.jobs.values()} - keys_before
     assert len(new_keys) == len(failed)
+
+
+@pytest.mark.parametrize("shard", [(1, 0), (0, 0), (3, 2), (-1, 4), (0, True), ("0", 4), (0,), [0, 4]])
+def test_a_manifest_file_refuses_a_shard_it_cannot_mean(tmp_path: Path, shard: Any) -> None:
+    from sume_async.batch import ManifestFile
+
+    with pytest.raises(InvalidInputError, match="shard"):
+        ManifestFile(tmp_path / "m.jsonl", shard=shard)
